@@ -1,0 +1,46 @@
+"""Print lowback's clinical catalog: stages, exercises with doses, red flags and rules.
+
+Run it with ``python examples/catalog.py``.
+"""
+
+from __future__ import annotations
+
+import lowback
+from lowback import EXERCISES, RED_FLAGS, RULES, STAGE_PLANS, render
+
+
+def _dose(dose: lowback.Dose) -> str:
+    parts = [f"{dose.sets} x {dose.reps}" if dose.reps else f"{dose.sets} set"]
+    if dose.hold_seconds:
+        parts.append(f"hold {dose.hold_seconds:g} s")
+    if dose.effort_percent:
+        parts.append(f"{dose.effort_percent} % effort")
+    if dose.minutes:
+        parts.append(f"{dose.minutes} min")
+    return ", ".join(parts)
+
+
+def main() -> None:
+    """Print the catalog, stage by stage, then the red flags and the rules."""
+    print(f"lowback {lowback.__version__}, ruleset {lowback.RULESET_VERSION}\n")
+    for stage, plan in STAGE_PLANS.items():
+        print(f"Stage {stage.number}: {stage.value} ({plan.tbc_approach})")
+        print(f"  goal: {render(plan.goal)}")
+        for exercise_id in plan.exercises:
+            exercise = EXERCISES[exercise_id]
+            print(
+                f"  - {exercise_id.value}: start {_dose(exercise.start)}; up to {_dose(exercise.ceiling)}"
+            )
+        habits = ", ".join(h.value for h in plan.habits)
+        print(f"  habits: {habits}\n")
+    print("Red flags:")
+    for flag, info in RED_FLAGS.items():
+        print(f"  - {flag.value}: suggests {info.suggests.value}")
+    print("\nRules:")
+    for rule in RULES.values():
+        sources = ", ".join(s.value for s in rule.sources)
+        print(f"  {rule.id:<12} {rule.summary} [{sources}]")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+"""lowback: low back pain triage and staged self-management as a typed, explainable engine.
+
+The main names are re-exported here; each lives in a small module named for
+its domain concept (:mod:`lowback.red_flags`, :mod:`lowback.exercises`, ...).
+
+>>> import lowback
+>>> lowback.RULES["RF-CES"].disposition
+<Disposition.EMERGENCY: 'emergency'>
+"""
+
+from ._version import __version__
+from .anatomy import IMBALANCES, MUSCLES, Imbalance, Muscle, MuscleGroup
+from .answers import Answer
+from .dispositions import URGENCY_ORDER, Disposition, most_urgent
+from .errors import InvalidDefinition, InvalidInput, LowbackError, Problem
+from .exercises import (
+    EXERCISES,
+    STAGE_PLANS,
+    Dose,
+    Exercise,
+    ExerciseId,
+    ExerciseKind,
+    StagePlan,
+)
+from .intake import Intake, RedFlagAnswers
+from .messages import MESSAGES, render
+from .red_flags import CES_FLAGS, RED_FLAGS, RedFlag, Suspicion
+from .rules import RULES, RULESET_VERSION, Rule, RuleKind, Thresholds
+from .self_checks import (
+    FINDINGS,
+    BackwardLeanResult,
+    EnduranceHoldResult,
+    ForwardBendResult,
+    SelfCheck,
+    SelfCheckFinding,
+    SelfCheckResult,
+    SideBendResult,
+    StopReason,
+)
+from .sources import SOURCES, Source, SourceId
+from .stages import PlanStatus, Stage
+from .symptoms import BodyRegion, NerveFeature, Onset, PainPattern, PainQuality, Side
+
+__all__ = [
+    "CES_FLAGS",
+    "EXERCISES",
+    "FINDINGS",
+    "IMBALANCES",
+    "MESSAGES",
+    "MUSCLES",
+    "RED_FLAGS",
+    "RULES",
+    "RULESET_VERSION",
+    "SOURCES",
+    "STAGE_PLANS",
+    "URGENCY_ORDER",
+    "Answer",
+    "BackwardLeanResult",
+    "BodyRegion",
+    "Disposition",
+    "Dose",
+    "EnduranceHoldResult",
+    "Exercise",
+    "ExerciseId",
+    "ExerciseKind",
+    "ForwardBendResult",
+    "Imbalance",
+    "Intake",
+    "InvalidDefinition",
+    "InvalidInput",
+    "LowbackError",
+    "Muscle",
+    "MuscleGroup",
+    "NerveFeature",
+    "Onset",
+    "PainPattern",
+    "PainQuality",
+    "PlanStatus",
+    "Problem",
+    "RedFlag",
+    "RedFlagAnswers",
+    "Rule",
+    "RuleKind",
+    "SelfCheck",
+    "SelfCheckFinding",
+    "SelfCheckResult",
+    "Side",
+    "SideBendResult",
+    "Source",
+    "SourceId",
+    "Stage",
+    "StagePlan",
+    "StopReason",
+    "Suspicion",
+    "Thresholds",
+    "__version__",
+    "most_urgent",
+    "render",
+]

@@ -1,0 +1,99 @@
+"""Private attrs validators that raise :class:`InvalidInput` without echoing values.
+
+attrs' own ``ge``/``le``/``in_`` validators put the rejected value into their
+message; lowback's input may be health data, so these say only what was
+expected, at the field's JSON path.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from typing import Any, cast
+
+import attrs
+
+from .errors import InvalidInput
+
+__all__ = ["enum_member", "in_range", "optional", "tuple_of", "type_is"]
+
+Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+
+
+def _path(attribute: attrs.Attribute[Any]) -> str:
+    return f"$.{attribute.name}"
+
+
+def type_is(*types: type) -> Validator:
+    """Require an instance of *types*; ``bool`` never passes for ``int``/``float``."""
+    names = " or ".join(t.__name__ for t in types)
+
+    def check(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if (isinstance(value, bool) and bool not in types) or not isinstance(
+            value, types
+        ):
+            raise InvalidInput.at(_path(attribute), "wrong_type", f"expected {names}")
+
+    return check
+
+
+def in_range(low: float, high: float, *, kind: type = int) -> Validator:
+    """Require a number of *kind* in the closed range [*low*, *high*].
+
+    ``float`` accepts ints too, and rejects NaN and the infinities.
+    """
+    accepted: tuple[type, ...] = (int, float) if kind is float else (kind,)
+
+    def check(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, accepted):
+            raise InvalidInput.at(
+                _path(attribute), "wrong_type", f"expected {kind.__name__}"
+            )
+        if not (low <= cast("float", value) <= high):  # False for NaN as well
+            raise InvalidInput.at(
+                _path(attribute), "out_of_range", f"must be {low}..{high}"
+            )
+
+    return check
+
+
+def enum_member(enum_type: type[enum.Enum]) -> Validator:
+    """Require a member of *enum_type* (not its raw value)."""
+
+    def check(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, enum_type):
+            raise InvalidInput.at(
+                _path(attribute), "wrong_type", f"expected a {enum_type.__name__}"
+            )
+
+    return check
+
+
+def optional(inner: Validator) -> Validator:
+    """Allow ``None`` or whatever *inner* allows."""
+
+    def check(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None:
+            inner(inst, attribute, value)
+
+    return check
+
+
+def tuple_of(item_type: type, *, max_length: int = 1000) -> Validator:
+    """Require a tuple of *item_type* instances, at most *max_length* long."""
+
+    def check(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        path = _path(attribute)
+        if not isinstance(value, tuple):
+            raise InvalidInput.at(path, "wrong_type", "expected a tuple")
+        if len(value) > max_length:
+            raise InvalidInput.at(path, "too_long", f"at most {max_length} items")
+        for index, item in enumerate(value):
+            if (isinstance(item, bool) and item_type is not bool) or not isinstance(
+                item, item_type
+            ):
+                raise InvalidInput.at(
+                    f"{path}[{index}]", "wrong_type", f"expected {item_type.__name__}"
+                )
+
+    return check

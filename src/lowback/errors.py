@@ -1,0 +1,87 @@
+"""The exceptions lowback raises.
+
+Every problem with a caller's input is an :class:`InvalidInput`, a
+:class:`ValueError`, that lists each problem with its JSON path and a short
+reason code. Messages never contain the offending value: input to lowback is
+health data, and error messages end up in logs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+__all__ = ["InvalidDefinition", "InvalidInput", "LowbackError", "Problem"]
+
+
+class LowbackError(Exception):
+    """Base class of every exception lowback raises on purpose."""
+
+
+@attrs.frozen(kw_only=True)
+class Problem:
+    """One thing wrong with an input, located by its JSON path.
+
+    >>> Problem(path="$.pain_now", code="out_of_range", detail="must be 0..10")
+    Problem(path='$.pain_now', code='out_of_range', detail='must be 0..10')
+    """
+
+    #: Where the problem is, as a JSON path rooted at ``$``.
+    path: str
+    #: A stable, machine-readable reason code such as ``missing`` or ``wrong_type``.
+    code: str
+    #: What was expected, in words; never the value that was given.
+    detail: str = ""
+
+    def __str__(self) -> str:
+        """Render as ``path: code (detail)``."""
+        return f"{self.path}: {self.code}" + (
+            f" ({self.detail})" if self.detail else ""
+        )
+
+    def under(self, prefix: str) -> Problem:
+        """Return this problem re-rooted below *prefix* (a JSON path)."""
+        return attrs.evolve(self, path=prefix + self.path[1:])
+
+
+class InvalidInput(LowbackError, ValueError):
+    """Input that lowback refuses, with every problem and its JSON path.
+
+    >>> err = InvalidInput([Problem(path="$.age", code="wrong_type", detail="int")])
+    >>> str(err)
+    'invalid input: $.age: wrong_type (int)'
+    >>> err.paths
+    ('$.age',)
+    """
+
+    problems: tuple[Problem, ...]
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        """Collect *problems*; at least one is required."""
+        self.problems = tuple(problems)
+        if not self.problems:
+            msg = "InvalidInput needs at least one Problem"
+            raise ValueError(msg)
+        super().__init__("invalid input: " + "; ".join(map(str, self.problems)))
+
+    @classmethod
+    def at(cls, path: str, code: str, detail: str = "") -> InvalidInput:
+        """Build an error with a single problem."""
+        return cls([Problem(path=path, code=code, detail=detail)])
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """The JSON paths of the problems, in order."""
+        return tuple(p.path for p in self.problems)
+
+    def under(self, prefix: str) -> InvalidInput:
+        """Return the same problems re-rooted below *prefix*."""
+        return InvalidInput(p.under(prefix) for p in self.problems)
+
+
+class InvalidDefinition(LowbackError):
+    """A built-in definition (a catalog, a transition table) is inconsistent.
+
+    Raised at import time, so a broken definition can never reach a patient.
+    """

@@ -1,0 +1,624 @@
+"""The rule catalog, the ruleset version, and the tunable thresholds.
+
+Every rule lowback applies has an ID (the IDs of the clinical spec), a
+one-line summary and its sources. Results name the rules that fired, so a
+clinician can check why; the docs list this catalog. The engines
+(:mod:`lowback.triage`, :mod:`lowback.progression`) pair each rule ID with
+its predicate in their own tables, and tests check that every rule here is
+evaluated by exactly one engine.
+
+Numbers lowback chose itself ([H] in the spec) live in :class:`Thresholds`.
+Each has a documented default and safe bounds; an app may move a threshold
+within its bounds, and constructing one outside them raises
+:class:`~lowback.errors.InvalidInput`.
+
+>>> RULES["RF-CES"].disposition
+<Disposition.EMERGENCY: 'emergency'>
+>>> Thresholds(persistent_days=28).persistent_days
+28
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+from ._validation import in_range
+from .dispositions import Disposition
+from .sources import SourceId
+
+__all__ = [
+    "RULES",
+    "RULESET_VERSION",
+    "Rule",
+    "RuleKind",
+    "ThresholdInfo",
+    "Thresholds",
+]
+
+#: The version of the rule set. It changes whenever a rule's behaviour does,
+#: and every result carries it.
+RULESET_VERSION = "2026.1"
+
+
+class RuleKind(enum.StrEnum):
+    """The family a rule belongs to (the prefix of its ID)."""
+
+    RED_FLAG = "red_flag"
+    NERVE = "nerve"
+    SELF_CHECK = "self_check"
+    REFERRAL = "referral"
+    ENTRY = "entry"
+    PROGRESSION = "progression"
+    LOAD = "load"
+
+
+@attrs.frozen(kw_only=True)
+class Rule:
+    """A clinical rule: its ID, what it says, and where it comes from."""
+
+    #: Stable rule ID such as ``RF-CES`` (wire value).
+    id: str
+    kind: RuleKind
+    #: What the rule says, in one line.
+    summary: str
+    sources: tuple[SourceId, ...]
+    #: For triage rules, the disposition the rule gives when it fires.
+    disposition: Disposition | None = None
+
+
+_D = Disposition
+_S = SourceId
+_K = RuleKind
+_RF = (_S.ARTICLE_RED_FLAGS, _S.IFOMPT_2020)
+
+
+def _r(
+    rule_id: str,
+    kind: RuleKind,
+    summary: str,
+    *sources: SourceId,
+    disposition: Disposition | None = None,
+) -> Rule:
+    return Rule(
+        id=rule_id, kind=kind, summary=summary, sources=sources, disposition=disposition
+    )
+
+
+_RULES = (
+    # Red flags (spec 2; urgency tiers after IFOMPT 2020 and NICE CKS).
+    _r(
+        "RF-CES",
+        _K.RED_FLAG,
+        "Bladder or bowel change, saddle numbness or symptoms in both legs suggest cauda equina syndrome.",
+        *_RF,
+        disposition=_D.EMERGENCY,
+    ),
+    _r(
+        "RF-MSCC",
+        _K.RED_FLAG,
+        "A history of cancer with any nerve feature or deficit suggests spinal cord compression.",
+        _S.ARTICLE_RED_FLAGS,
+        _S.NICE_CG75,
+        _S.IFOMPT_2020,
+        disposition=_D.EMERGENCY,
+    ),
+    _r(
+        "RF-INF-NEURO",
+        _K.RED_FLAG,
+        "Fever, feeling unwell or an infection history with any nerve feature suggests spinal infection with nerve involvement.",
+        *_RF,
+        _S.YUSUF_2019,
+        disposition=_D.EMERGENCY,
+    ),
+    _r(
+        "RF-FX-NEURO",
+        _K.RED_FLAG,
+        "Significant trauma with any nerve feature suggests a fracture with nerve involvement.",
+        *_RF,
+        disposition=_D.EMERGENCY,
+    ),
+    _r(
+        "RF-DEFICIT",
+        _K.RED_FLAG,
+        "Leg weakness, numbness or loss of coordination that is getting worse needs same-day assessment.",
+        _S.ARTICLE_RED_FLAGS,
+        _S.NICE_CKS_SCIATICA,
+        disposition=_D.URGENT,
+    ),
+    _r(
+        "RF-TRAUMA",
+        _K.RED_FLAG,
+        "Significant trauma, or minor trauma with fragile bone, needs assessment for fracture.",
+        *_RF,
+        _S.DOWNIE_2013,
+        disposition=_D.URGENT,
+    ),
+    _r(
+        "RF-INF",
+        _K.RED_FLAG,
+        "Fever, feeling very unwell, or a history of serious infection or immune suppression needs same-day review.",
+        *_RF,
+        _S.YUSUF_2019,
+        disposition=_D.URGENT,
+    ),
+    _r(
+        "RF-CANCER",
+        _K.RED_FLAG,
+        "A history of cancer or unexplained weight loss needs medical assessment before self-care.",
+        *_RF,
+        _S.DOWNIE_2013,
+        disposition=_D.URGENT,
+    ),
+    _r(
+        "RF-UNKNOWN",
+        _K.RED_FLAG,
+        "A red-flag question answered 'not sure' is never read as 'no': a clinician must ask it.",
+        *_RF,
+        disposition=_D.MEDICAL_REVIEW,
+    ),
+    # Nerve features (spec 2).
+    _r(
+        "NV-ROOT",
+        _K.NERVE,
+        "Any nerve feature (pain below the knee, nerve-like leg pain, numbness in a line, weakness) needs medical review before loading.",
+        _S.ARTICLE_MUSCLE_VS_NERVE,
+        _S.BOGDUK_2009,
+        disposition=_D.MEDICAL_REVIEW,
+    ),
+    _r(
+        "NV-UNKNOWN",
+        _K.NERVE,
+        "A nerve-feature question answered 'not sure' needs medical review.",
+        _S.ARTICLE_MUSCLE_VS_NERVE,
+        _S.IFOMPT_2020,
+        disposition=_D.MEDICAL_REVIEW,
+    ),
+    # Self-checks (spec 2).
+    _r(
+        "SC-STOP",
+        _K.SELF_CHECK,
+        "A self-check stopped for leg symptoms or sharp shooting pain counts as a nerve feature; one stopped for dizziness or feeling unwell needs medical review.",
+        _S.ARTICLE_SELF_CHECKS,
+        disposition=_D.MEDICAL_REVIEW,
+    ),
+    # Referral triggers (article: when persistent symptoms need rehabilitation).
+    _r(
+        "RT-PERSIST",
+        _K.REFERRAL,
+        "Pain or stiffness lasting longer than 4-6 weeks: add a physiotherapist.",
+        _S.ARTICLE_REHAB,
+        _S.HEURISTIC,
+        disposition=_D.PHYSIO_REFERRAL,
+    ),
+    _r(
+        "RT-FLARES",
+        _K.REFERRAL,
+        "Frequent flare-ups from small triggers: add a physiotherapist.",
+        _S.ARTICLE_REHAB,
+        disposition=_D.PHYSIO_REFERRAL,
+    ),
+    _r(
+        "RT-FEAR",
+        _K.REFERRAL,
+        "Fear or confusion about which movements are safe: add a physiotherapist.",
+        _S.ARTICLE_REHAB,
+        _S.APTA_CPG_2021,
+        disposition=_D.PHYSIO_REFERRAL,
+    ),
+    _r(
+        "RT-REST",
+        _K.REFERRAL,
+        "Rest alone was tried and did not help: add a physiotherapist.",
+        _S.ARTICLE_REHAB,
+        disposition=_D.PHYSIO_REFERRAL,
+    ),
+    # Entry stage (spec 2, "Entry stage"); the IDs are lowback's, the spec names none.
+    _r(
+        "EN-PAUSED",
+        _K.ENTRY,
+        "Medical review first: the plan starts paused at stage 1, with unloading positions and short walks only.",
+        _S.IFOMPT_2020,
+        _S.TBC_2016,
+    ),
+    _r(
+        "EN-CALM",
+        _K.ENTRY,
+        "Pain of 5 or more, or spasm or feeling stuck (or not sure), starts the plan at stage 1.",
+        _S.ARTICLE_STAGE_1,
+        _S.ARTICLE_GUARDING,
+        _S.TBC_2016,
+        _S.HEURISTIC,
+    ),
+    _r(
+        "EN-MOBILITY",
+        _K.ENTRY,
+        "Pain of 4 or less without spasm starts the plan at stage 2; strength stages are earned, never entered at intake.",
+        _S.ARTICLE_STAGE_2,
+        _S.TBC_2016,
+        _S.HEURISTIC,
+    ),
+    _r(
+        "SELF",
+        _K.REFERRAL,
+        "No red flag, nerve feature or referral trigger: the staged self-care plan fits.",
+        _S.ARTICLE_RED_FLAGS,
+        _S.NICE_NG59,
+        disposition=_D.SELF_CARE,
+    ),
+    # Progression (spec 3).
+    _r(
+        "PR-REDFLAG",
+        _K.PROGRESSION,
+        "A red flag answered yes pauses the plan with no exercise and seeks care at the flag's urgency; 'not sure' pauses it with unloading and short walks only.",
+        *_RF,
+    ),
+    _r(
+        "PR-NERVE",
+        _K.PROGRESSION,
+        "A new nerve feature resets the plan to stage 1 and pauses it for medical review; 'not sure' pauses it.",
+        _S.ARTICLE_CLINICAL_NOTE,
+        _S.ARTICLE_MUSCLE_VS_NERVE,
+    ),
+    _r(
+        "PR-CLEAR",
+        _K.PROGRESSION,
+        "Only a clinician's clearance moves a paused plan back to active.",
+        _S.IFOMPT_2020,
+    ),
+    _r(
+        "PR-SPIKE",
+        _K.PROGRESSION,
+        "A pain spike (during > 5, after up 2 or more, or morning pain above the last settled level) regresses one stage and deloads.",
+        _S.SILBERNAGEL_2007,
+        _S.ARTICLE_PREVENTION,
+    ),
+    _r(
+        "PR-ISO",
+        _K.PROGRESSION,
+        "In stage 1, a pain-calming hold that spikes symptoms or brings leg pain is dropped for unloading and short walks.",
+        _S.ARTICLE_CLINICAL_NOTE,
+    ),
+    _r(
+        "PR-ADVANCE",
+        _K.PROGRESSION,
+        "Advance exactly one stage when the last sessions were green, settled and not rising, with no recent regression, and the stage gate holds.",
+        _S.TBC_2016,
+        _S.SILBERNAGEL_2007,
+        _S.HEURISTIC,
+    ),
+    _r("PR-HOLD", _K.PROGRESSION, "Otherwise stay in the current stage.", _S.TBC_2016),
+    _r(
+        "PR-GATE-1",
+        _K.PROGRESSION,
+        "Stage 1 to 2: pain is a little calmer (at most 4, or down 2 points from entry).",
+        _S.ARTICLE_STAGE_2,
+        _S.OSTELO_2008,
+        _S.HEURISTIC,
+    ),
+    _r(
+        "PR-GATE-2",
+        _K.PROGRESSION,
+        "Stage 2 to 3: mobility work done with pain in the green zone every session.",
+        _S.ARTICLE_STAGE_3,
+        _S.SILBERNAGEL_2007,
+        _S.HEURISTIC,
+    ),
+    _r(
+        "PR-GATE-3",
+        _K.PROGRESSION,
+        "Stage 3 to 4: the target dose (2-3 sets of 8-15) reached with green-zone pain, and an endurance hold of 10 s if re-checked.",
+        _S.ARTICLE_STAGE_3,
+        _S.ARTICLE_SELF_CHECKS,
+    ),
+    _r(
+        "PR-GATE-4",
+        _K.PROGRESSION,
+        "Stage 4 to 5: pain at most 2 for 14 days with the daily habits in place.",
+        _S.ARTICLE_STAGE_4,
+        _S.TBC_2016,
+        _S.HEURISTIC,
+    ),
+    _r("PR-TIME", _K.PROGRESSION, "Time alone never advances a stage.", _S.TBC_2016),
+    # Load management (spec 3).
+    _r(
+        "LD-MONITOR",
+        _K.LOAD,
+        "Pain during exercise up to 5/10 is acceptable, up to 3 is the green zone, and it must settle by next morning.",
+        _S.SILBERNAGEL_2007,
+    ),
+    _r(
+        "LD-PROGRESS",
+        _K.LOAD,
+        "Increase the dose only after a green, settled session, one step at a time: reps, then sets, then hold time.",
+        _S.ARTICLE_PREVENTION,
+        _S.SILBERNAGEL_2007,
+    ),
+    _r(
+        "LD-CAP",
+        _K.LOAD,
+        "Planned weekly volume never exceeds the previous week's by more than the cap (10 % by default, 30 % at most).",
+        _S.NIELSEN_2014,
+        _S.HEURISTIC,
+    ),
+    _r(
+        "LD-DELOAD",
+        _K.LOAD,
+        "A spike cuts the next dose by at least 30 %.",
+        _S.SILBERNAGEL_2007,
+        _S.HEURISTIC,
+    ),
+    _r(
+        "LD-SETTLE",
+        _K.LOAD,
+        "Morning pain not settled: no increase next session.",
+        _S.SILBERNAGEL_2007,
+    ),
+    _r(
+        "LD-GAP",
+        _K.LOAD,
+        "After 7 or more days without sessions, resume at no more than the last dose.",
+        _S.ARTICLE_PREVENTION,
+        _S.HEURISTIC,
+    ),
+    _r("LD-TIRED", _K.LOAD, "Very tired: no increase that day.", _S.ARTICLE_PREVENTION),
+    _r(
+        "LD-ISO",
+        _K.LOAD,
+        "The pain-calming hold stays at 20-30 % effort, 8-10 s on, 5 s rest, 5-6 rounds.",
+        _S.ARTICLE_CLINICAL_NOTE,
+    ),
+    _r(
+        "LD-DESK",
+        _K.LOAD,
+        "Change posture every 25-30 minutes; at most 30 minutes in one position.",
+        _S.ARTICLE_STAGE_4,
+    ),
+)
+
+#: Every rule by ID, in spec order. Read-only.
+RULES: Mapping[str, Rule] = MappingProxyType({r.id: r for r in _RULES})
+
+
+@attrs.frozen(kw_only=True)
+class ThresholdInfo:
+    """Documentation of one threshold: default, safe bounds, source, rules."""
+
+    name: str
+    default: float
+    #: The lowest value an app may set.
+    low: float
+    #: The highest value an app may set.
+    high: float
+    unit: str
+    #: Whether the threshold is a whole number (else a float).
+    integer: bool
+    #: Which direction is the cautious one: ``"lower"`` or ``"higher"``.
+    safer: str
+    sources: tuple[SourceId, ...]
+    #: IDs of the rules that read it.
+    rules: tuple[str, ...]
+    doc: str
+
+
+_META = "lowback"
+
+
+def _threshold(  # noqa: PLR0913 - each argument documents the threshold
+    default: float,
+    low: float,
+    high: float,
+    *,
+    unit: str,
+    safer: str,
+    rules: tuple[str, ...],
+    doc: str,
+    sources: tuple[SourceId, ...] = (_S.HEURISTIC,),
+) -> Any:
+    kind = float if type(default) is float else int
+    info = {
+        "default": default,
+        "integer": kind is int,
+        "low": low,
+        "high": high,
+        "unit": unit,
+        "safer": safer,
+        "sources": sources,
+        "rules": rules,
+        "doc": doc,
+    }
+    return attrs.field(
+        default=default,
+        validator=in_range(low, high, kind=kind),
+        metadata={_META: info},
+    )
+
+
+@attrs.frozen(kw_only=True)
+class Thresholds:
+    """The tunable numbers of the rules, each within safe bounds.
+
+    Defaults are the spec's. An app may change any of them within its bounds,
+    which never cross a guideline limit and only ever allow a more cautious
+    setting than the article's; :meth:`describe` lists them all.
+
+    >>> Thresholds(weekly_volume_cap=0.5)
+    Traceback (most recent call last):
+    lowback.errors.InvalidInput: invalid input: $.weekly_volume_cap: out_of_range (must be 0.0..0.3)
+    """
+
+    persistent_days: int = _threshold(
+        42,
+        7,
+        42,
+        unit="days",
+        safer="lower",
+        rules=("RT-PERSIST",),
+        sources=(_S.ARTICLE_REHAB, _S.HEURISTIC),
+        doc="An episode longer than this adds a physiotherapist (article: 4-6 weeks).",
+    )
+    calm_entry_pain: int = _threshold(
+        5,
+        1,
+        5,
+        unit="NPRS 0-10",
+        safer="lower",
+        rules=("EN-CALM", "EN-MOBILITY"),
+        doc="Pain now at or above this starts the plan at stage 1; below it, stage 2.",
+    )
+    advance_sessions: int = _threshold(
+        3,
+        3,
+        10,
+        unit="sessions",
+        safer="higher",
+        rules=("PR-ADVANCE",),
+        doc="How many recent sessions must all be green and settled before advancing.",
+    )
+    advance_span_days: int = _threshold(
+        5,
+        5,
+        28,
+        unit="days",
+        safer="higher",
+        rules=("PR-ADVANCE", "PR-TIME"),
+        doc="Those sessions must span at least this many days.",
+    )
+    green_zone_pain: int = _threshold(
+        3,
+        0,
+        3,
+        unit="NPRS 0-10",
+        safer="lower",
+        rules=("PR-ADVANCE", "PR-GATE-2", "PR-GATE-3", "LD-MONITOR", "LD-PROGRESS"),
+        sources=(_S.SILBERNAGEL_2007, _S.HEURISTIC),
+        doc="Pain during exercise at or below this is the green zone.",
+    )
+    max_pain_during: int = _threshold(
+        5,
+        0,
+        5,
+        unit="NPRS 0-10",
+        safer="lower",
+        rules=("PR-SPIKE", "LD-MONITOR"),
+        sources=(_S.SILBERNAGEL_2007,),
+        doc="Pain during exercise above this is a spike (pain-monitoring model: never above 5).",
+    )
+    spike_pain_rise: int = _threshold(
+        2,
+        1,
+        2,
+        unit="NPRS points",
+        safer="lower",
+        rules=("PR-SPIKE",),
+        sources=(_S.OSTELO_2008, _S.HEURISTIC),
+        doc="Pain after a session this much above pain before it is a spike.",
+    )
+    regression_cooldown_days: int = _threshold(
+        7,
+        7,
+        28,
+        unit="days",
+        safer="higher",
+        rules=("PR-ADVANCE",),
+        doc="No advance within this many days of a regression.",
+    )
+    gate1_pain: int = _threshold(
+        4,
+        0,
+        4,
+        unit="NPRS 0-10",
+        safer="lower",
+        rules=("PR-GATE-1",),
+        doc="Stage 1 to 2 when pain now is at or below this, or has fallen by gate1_drop.",
+    )
+    gate1_drop: int = _threshold(
+        2,
+        2,
+        10,
+        unit="NPRS points",
+        safer="higher",
+        rules=("PR-GATE-1",),
+        sources=(_S.OSTELO_2008,),
+        doc="Stage 1 to 2 when pain has fallen at least this much from entry "
+        "(minimal important change: 2 points).",
+    )
+    gate3_endurance_seconds: float = _threshold(
+        10.0,
+        10.0,
+        60.0,
+        unit="seconds",
+        safer="higher",
+        rules=("PR-GATE-3",),
+        sources=(_S.ARTICLE_SELF_CHECKS,),
+        doc="A re-checked endurance hold must last at least this long to leave stage 3.",
+    )
+    gate4_pain: int = _threshold(
+        2,
+        0,
+        2,
+        unit="NPRS 0-10",
+        safer="lower",
+        rules=("PR-GATE-4",),
+        doc="Stage 4 to 5 needs pain now at or below this for gate4_days.",
+    )
+    gate4_days: int = _threshold(
+        14,
+        14,
+        56,
+        unit="days",
+        safer="higher",
+        rules=("PR-GATE-4",),
+        doc="How many days pain must stay at or below gate4_pain to leave stage 4.",
+    )
+    weekly_volume_cap: float = _threshold(
+        0.10,
+        0.0,
+        0.30,
+        unit="fraction",
+        safer="lower",
+        rules=("LD-CAP",),
+        sources=(_S.NIELSEN_2014, _S.HEURISTIC),
+        doc="Planned weekly volume may exceed the previous week's by at most this fraction "
+        "(more than 30 % over two weeks is linked to injury).",
+    )
+    deload_fraction: float = _threshold(
+        0.30,
+        0.30,
+        0.90,
+        unit="fraction",
+        safer="higher",
+        rules=("LD-DELOAD",),
+        doc="A spike cuts the next dose by at least this fraction.",
+    )
+    gap_days: int = _threshold(
+        7,
+        1,
+        7,
+        unit="days",
+        safer="lower",
+        rules=("LD-GAP",),
+        sources=(_S.ARTICLE_PREVENTION, _S.HEURISTIC),
+        doc="A break this long or longer means resuming at no more than the last dose.",
+    )
+    desk_break_minutes: int = _threshold(
+        30,
+        15,
+        30,
+        unit="minutes",
+        safer="lower",
+        rules=("LD-DESK",),
+        sources=(_S.ARTICLE_STAGE_4,),
+        doc="Change position at least this often (article: every 25-30 minutes).",
+    )
+
+    @classmethod
+    def describe(cls) -> tuple[ThresholdInfo, ...]:
+        """Return the documentation of every threshold, in field order."""
+        return tuple(
+            ThresholdInfo(name=f.name, **f.metadata[_META]) for f in attrs.fields(cls)
+        )

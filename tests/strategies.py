@@ -1,0 +1,190 @@
+"""Hypothesis strategies for every public lowback value.
+
+Strategies build valid values only; tests that need invalid input build it
+explicitly. Intake strategies lean towards "all clear" answers so that the
+interesting cases (one flag, one unknown) come up often rather than drowning
+in intakes that are emergencies for ten reasons at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+from hypothesis import strategies as st
+
+import lowback
+from lowback import (
+    Answer,
+    BackwardLeanResult,
+    BodyRegion,
+    Dose,
+    EnduranceHoldResult,
+    ForwardBendResult,
+    Intake,
+    Onset,
+    PainQuality,
+    RedFlag,
+    RedFlagAnswers,
+    SelfCheckResult,
+    Side,
+    SideBendResult,
+    StopReason,
+    Thresholds,
+)
+
+answers = st.sampled_from(Answer)
+#: Mostly ``no``, so that one ``yes`` or ``unknown`` stands out.
+mostly_no = st.one_of(st.just(Answer.NO), st.just(Answer.NO), answers)
+sides = st.sampled_from(Side)
+optional_sides = st.none() | sides
+pain = st.integers(0, 10)
+
+
+def unique_tuples(
+    elements: st.SearchStrategy[Any], max_size: int
+) -> st.SearchStrategy[tuple[Any, ...]]:
+    """Tuples of distinct elements."""
+    return st.lists(elements, unique=True, max_size=max_size).map(tuple)
+
+
+red_flag_answers = st.fixed_dictionaries({f.value: mostly_no for f in RedFlag}).map(
+    lambda kw: RedFlagAnswers(**kw)
+)
+stop_reasons = st.none() | st.sampled_from(StopReason)
+
+
+def _result(
+    cls: type[Any], observations: dict[str, st.SearchStrategy[Any]]
+) -> st.SearchStrategy[Any]:
+    """A self-check result: observations always drawn; sometimes stopped."""
+    complete = st.fixed_dictionaries(observations).map(lambda kw: cls(**kw))
+    stopped = st.builds(
+        cls,
+        stopped=st.sampled_from(StopReason),
+        **{k: st.none() | v for k, v in observations.items()},
+    )
+    return st.one_of(complete, complete, stopped)
+
+
+forward_bends = _result(
+    ForwardBendResult,
+    {
+        "one_side_tighter": answers,
+        "tighter_side": optional_sides,
+        "pull_in_muscles": answers,
+        "pain_in_centre_of_spine": answers,
+        "knee_bend_eases": answers,
+    },
+)
+backward_leans = _result(
+    BackwardLeanResult,
+    {
+        "pinch_in_one_spot": answers,
+        "feels_like_muscle_stretch": answers,
+        "hand_support_eases": answers,
+    },
+)
+side_bends = _result(
+    SideBendResult,
+    {
+        "one_side_blocked_or_painful": answers,
+        "blocked_side": optional_sides,
+        "pain_over_ql_area": answers,
+    },
+)
+endurance_holds = _result(
+    EnduranceHoldResult,
+    {
+        "hold_seconds": st.floats(0.0, 60.0, allow_nan=False),
+        "shaking_early": answers,
+        "cramped": answers,
+    },
+)
+self_check_results: st.SearchStrategy[SelfCheckResult] = st.one_of(
+    forward_bends, backward_leans, side_bends, endurance_holds
+)
+#: At most one result per check, in any order.
+self_check_lists = st.lists(
+    self_check_results, max_size=4, unique_by=lambda r: r.check
+).map(tuple)
+
+intakes: st.SearchStrategy[Intake] = st.builds(
+    Intake,
+    age=st.none() | st.integers(0, 130),
+    duration_days=st.integers(0, 400),
+    onset=st.sampled_from(Onset),
+    pain_now=pain,
+    pain_worst_24h=st.none() | pain,
+    pain_regions=unique_tuples(st.sampled_from(BodyRegion), len(BodyRegion)),
+    pain_side=optional_sides,
+    pain_qualities=unique_tuples(st.sampled_from(PainQuality), len(PainQuality)),
+    pressing_reproduces_pain=answers,
+    eases_with_movement=answers,
+    worse_with_sustained_posture=answers,
+    muscle_spasm_or_stuck=answers,
+    leg_pain_below_knee=mostly_no,
+    numbness_or_tingling_in_a_line=mostly_no,
+    leg_or_foot_weakness=mostly_no,
+    leg_symptom_side=optional_sides,
+    red_flags=red_flag_answers,
+    frequent_flare_ups=answers,
+    fear_of_movement=answers,
+    rest_without_relief=answers,
+    self_checks=self_check_lists,
+)
+
+
+def _dose_part(low: float, high: float, *, kind: type = int) -> st.SearchStrategy[Any]:
+    if kind is float:
+        return st.none() | st.floats(low, high, allow_nan=False)
+    return st.none() | st.integers(int(low), int(high))
+
+
+doses: st.SearchStrategy[Dose] = st.builds(
+    Dose,
+    sets=st.integers(1, 10),
+    reps=_dose_part(1, 50),
+    hold_seconds=_dose_part(1.0, 120.0, kind=float),
+    rest_seconds=_dose_part(0.0, 120.0, kind=float),
+    effort_percent=_dose_part(1, 100),
+    minutes=_dose_part(1, 120),
+)
+
+
+def _threshold_values(info: lowback.rules.ThresholdInfo) -> st.SearchStrategy[Any]:
+    if info.integer:
+        return st.integers(int(info.low), int(info.high))
+    return st.floats(info.low, info.high, allow_nan=False)
+
+
+#: Any thresholds an app may legally configure.
+thresholds: st.SearchStrategy[Thresholds] = st.fixed_dictionaries(
+    {info.name: _threshold_values(info) for info in Thresholds.describe()}
+).map(lambda kw: Thresholds(**kw))
+
+
+def clear_intake(**changes: Any) -> Intake:
+    """A plain muscle-dominant intake with no flags: triage gives self-care."""
+    base = Intake(
+        age=44,
+        duration_days=10,
+        onset=Onset.GRADUAL,
+        pain_now=6,
+        pain_worst_24h=7,
+        pain_regions=(BodyRegion.LOW_BACK, BodyRegion.BUTTOCK),
+        pain_side=Side.LEFT,
+        pain_qualities=(PainQuality.ACHE, PainQuality.TIGHTNESS),
+        pressing_reproduces_pain=Answer.YES,
+        eases_with_movement=Answer.YES,
+        worse_with_sustained_posture=Answer.YES,
+        muscle_spasm_or_stuck=Answer.NO,
+        leg_pain_below_knee=Answer.NO,
+        numbness_or_tingling_in_a_line=Answer.NO,
+        leg_or_foot_weakness=Answer.NO,
+        red_flags=RedFlagAnswers.all_no(),
+        frequent_flare_ups=Answer.NO,
+        fear_of_movement=Answer.NO,
+        rest_without_relief=Answer.NO,
+    )
+    return attrs.evolve(base, **changes)

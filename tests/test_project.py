@@ -1,0 +1,81 @@
+"""The project's own promises: README commands, CI, examples and the facade."""
+
+from __future__ import annotations
+
+import importlib
+import re
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import lowback
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def readme_commands() -> list[str]:
+    """The one-line commands in the README's console blocks."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"```console\n(.+?)\n```", text)
+
+
+class TestReadme:
+    def test_ci_runs_the_readme_test_command(self) -> None:
+        """.ci/run calls exactly the README's test command."""
+        test_command = next(c for c in readme_commands() if "pytest" in c)
+        assert (
+            test_command
+            in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+        )
+
+    def test_readme_has_a_demo_and_a_test_command(self) -> None:
+        """The README gives two one-line commands: run it, and test it."""
+        commands = readme_commands()
+        assert len(commands) == 2
+        assert all("\n" not in c for c in commands)
+
+
+class TestExamples:
+    @pytest.mark.parametrize(
+        "path", sorted((ROOT / "examples").glob("*.py")), ids=lambda p: p.name
+    )
+    def test_example_runs(self, path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """Every example has a main() that runs and prints something."""
+        namespace = runpy.run_path(str(path))
+        namespace["main"]()
+        assert capsys.readouterr().out.strip()
+
+    def test_catalog_example_as_a_script(self) -> None:
+        """The README's first command prints the catalog."""
+        out = subprocess.run(
+            [sys.executable, str(ROOT / "examples" / "catalog.py")],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+        assert "Stage 1: calm_and_unload" in out
+        assert "RF-CES" in out
+
+
+class TestFacade:
+    def test_all_is_complete(self) -> None:
+        """Every name in __all__ exists (ruff's RUF022 keeps it sorted)."""
+        assert len(set(lowback.__all__)) == len(lowback.__all__)
+        for name in lowback.__all__:
+            assert hasattr(lowback, name), name
+
+    @pytest.mark.parametrize(
+        "module",
+        ["anatomy", "answers", "dispositions", "errors", "exercises", "intake", "messages",
+         "red_flags", "rules", "self_checks", "sources", "stages", "symptoms"],
+    )  # fmt: skip
+    def test_modules_declare_all(self, module: str) -> None:
+        """Each public module lists its public names."""
+        mod = importlib.import_module(f"lowback.{module}")
+        for name in mod.__all__:
+            assert hasattr(mod, name)
+
+    def test_version(self) -> None:
+        """The package has a version string."""
+        assert re.match(r"\d+\.\d+", lowback.__version__)
