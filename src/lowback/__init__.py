@@ -25,7 +25,7 @@ from .exercises import (
 from .intake import Intake, RedFlagAnswers
 from .messages import MESSAGES, render
 from .red_flags import CES_FLAGS, RED_FLAGS, RedFlag, Suspicion
-from .rules import RULES, RULESET_VERSION, Rule, RuleKind, Thresholds
+from .rules import RULES, RULESET_VERSION, FiredRule, Rule, RuleKind, Thresholds
 from .self_checks import (
     FINDINGS,
     BackwardLeanResult,
@@ -40,6 +40,7 @@ from .self_checks import (
 from .sources import SOURCES, Source, SourceId
 from .stages import PlanStatus, Stage
 from .symptoms import BodyRegion, NerveFeature, Onset, PainPattern, PainQuality, Side
+from .triage import HoldDirection, TriageResult
 
 __all__ = [
     "CES_FLAGS",
@@ -63,7 +64,9 @@ __all__ = [
     "Exercise",
     "ExerciseId",
     "ExerciseKind",
+    "FiredRule",
     "ForwardBendResult",
+    "HoldDirection",
     "Imbalance",
     "Intake",
     "InvalidDefinition",
@@ -93,6 +96,7 @@ __all__ = [
     "StopReason",
     "Suspicion",
     "Thresholds",
+    "TriageResult",
     "__version__",
     "most_urgent",
     "render",

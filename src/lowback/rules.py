@@ -34,6 +34,7 @@ from .sources import SourceId
 __all__ = [
     "RULES",
     "RULESET_VERSION",
+    "FiredRule",
     "Rule",
     "RuleKind",
     "ThresholdInfo",
@@ -382,6 +383,28 @@ _RULES = (
 
 #: Every rule by ID, in spec order. Read-only.
 RULES: Mapping[str, Rule] = MappingProxyType({r.id: r for r in _RULES})
+
+
+@attrs.frozen(kw_only=True)
+class FiredRule:
+    """A rule that fired, as results and decisions report it: its ID and sources.
+
+    >>> FiredRule.of("SELF").id
+    'SELF'
+    """
+
+    id: str
+    sources: tuple[SourceId, ...]
+
+    @classmethod
+    def of(cls, rule_id: str) -> FiredRule:
+        """Return the fired form of catalog rule *rule_id*.
+
+        Raises:
+            KeyError: *rule_id* is not in :data:`RULES` (a programming error:
+                engines only fire catalog rules).
+        """
+        return cls(id=rule_id, sources=RULES[rule_id].sources)
 
 
 @attrs.frozen(kw_only=True)
