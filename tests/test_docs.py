@@ -1,0 +1,115 @@
+"""The documentation: the generated clinical reference and the offline inventories.
+
+The full Sphinx build (warnings as errors, nitpicky) and the docs' doctests
+run in .ci/run; these tests call the generator directly, so they stay fast.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+import zlib
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+import lowback
+from lowback import EXERCISES, FINDINGS, MUSCLES, RED_FLAGS, RULES, SOURCES, Thresholds
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+
+import lowback_reference  # noqa: E402 - lives in docs/_ext, put on the path above
+
+
+def _load(path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def pages() -> dict[str, str]:
+    return lowback_reference.pages()
+
+
+class TestClinicalReference:
+    def test_every_rule_has_an_entry(self, pages: dict[str, str]) -> None:
+        """Every rule ID in lowback.RULES has its own heading on the rules page."""
+        headings = set(re.findall(r"^### (\S+)$", pages["rules.md"], re.MULTILINE))
+        assert set(RULES) <= headings
+
+    def test_every_rule_summary_and_source_is_shown(
+        self, pages: dict[str, str]
+    ) -> None:
+        """Each rule's summary and every source it cites appear on the rules page."""
+        text = pages["rules.md"]
+        for rule in RULES.values():
+            entry = text.split(f"### {rule.id}\n", 1)[1].split("\n### ", 1)[0]
+            assert rule.summary in entry, rule.id
+            for source in rule.sources:
+                assert source.value in entry, (rule.id, source)
+
+    def test_every_threshold_is_described(self, pages: dict[str, str]) -> None:
+        """Every threshold in Thresholds.describe() has an entry with its bounds."""
+        text = pages["thresholds.md"]
+        for info in Thresholds.describe():
+            assert f"## `{info.name}`" in text, info.name
+            assert f"{info.low:g} to {info.high:g}" in text, info.name
+
+    def test_every_catalog_entry_appears(self, pages: dict[str, str]) -> None:
+        """Muscles, red flags, findings, exercises and sources each appear on their page."""
+        expected = {
+            "muscles.md": [m.value for m in MUSCLES],
+            "red-flags.md": [f.value for f in RED_FLAGS],
+            "self-checks.md": [f.value for f in FINDINGS],
+            "stages.md": [e.value for e in EXERCISES],
+            "sources.md": [s.value for s in SOURCES],
+        }
+        for page, values in expected.items():
+            for value in values:
+                assert f"`{value}`" in pages[page], (page, value)
+
+    def test_red_flag_urgency_comes_from_the_rules(self, pages: dict[str, str]) -> None:
+        """Each cauda equina flag's row shows the emergency disposition of RF-CES."""
+        rows = pages["red-flags.md"].splitlines()
+        for flag in lowback.CES_FLAGS:
+            row = next(r for r in rows if r.startswith(f"| `{flag.value}`"))
+            assert "`emergency`" in row
+            assert "RF-CES" in row
+
+    def test_pages_are_deterministic(self) -> None:
+        """Generating twice gives the same text, so rebuilds do not churn."""
+        assert lowback_reference.pages() == lowback_reference.pages()
+
+    def test_write_pages_only_touches_changed_files(self, tmp_path: Path) -> None:
+        """A second write with no catalog change rewrites nothing."""
+        first = lowback_reference.write_pages(tmp_path)
+        assert len(first) == len(lowback_reference.pages())
+        assert lowback_reference.write_pages(tmp_path) == []
+
+
+class TestOfflineInventories:
+    def test_committed_inventories_match_their_generator(self) -> None:
+        """docs/_inv/*.inv are exactly what make_inventories.py writes."""
+        maker = _load(ROOT / "docs" / "_inv" / "make_inventories.py")
+        for key, (project, version, entries) in maker.INVENTORIES.items():
+            committed = (ROOT / "docs" / "_inv" / f"{key}.inv").read_bytes()
+            assert committed == maker.inventory(project, version, entries), key
+
+    def test_inventories_hold_relative_urls(self) -> None:
+        """Every inventory entry is a relative page URL under its project's base URL."""
+        for path in sorted((ROOT / "docs" / "_inv").glob("*.inv")):
+            data = path.read_bytes()
+            body = zlib.decompress(data.split(b"zlib.\n", 1)[1]).decode()
+            for line in body.splitlines():
+                name, role, _priority, uri, _display = line.split(" ")
+                assert role.startswith("py:"), line
+                assert ".html" in uri, line
+                assert "://" not in uri, line
+                assert name, line
