@@ -6,7 +6,10 @@ run in .ci/run; these tests call the generator directly, so they stay fast.
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 import importlib.util
+import itertools
 import re
 import sys
 import zlib
@@ -16,7 +19,16 @@ from types import ModuleType
 import pytest
 
 import lowback
-from lowback import EXERCISES, FINDINGS, MUSCLES, RED_FLAGS, RULES, SOURCES, Thresholds
+from lowback import (
+    EXERCISES,
+    FINDINGS,
+    MUSCLES,
+    RED_FLAGS,
+    RULES,
+    SOURCES,
+    Stage,
+    Thresholds,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
@@ -113,3 +125,62 @@ class TestOfflineInventories:
                 assert ".html" in uri, line
                 assert "://" not in uri, line
                 assert name, line
+
+
+@dataclasses.dataclass(frozen=True)
+class _Edge:
+    source: Stage
+    target: Stage
+    action: enum.Enum
+    guards: tuple[str, ...]
+
+
+class _Act(enum.Enum):
+    ADVANCE = "advance"
+    HOLD = "hold"
+    RESUME = "resume"
+
+
+class TestStageMachineDiagram:
+    def _table(self) -> list[_Edge]:
+        stages = list(Stage)
+        edges = [
+            _Edge(source=s, target=s, action=_Act.HOLD, guards=("PR-HOLD",))
+            for s in stages
+        ]
+        edges += [
+            _Edge(source=s, target=t, action=_Act.ADVANCE, guards=("PR-ADVANCE",))
+            for s, t in itertools.pairwise(stages)
+        ]
+        edges += [
+            _Edge(source=s, target=t, action=_Act.RESUME, guards=("PR-CLEAR",))
+            for s in stages
+            for t in stages
+        ]
+        return edges
+
+    def test_forward_edges_are_arrows(self) -> None:
+        """Each edge between two different stages is drawn as its own arrow."""
+        svg = lowback_reference.stage_machine_svg(self._table())
+        assert svg.count('class="arc"') == len(Stage) - 1
+        assert svg.count(">advance</text>") == len(Stage) - 1
+
+    def test_every_stage_is_a_box(self) -> None:
+        """Every stage appears as a labelled box, with its self-loops listed."""
+        svg = lowback_reference.stage_machine_svg(self._table())
+        for stage in Stage:
+            assert f"{stage.number}. {stage.value}</text>" in svg
+        assert svg.count("stays: hold") == len(Stage)
+
+    def test_all_pairs_actions_become_a_note(self) -> None:
+        """An action joining every stage to every stage is a note, not 25 arrows."""
+        svg = lowback_reference.stage_machine_svg(self._table())
+        assert "From any stage to any stage: resume." in svg
+        assert ">resume</text>" not in svg
+
+    def test_a_missing_edge_changes_the_drawing(self) -> None:
+        """Dropping one advance edge removes exactly one arrow (the drawing follows the table)."""
+        table = self._table()
+        dropped = next(e for e in table if e.action is _Act.ADVANCE)
+        svg = lowback_reference.stage_machine_svg([e for e in table if e != dropped])
+        assert svg.count(">advance</text>") == len(Stage) - 2

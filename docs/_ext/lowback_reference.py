@@ -17,6 +17,7 @@ the builder starts (before Sphinx reads the sources).
 from __future__ import annotations
 
 import enum
+import importlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ from lowback import (
     Disposition,
     Dose,
     RuleKind,
+    Stage,
     Suspicion,
     Thresholds,
     render,
@@ -477,6 +479,176 @@ def _sources_page() -> str:
     return "\n".join(out)
 
 
+# -- the stage machine ----------------------------------------------------------
+
+
+def _transitions() -> tuple[Any, ...] | None:
+    """The progression engine's public transition table, if it is installed."""
+    try:
+        module = importlib.import_module("lowback.transitions")
+    except ModuleNotFoundError:
+        return None
+    return tuple(module.TRANSITIONS)
+
+
+_BOX_W, _BOX_H, _GAP, _MARGIN = 210, 64, 44, 20
+_COLOURS = ("#1b7f3b", "#b00020", "#b35900", "#5a2ca0", "#00599c", "#555555")
+
+
+def _box_x(stage: Stage) -> float:
+    return _MARGIN + (stage.number - 1) * (_BOX_W + _GAP)
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _classify(
+    edges: tuple[Any, ...],
+) -> tuple[list[str], dict[Stage, list[str]], list[tuple[Stage, Stage, str]]]:
+    """Split edges into everywhere-actions, self-loops and arcs."""
+    stages = tuple(Stage)
+    all_pairs = {(a, b) for a in stages for b in stages}
+    by_action: dict[str, set[tuple[Stage, Stage]]] = {}
+    for e in edges:
+        by_action.setdefault(str(e.action.value), set()).add((e.source, e.target))
+    everywhere = [a for a, pairs in by_action.items() if pairs == all_pairs]
+    loops: dict[Stage, list[str]] = {s: [] for s in stages}
+    arcs: list[tuple[Stage, Stage, str]] = []
+    for e in edges:
+        action = str(e.action.value)
+        if action in everywhere:
+            continue
+        if e.source is e.target:
+            if action not in loops[e.source]:
+                loops[e.source].append(action)
+        elif (e.source, e.target, action) not in arcs:
+            arcs.append((e.source, e.target, action))
+    return everywhere, loops, arcs
+
+
+def stage_machine_svg(transitions: Iterable[Any]) -> str:
+    """Draw the stage machine of *transitions* as a standalone SVG document.
+
+    Each edge needs ``source`` and ``target`` (stages), ``action`` (an enum)
+    and ``guards`` (rule IDs). An action whose edges join every stage to
+    every stage (a clinician's clearance, say) is written as a note instead
+    of 25 arrows; an edge from a stage to itself is listed inside its box;
+    every other edge is an arc, forward above the boxes, backward below.
+    """
+    everywhere, loops, arcs = _classify(tuple(transitions))
+    actions = list(dict.fromkeys(a for _, _, a in arcs))
+    colour = {a: _COLOURS[i % len(_COLOURS)] for i, a in enumerate(actions)}
+    placed: list[tuple[float, float, float, float, bool, str]] = []
+    seen: dict[tuple[Stage, Stage], int] = {}
+    for source, target, action in arcs:
+        k = seen.get((source, target), 0)
+        seen[(source, target)] = k + 1
+        distance = abs(target.number - source.number)
+        depth = 36 + 34 * (distance - 1) + 26 * k
+        forward = target.number > source.number
+        if forward:
+            x1 = _box_x(source) + _BOX_W * 0.8
+            x2 = _box_x(target) + _BOX_W * 0.2
+        else:
+            x1 = _box_x(source) + _BOX_W * 0.3
+            x2 = _box_x(target) + _BOX_W * max(0.35, 0.75 - 0.1 * (distance - 1))
+        placed.append((x1, x2, depth, 0.0, forward, action))
+    above = max((d for *_, d, _, f, _ in placed if f), default=0.0)
+    below = max((d for *_, d, _, f, _ in placed if not f), default=0.0)
+    top = 20 + above
+    stages = tuple(Stage)
+    width = 2 * _MARGIN + len(stages) * _BOX_W + (len(stages) - 1) * _GAP
+    height = top + _BOX_H + below + (50 if everywhere else 20)
+    out = [
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" '
+            f'height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" '
+            'font-family="sans-serif" font-size="12">'
+        ),
+        "<title>The lowback stage machine, drawn from lowback.transitions.TRANSITIONS</title>",
+        '<rect width="100%" height="100%" fill="white"/>',
+        "<defs>",
+    ]
+    out.extend(
+        f'<marker id="arrow-{a}" viewBox="0 0 10 10" refX="9" refY="5" '
+        'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
+        f'<path d="M0,0 L10,5 L0,10 z" fill="{colour[a]}"/></marker>'
+        for a in actions
+    )
+    out.append("</defs>")
+    for x1, x2, arc_depth, _, forward, action in placed:
+        y = top if forward else top + _BOX_H
+        apex = y - arc_depth if forward else y + arc_depth
+        mid = (x1 + x2) / 2
+        out.append(
+            f'<path class="arc" d="M{x1:.0f},{y:.0f} Q{mid:.0f},{2 * apex - y:.0f} '
+            f'{x2:.0f},{y:.0f}" fill="none" stroke="{colour[action]}" '
+            f'stroke-width="1.6" marker-end="url(#arrow-{action})"/>'
+        )
+        label_y = apex - 4 if forward else apex + 13
+        out.append(
+            f'<text x="{mid:.0f}" y="{label_y:.0f}" text-anchor="middle" '
+            f'fill="{colour[action]}">{_esc(action)}</text>'
+        )
+    for stage in stages:
+        x = _box_x(stage)
+        centre = x + _BOX_W / 2
+        out.append(
+            f'<rect x="{x:.0f}" y="{top:.0f}" width="{_BOX_W}" height="{_BOX_H}" '
+            'rx="8" fill="#eef3fb" stroke="#33476b" stroke-width="1.4"/>'
+        )
+        out.append(
+            f'<text x="{centre:.0f}" y="{top + 20:.0f}" text-anchor="middle" '
+            f'font-weight="bold">{stage.number}. {_esc(stage.value)}</text>'
+        )
+        names = loops[stage]
+        for i in range(0, len(names), 3):
+            line = ", ".join(names[i : i + 3])
+            prefix = "stays: " if i == 0 else ""
+            out.append(
+                f'<text x="{centre:.0f}" y="{top + 38 + 14 * (i // 3):.0f}" '
+                f'text-anchor="middle" font-size="11" fill="#555555">'
+                f"{prefix}{_esc(line)}</text>"
+            )
+    if everywhere:
+        out.append(
+            f'<text x="{_MARGIN}" y="{height - 16:.0f}" fill="#33476b">'
+            f"From any stage to any stage: {_esc(', '.join(everywhere))}.</text>"
+        )
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def _stage_machine_page(transitions: tuple[Any, ...] | None) -> str:
+    out = ["(ref-stage-machine)=\n# The stage machine\n"]
+    if transitions is None:
+        out.append(
+            "The progression engine's transition table is not part of this "
+            "build yet; this page is drawn from it once it is.\n"
+        )
+        return "\n".join(out)
+    out.append(
+        "How a plan moves between the five stages. The diagram and the table "
+        "are drawn from {py:data}`lowback.transitions.TRANSITIONS`, the table "
+        "the progression engine looks every move up in, so a move that is not "
+        "shown here cannot happen. Each move is allowed only when its guard "
+        "rules allow it.\n"
+    )
+    out.append("![The stage machine](stage-machine.svg)\n")
+    rows = [
+        (
+            f"{e.source.number}. {_code(e.source.value)}",
+            f"{e.target.number}. {_code(e.target.value)}",
+            _code(e.action.value),
+            ", ".join(_rule_ref(g) for g in e.guards),
+        )
+        for e in transitions
+    ]
+    out.append(_table(("From", "To", "Action", "Guards"), rows))
+    return "\n".join(out)
+
+
 #: Page file name (without ``.md``) to its builder, in reading order.
 _PAGES: dict[str, Callable[[], str]] = {
     "muscles": _muscles_page,
@@ -487,12 +659,21 @@ _PAGES: dict[str, Callable[[], str]] = {
     "rules": _rules_page,
     "thresholds": _thresholds_page,
     "sources": _sources_page,
+    "stage-machine": lambda: _stage_machine_page(_transitions()),
 }
 
 
 def pages() -> dict[str, str]:
-    """Return every generated page as MyST Markdown, keyed by file name."""
-    return {f"{name}.md": _HEADER + build() for name, build in _PAGES.items()}
+    """Return every generated page, keyed by file name.
+
+    The pages are MyST Markdown; the stage machine's diagram is an SVG file
+    beside them.
+    """
+    result = {f"{name}.md": _HEADER + build() for name, build in _PAGES.items()}
+    transitions = _transitions()
+    if transitions is not None:
+        result["stage-machine.svg"] = stage_machine_svg(transitions)
+    return result
 
 
 def write_pages(directory: Path = GENERATED_DIR) -> list[Path]:
