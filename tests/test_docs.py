@@ -184,3 +184,25 @@ class TestStageMachineDiagram:
         dropped = next(e for e in table if e.action is _Act.ADVANCE)
         svg = lowback_reference.stage_machine_svg([e for e in table if e != dropped])
         assert svg.count(">advance</text>") == len(Stage) - 2
+
+
+class TestPagesAreWired:
+    def test_api_page_documents_every_public_name(self) -> None:
+        """docs/api.md has an autodoc entry for every name in lowback.__all__."""
+        text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+        documented = set(
+            re.findall(
+                r"^\.\. auto\w+:: lowback\.(?:[a-z_]+\.)*(\w+)$", text, re.MULTILINE
+            )
+        )
+        missing = sorted(set(lowback.__all__) - documented)
+        assert not missing, f"add these to docs/api.md: {missing}"
+
+    def test_clinical_reference_lists_every_generated_page(self) -> None:
+        """The clinical reference's toctree names every page the generator writes."""
+        text = (ROOT / "docs" / "reference" / "clinical.md").read_text(encoding="utf-8")
+        listed = set(re.findall(r"^generated/([\w-]+)$", text, re.MULTILINE))
+        generated = {
+            name[:-3] for name in lowback_reference.pages() if name.endswith(".md")
+        }
+        assert listed == generated
