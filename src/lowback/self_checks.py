@@ -24,6 +24,7 @@ from ._validation import enum_member, in_range, optional
 from .anatomy import MuscleGroup
 from .answers import Answer
 from .errors import InvalidInput
+from .rules import Thresholds
 from .sources import SourceId
 from .symptoms import Side
 
@@ -33,11 +34,14 @@ __all__ = [
     "EnduranceHoldResult",
     "FindingInfo",
     "ForwardBendResult",
+    "HoldDirection",
     "SelfCheck",
     "SelfCheckFinding",
+    "SelfCheckInterpretation",
     "SelfCheckResult",
     "SideBendResult",
     "StopReason",
+    "interpret",
 ]
 
 
@@ -302,3 +306,191 @@ class EnduranceHoldResult:
 SelfCheckResult = (
     ForwardBendResult | BackwardLeanResult | SideBendResult | EnduranceHoldResult
 )
+
+
+class HoldDirection(enum.StrEnum):
+    """The easier direction for the pain-calming isometric hold (article, clinical note)."""
+
+    #: Forward bending was easier: a hip hinge supported on a counter.
+    SUPPORTED_HIP_HINGE = "supported_hip_hinge"
+    #: A small, hand-supported backward lean was tolerated.
+    SMALL_BACKWARD_LEAN = "small_backward_lean"
+
+
+@attrs.frozen(kw_only=True)
+class SelfCheckInterpretation:
+    """What a set of self-check results suggests, for :func:`interpret`."""
+
+    #: Findings, in :class:`SelfCheckFinding` order, each at most once.
+    findings: tuple[SelfCheckFinding, ...] = ()
+    #: Muscle groups the findings implicate, in :class:`MuscleGroup` order.
+    implicated_muscles: tuple[MuscleGroup, ...] = ()
+    #: Why checks were stopped, in :class:`StopReason` order, each at most once.
+    stop_reasons: tuple[StopReason, ...] = ()
+    #: The easier direction for the pain-calming hold, when the checks tell.
+    hold_direction: HoldDirection | None = None
+    #: JSON paths (``$.self_checks[i].name``) of observations answered ``unknown``.
+    unknown_answers: tuple[str, ...] = ()
+
+    @property
+    def nerve_stop(self) -> bool:
+        """A check was stopped for leg symptoms or sharp shooting pain: a nerve feature."""
+        return any(r.is_nerve_feature for r in self.stop_reasons)
+
+    @property
+    def medical_stop(self) -> bool:
+        """A check was stopped for dizziness or feeling unwell."""
+        return any(not r.is_nerve_feature for r in self.stop_reasons)
+
+
+#: Observation fields answered with an :class:`Answer`, per check, in field order.
+_ANSWER_FIELDS: Mapping[SelfCheck, tuple[str, ...]] = MappingProxyType(
+    {
+        cls.check: tuple(f.name for f in attrs.fields(cls) if f.validator is _answer)
+        for cls in (
+            ForwardBendResult,
+            BackwardLeanResult,
+            SideBendResult,
+            EnduranceHoldResult,
+        )
+    }
+)
+
+_F = SelfCheckFinding
+#: Which observation answered ``yes`` gives which finding (article, self-checks).
+_YES_FINDINGS: Mapping[SelfCheck, tuple[tuple[str, SelfCheckFinding], ...]] = (
+    MappingProxyType(
+        {
+            SelfCheck.FORWARD_BEND: (
+                ("one_side_tighter", _F.ASYMMETRIC_GUARDING),
+                ("pull_in_muscles", _F.MUSCLE_TIGHTNESS),
+                ("pain_in_centre_of_spine", _F.CENTRAL_SPINE_PAIN),
+                ("knee_bend_eases", _F.HAMSTRING_OR_NEURAL_TENSION),
+            ),
+            SelfCheck.BACKWARD_LEAN: (
+                ("pinch_in_one_spot", _F.EXTENSION_SENSITIVE),
+                ("feels_like_muscle_stretch", _F.MUSCLE_TIGHTNESS),
+            ),
+            SelfCheck.SIDE_BEND: (
+                ("one_side_blocked_or_painful", _F.SIDE_BEND_ASYMMETRY),
+                ("pain_over_ql_area", _F.QL_INVOLVEMENT),
+            ),
+            SelfCheck.ENDURANCE_HOLD: (
+                ("shaking_early", _F.LOW_EXTENSOR_ENDURANCE),
+                ("cramped", _F.LOW_EXTENSOR_ENDURANCE),
+            ),
+        }
+    )
+)
+_FINDING_ORDER = {f: i for i, f in enumerate(SelfCheckFinding)}
+_MUSCLE_ORDER = tuple(MuscleGroup)
+_STOP_ORDER = tuple(StopReason)
+_NOTHING = SelfCheckInterpretation()
+_DEFAULT_THRESHOLDS = Thresholds()
+_YES = Answer.YES
+_NO = Answer.NO
+_UNKNOWN = Answer.UNKNOWN
+
+
+def _forward_is_easier(result: ForwardBendResult) -> bool:
+    """Forward bending eased by bent knees or felt as a muscle pull, not in the spine."""
+    return result.pain_in_centre_of_spine is _NO and (
+        result.knee_bend_eases is _YES or result.pull_in_muscles is _YES
+    )
+
+
+def _backward_is_tolerated(result: BackwardLeanResult) -> bool:
+    """Leaning back is eased by the hands and pinches nowhere (``no``, not ``unknown``)."""
+    return result.hand_support_eases is _YES and result.pinch_in_one_spot is _NO
+
+
+def _findings_of(
+    result: SelfCheckResult, thresholds: Thresholds
+) -> set[SelfCheckFinding]:
+    """The findings one result gives (see :func:`interpret`)."""
+    found = {
+        finding
+        for name, finding in _YES_FINDINGS[result.check]
+        if getattr(result, name) is _YES
+    }
+    if result.stopped is not None:
+        found.add(_F.STOPPED_FOR_SAFETY)
+    if isinstance(result, EnduranceHoldResult):
+        seconds = result.hold_seconds
+        if seconds is not None and seconds < thresholds.gate3_endurance_seconds:
+            found.add(_F.LOW_EXTENSOR_ENDURANCE)
+    elif isinstance(result, BackwardLeanResult) and _backward_is_tolerated(result):
+        found.add(_F.SUPPORTED_EXTENSION_TOLERATED)
+    return found
+
+
+def _hold_direction(results: tuple[SelfCheckResult, ...]) -> HoldDirection | None:
+    """The easier hold direction (see :func:`interpret`)."""
+    if any(r.stopped is not None for r in results):
+        return None
+    if any(isinstance(r, ForwardBendResult) and _forward_is_easier(r) for r in results):
+        return HoldDirection.SUPPORTED_HIP_HINGE
+    if any(
+        isinstance(r, BackwardLeanResult) and _backward_is_tolerated(r) for r in results
+    ):
+        return HoldDirection.SMALL_BACKWARD_LEAN
+    return None
+
+
+def interpret(
+    results: tuple[SelfCheckResult, ...], thresholds: Thresholds = _DEFAULT_THRESHOLDS
+) -> SelfCheckInterpretation:
+    """Read the findings, stop reasons and easier hold direction from self-check results.
+
+    The rules (article, self-checks section; lowback's reading where it is vague):
+
+    * An observation answered ``yes`` gives its finding (``_YES_FINDINGS``);
+      ``no`` and ``unknown`` give none, and every ``unknown`` is listed by JSON
+      path. Observations recorded on a stopped check are read the same way: a
+      check can only add findings (invariant 4).
+    * An endurance hold shorter than ``thresholds.gate3_endurance_seconds``
+      (10 s by default; the article asks for up to 10-15 s), or shaking or
+      cramping early, is ``low_extensor_endurance``.
+    * A ``yes`` to hand support easing the backward lean, with a ``no`` to a
+      pinch, is ``supported_extension_tolerated``.
+    * Any stopped check is ``stopped_for_safety`` and records its reason.
+    * The hold direction: a supported hip hinge when the forward bend was
+      completed with no central spine pain and bent knees or a muscle pull
+      easing it; otherwise a small backward lean when the backward lean was
+      completed, hand support eased it and nothing pinched. When both fit,
+      the hinge wins (the article names it first and it is the supported
+      one). When any check was stopped there is no direction at all: the
+      article drops the hold when symptoms spike or leg pain appears.
+
+    Args:
+        results: The intake's self-check results, in intake order (their
+            indices name the JSON paths of unknown answers).
+        thresholds: Where the endurance cut-off comes from.
+
+    >>> interpret((EnduranceHoldResult(hold_seconds=6.0, shaking_early=Answer.NO,
+    ...     cramped=Answer.UNKNOWN),)).findings
+    (<SelfCheckFinding.LOW_EXTENSOR_ENDURANCE: 'low_extensor_endurance'>,)
+    """
+    if not results:
+        return _NOTHING
+    found: set[SelfCheckFinding] = set()
+    unknown: list[str] = []
+    for index, result in enumerate(results):
+        found |= _findings_of(result, thresholds)
+        unknown.extend(
+            f"$.self_checks[{index}].{name}"
+            for name in _ANSWER_FIELDS[result.check]
+            if getattr(result, name) is _UNKNOWN
+        )
+    stops = {r.stopped for r in results if r.stopped is not None}
+    findings = tuple(sorted(found, key=_FINDING_ORDER.__getitem__))
+    muscles: set[MuscleGroup] = set()
+    for finding in findings:
+        muscles |= FINDINGS[finding].implicates
+    return SelfCheckInterpretation(
+        findings=findings,
+        implicated_muscles=tuple(m for m in _MUSCLE_ORDER if m in muscles),
+        stop_reasons=tuple(r for r in _STOP_ORDER if r in stops),
+        hold_direction=_hold_direction(results),
+        unknown_answers=tuple(unknown),
+    )
