@@ -382,14 +382,47 @@ _YES_FINDINGS: Mapping[SelfCheck, tuple[tuple[str, SelfCheckFinding], ...]] = (
         }
     )
 )
-_FINDING_ORDER = {f: i for i, f in enumerate(SelfCheckFinding)}
 _MUSCLE_ORDER = tuple(MuscleGroup)
-_STOP_ORDER = tuple(StopReason)
-_NOTHING = SelfCheckInterpretation()
-_DEFAULT_THRESHOLDS = Thresholds()
 _YES = Answer.YES
 _NO = Answer.NO
 _UNKNOWN = Answer.UNKNOWN
+_DEFAULT_THRESHOLDS = Thresholds()
+
+# Precomputed at import so that interpret() does no catalog lookups: each
+# check's Answer observations with the finding a ``yes`` gives (or None), and
+# findings and stop reasons as bit masks indexing their ordered summaries.
+_FINDING_BIT = {f: 1 << i for i, f in enumerate(SelfCheckFinding)}
+
+
+def _plan(check: SelfCheck) -> tuple[tuple[str, int], ...]:
+    gives = dict(_YES_FINDINGS[check])
+    return tuple(
+        (name, _FINDING_BIT[gives[name]] if name in gives else 0)
+        for name in _ANSWER_FIELDS[check]
+    )
+
+
+_PLAN: Mapping[SelfCheck, tuple[tuple[str, int], ...]] = MappingProxyType(
+    {check: _plan(check) for check in SelfCheck}
+)
+
+
+def _summary(mask: int) -> tuple[tuple[SelfCheckFinding, ...], tuple[MuscleGroup, ...]]:
+    findings = tuple(f for f, bit in _FINDING_BIT.items() if mask & bit)
+    muscles = frozenset().union(*(FINDINGS[f].implicates for f in findings))
+    return findings, tuple(m for m in _MUSCLE_ORDER if m in muscles)
+
+
+_BY_FINDING_MASK = tuple(_summary(mask) for mask in range(1 << len(SelfCheckFinding)))
+_STOP_BIT = {r: 1 << i for i, r in enumerate(StopReason)}
+_BY_STOP_MASK = tuple(
+    tuple(r for r, bit in _STOP_BIT.items() if mask & bit)
+    for mask in range(1 << len(StopReason))
+)
+_STOPPED = _FINDING_BIT[_F.STOPPED_FOR_SAFETY]
+_LOW_ENDURANCE = _FINDING_BIT[_F.LOW_EXTENSOR_ENDURANCE]
+_TOLERATED = _FINDING_BIT[_F.SUPPORTED_EXTENSION_TOLERATED]
+_NOTHING = SelfCheckInterpretation()
 
 
 def _forward_is_easier(result: ForwardBendResult) -> bool:
@@ -404,36 +437,26 @@ def _backward_is_tolerated(result: BackwardLeanResult) -> bool:
     return result.hand_support_eases is _YES and result.pinch_in_one_spot is _NO
 
 
-def _findings_of(
-    result: SelfCheckResult, thresholds: Thresholds
-) -> set[SelfCheckFinding]:
-    """The findings one result gives (see :func:`interpret`)."""
-    found = {
-        finding
-        for name, finding in _YES_FINDINGS[result.check]
-        if getattr(result, name) is _YES
-    }
-    if result.stopped is not None:
-        found.add(_F.STOPPED_FOR_SAFETY)
+def _reading_bits(result: SelfCheckResult, thresholds: Thresholds) -> int:
+    """The findings a result gives beyond single ``yes`` observations."""
+    bits = 0 if result.stopped is None else _STOPPED
     if isinstance(result, EnduranceHoldResult):
         seconds = result.hold_seconds
         if seconds is not None and seconds < thresholds.gate3_endurance_seconds:
-            found.add(_F.LOW_EXTENSOR_ENDURANCE)
+            bits |= _LOW_ENDURANCE
     elif isinstance(result, BackwardLeanResult) and _backward_is_tolerated(result):
-        found.add(_F.SUPPORTED_EXTENSION_TOLERATED)
-    return found
+        bits |= _TOLERATED
+    return bits
 
 
 def _hold_direction(results: tuple[SelfCheckResult, ...]) -> HoldDirection | None:
-    """The easier hold direction (see :func:`interpret`)."""
-    if any(r.stopped is not None for r in results):
-        return None
-    if any(isinstance(r, ForwardBendResult) and _forward_is_easier(r) for r in results):
-        return HoldDirection.SUPPORTED_HIP_HINGE
-    if any(
-        isinstance(r, BackwardLeanResult) and _backward_is_tolerated(r) for r in results
-    ):
-        return HoldDirection.SMALL_BACKWARD_LEAN
+    """The easier hold direction when no check was stopped (see :func:`interpret`)."""
+    for result in results:
+        if isinstance(result, ForwardBendResult) and _forward_is_easier(result):
+            return HoldDirection.SUPPORTED_HIP_HINGE
+    for result in results:
+        if isinstance(result, BackwardLeanResult) and _backward_is_tolerated(result):
+            return HoldDirection.SMALL_BACKWARD_LEAN
     return None
 
 
@@ -473,24 +496,23 @@ def interpret(
     """
     if not results:
         return _NOTHING
-    found: set[SelfCheckFinding] = set()
+    found = stops = 0
     unknown: list[str] = []
     for index, result in enumerate(results):
-        found |= _findings_of(result, thresholds)
-        unknown.extend(
-            f"$.self_checks[{index}].{name}"
-            for name in _ANSWER_FIELDS[result.check]
-            if getattr(result, name) is _UNKNOWN
-        )
-    stops = {r.stopped for r in results if r.stopped is not None}
-    findings = tuple(sorted(found, key=_FINDING_ORDER.__getitem__))
-    muscles: set[MuscleGroup] = set()
-    for finding in findings:
-        muscles |= FINDINGS[finding].implicates
+        for name, bit in _PLAN[result.check]:
+            answer = getattr(result, name)
+            if answer is _YES:
+                found |= bit
+            elif answer is _UNKNOWN:
+                unknown.append(f"$.self_checks[{index}].{name}")
+        if result.stopped is not None:
+            stops |= _STOP_BIT[result.stopped]
+        found |= _reading_bits(result, thresholds)
+    findings, muscles = _BY_FINDING_MASK[found]
     return SelfCheckInterpretation(
         findings=findings,
-        implicated_muscles=tuple(m for m in _MUSCLE_ORDER if m in muscles),
-        stop_reasons=tuple(r for r in _STOP_ORDER if r in stops),
-        hold_direction=_hold_direction(results),
+        implicated_muscles=muscles,
+        stop_reasons=_BY_STOP_MASK[stops],
+        hold_direction=None if stops else _hold_direction(results),
         unknown_answers=tuple(unknown),
     )
