@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import attrs
@@ -33,7 +34,7 @@ from lowback import (
     TriageResult,
     triage,
 )
-from lowback.triage import ENTRY_PREDICATES, RULE_PREDICATES
+from lowback.triage import ENTRY_PREDICATES, RULE_PREDICATES, TRIAGE_KINDS
 from strategies import clear_intake
 
 YES, NO, UNKNOWN = Answer.YES, Answer.NO, Answer.UNKNOWN
@@ -81,10 +82,20 @@ class TestRuleTable:
             RuleKind.RED_FLAG, RuleKind.NERVE, RuleKind.SELF_CHECK,
             RuleKind.REFERRAL, RuleKind.ENTRY,
         }  # fmt: skip
+        assert kinds == TRIAGE_KINDS
         catalog = {rule_id for rule_id, rule in RULES.items() if rule.kind in kinds}
         tables = list(RULE_PREDICATES) + list(ENTRY_PREDICATES)
         assert len(tables) == len(set(tables))
         assert set(tables) == catalog
+
+    def test_a_drifted_table_fails_at_import(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The import-time check refuses a table missing a catalog rule."""
+        module = importlib.import_module("lowback.triage")
+        monkeypatch.setattr(module, "ENTRY_PREDICATES", {})
+        with pytest.raises(lowback.InvalidDefinition):
+            module._check_tables()
 
     def test_disposition_rules_give_a_disposition(self) -> None:
         """Every rule in the disposition table says what it gives; entry rules do not."""

@@ -30,7 +30,7 @@ from ._validation import enum_member, optional, tuple_of, type_is
 from .anatomy import MuscleGroup
 from .answers import Answer
 from .dispositions import Disposition, urgency_rank
-from .errors import InvalidInput
+from .errors import InvalidDefinition, InvalidInput
 from .intake import Intake
 from .messages import render
 from .red_flags import CES_FLAGS, RedFlag
@@ -47,7 +47,9 @@ from .symptoms import LEG_REGIONS, NERVE_LIKE_QUALITIES, PainPattern, Side
 
 __all__ = [
     "ENTRY_PREDICATES",
+    "RISK_MODIFIER_AGE",
     "RULE_PREDICATES",
+    "TRIAGE_KINDS",
     "HoldDirection",
     "TriageResult",
     "triage",
@@ -277,12 +279,12 @@ def _entry_mobility(f: _Facts, disposition: Disposition) -> bool:
     return disposition in _PLANS and not f.calm_first
 
 
-Predicate = Callable[[_Facts], bool]
-EntryPredicate = Callable[[_Facts, Disposition], bool]
+_Predicate = Callable[[_Facts], bool]
+_EntryPredicate = Callable[[_Facts, Disposition], bool]
 
 #: The disposition rules in evaluation order (spec 2: red flags, nerve
 #: features, self-checks, referral triggers, then SELF). Read-only.
-RULE_PREDICATES: Mapping[str, Predicate] = MappingProxyType(
+RULE_PREDICATES: Mapping[str, _Predicate] = MappingProxyType(
     {
         "RF-CES": _ces,
         "RF-MSCC": _mscc,
@@ -307,7 +309,7 @@ RULE_PREDICATES: Mapping[str, Predicate] = MappingProxyType(
 )
 
 #: The entry-stage rules, read after the disposition; at most one fires.
-ENTRY_PREDICATES: Mapping[str, EntryPredicate] = MappingProxyType(
+ENTRY_PREDICATES: Mapping[str, _EntryPredicate] = MappingProxyType(
     {
         "EN-PAUSED": _entry_paused,
         "EN-CALM": _entry_calm,
@@ -324,7 +326,7 @@ _ENTRY_OUTCOME: Mapping[str, tuple[Stage, PlanStatus]] = MappingProxyType(
 )
 
 # Compiled once at import: (predicate, fired form, urgency rank, disposition).
-_TABLE: tuple[tuple[Predicate, FiredRule, int, Disposition], ...] = tuple(
+_TABLE: tuple[tuple[_Predicate, FiredRule, int, Disposition], ...] = tuple(
     (
         predicate,
         FiredRule.of(rule_id),
@@ -334,7 +336,7 @@ _TABLE: tuple[tuple[Predicate, FiredRule, int, Disposition], ...] = tuple(
     for rule_id, predicate in RULE_PREDICATES.items()
     if (disposition := RULES[rule_id].disposition) is not None
 )
-_ENTRY_TABLE: tuple[tuple[EntryPredicate, FiredRule, Stage, PlanStatus], ...] = tuple(
+_ENTRY_TABLE: tuple[tuple[_EntryPredicate, FiredRule, Stage, PlanStatus], ...] = tuple(
     (predicate, FiredRule.of(rule_id), *_ENTRY_OUTCOME[rule_id])
     for rule_id, predicate in ENTRY_PREDICATES.items()
 )
@@ -350,6 +352,17 @@ TRIAGE_KINDS = frozenset(
         RuleKind.ENTRY,
     }
 )
+
+
+def _check_tables() -> None:
+    """Every catalog rule of the triage kinds has exactly one predicate."""
+    catalog = {rule_id for rule_id, rule in RULES.items() if rule.kind in TRIAGE_KINDS}
+    tabled = [*RULE_PREDICATES, *ENTRY_PREDICATES]
+    if len(set(tabled)) != len(tabled) or set(tabled) != catalog:
+        raise InvalidDefinition("triage predicates do not match the rule catalog")
+
+
+_check_tables()
 
 _GENERAL_NET = "safety_net.general"
 _SAFETY_NETS: Mapping[Disposition, tuple[str, str, tuple[str, str]]] = MappingProxyType(
