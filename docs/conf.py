@@ -56,8 +56,6 @@ nitpick_ignore_regex = [
     ("py:class", r"lowback\.[a-z_]+\._[A-Za-z_]+"),
     ("py:class", r"lowback\.[a-z_]+\.T"),
 ]
-# Names that land with engines still being built; removed when they do.
-nitpick_ignore = [("py:func", "triage")]
 
 # -- MyST ---------------------------------------------------------------------
 myst_enable_extensions = ["colon_fence", "deflist"]

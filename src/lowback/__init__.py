@@ -31,16 +31,19 @@ from .self_checks import (
     BackwardLeanResult,
     EnduranceHoldResult,
     ForwardBendResult,
+    HoldDirection,
     SelfCheck,
     SelfCheckFinding,
+    SelfCheckInterpretation,
     SelfCheckResult,
     SideBendResult,
     StopReason,
+    interpret,
 )
 from .sources import SOURCES, Source, SourceId
 from .stages import PlanStatus, Stage
 from .symptoms import BodyRegion, NerveFeature, Onset, PainPattern, PainQuality, Side
-from .triage import HoldDirection, TriageResult
+from .triage import TriageResult, triage
 
 __all__ = [
     "CES_FLAGS",
@@ -86,6 +89,7 @@ __all__ = [
     "RuleKind",
     "SelfCheck",
     "SelfCheckFinding",
+    "SelfCheckInterpretation",
     "SelfCheckResult",
     "Side",
     "SideBendResult",
@@ -98,6 +102,8 @@ __all__ = [
     "Thresholds",
     "TriageResult",
     "__version__",
+    "interpret",
     "most_urgent",
     "render",
+    "triage",
 ]
