@@ -161,6 +161,12 @@ class PlanMachine(RuleBasedStateMachine):
         else:
             m.sessions_in_stage += 1
 
+    @rule()
+    def green_session_two_days_later(self) -> None:
+        """A green session two days on: strings of these earn advances."""
+        self.today += dt.timedelta(days=2)
+        self.log_session(1, 1, 1, True, True, ())
+
     @rule(
         pain=st.integers(0, 10),
         morning=st.integers(0, 10),
