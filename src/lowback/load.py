@@ -68,8 +68,9 @@ def start_doses(stage: Stage) -> tuple[ExerciseDose, ...]:
 def step_up(exercise: ExerciseId, dose: Dose) -> Dose:
     """Return *dose* one step larger, or *dose* itself at the ceiling (LD-PROGRESS).
 
-    The order is reps, then sets (reps back to the start count, so the volume
-    rises gently), then hold time one second at a time, then minutes. The
+    The order is reps, then sets (reps back down to the fewest that still
+    make a larger dose, so the volume rises gently), then hold time one
+    second at a time, then minutes. The
     isometric hold is fixed (LD-ISO) and never steps.
 
     >>> step_up(ExerciseId.PELVIC_TILT, Dose(sets=1, reps=15))
@@ -82,7 +83,10 @@ def step_up(exercise: ExerciseId, dose: Dose) -> Dose:
     if dose.reps is not None and top.reps is not None and dose.reps < top.reps:
         return attrs.evolve(dose, reps=dose.reps + 1)
     if dose.sets < top.sets:
-        reps = first.reps if dose.reps is not None else None
+        if dose.reps is None:
+            return attrs.evolve(dose, sets=dose.sets + 1)
+        # The fewest reps that still make the new set a (small) increase.
+        reps = max(first.reps or 1, dose.sets * dose.reps // (dose.sets + 1) + 1)
         return attrs.evolve(dose, sets=dose.sets + 1, reps=reps)
     if (
         dose.hold_seconds is not None
