@@ -294,19 +294,22 @@ def clinician_overrides(
     )
 
 
+_EVENT_MAKERS: tuple[Any, ...] = (
+    session_logs,
+    check_ins,
+    session_logs,
+    check_ins,
+    self_check_records,
+    clinician_clearances,
+    clinician_overrides,
+)
+
+
 def plan_events(
     date: st.SearchStrategy[dt.date] = event_dates,
 ) -> st.SearchStrategy[Any]:
     """Any event but ``PlanStarted``, sessions and check-ins the most common."""
-    return st.one_of(
-        session_logs(date),
-        check_ins(date),
-        session_logs(date),
-        check_ins(date),
-        self_check_records(date),
-        clinician_clearances(date),
-        clinician_overrides(date),
-    )
+    return st.sampled_from(_EVENT_MAKERS).flatmap(lambda make: make(date))
 
 
 @st.composite
