@@ -175,11 +175,12 @@ class PlanState:
     @property
     def planned(self) -> tuple[ExerciseDose, ...]:
         """The current stage's exercises and doses, without dropped ones."""
-        known = self.dose_map
+        known = {d.exercise: d for d in self.doses}
+        dropped = self.dropped
         return tuple(
-            ExerciseDose(exercise=e, dose=known.get(e, EXERCISES[e].start))
-            for e in STAGE_PLANS[self.stage].exercises
-            if e not in self.dropped
+            known.get(e) or _FIRST_DOSES[e]
+            for e in _PLAN_EXERCISES[self.stage]
+            if e not in dropped
         )
 
     @property
@@ -208,12 +209,33 @@ class Decision:
     seek_care: Disposition | None = None
 
 
+_STATE_FIELDS = tuple(f.name for f in attrs.fields(PlanState))
+
+
+def _replace(state: PlanState, **changes: Any) -> PlanState:
+    """``attrs.evolve`` for PlanState, without its per-call introspection (hot path)."""
+    values = {name: getattr(state, name) for name in _STATE_FIELDS}
+    values.update(changes)
+    return PlanState(**values)
+
+
 _DEFAULT = Thresholds()
+_CATALOG_ORDER = tuple(ExerciseId)
+_PLAN_EXERCISES = {stage: plan.exercises for stage, plan in STAGE_PLANS.items()}
+_FIRST_DOSES = {e: ExerciseDose(exercise=e, dose=x.start) for e, x in EXERCISES.items()}
+
+
+_FIRED: dict[str, FiredRule] = {}
 
 
 def _fired(ids: Iterable[str]) -> tuple[FiredRule, ...]:
-    seen: dict[str, None] = dict.fromkeys(ids)
-    return tuple(FiredRule.of(i) for i in seen)
+    out = []
+    for i in dict.fromkeys(ids):
+        rule = _FIRED.get(i)
+        if rule is None:
+            rule = _FIRED[i] = FiredRule.of(i)
+        out.append(rule)
+    return tuple(out)
 
 
 def _decide(  # noqa: PLR0913, PLR0917 - a decision has this many parts
@@ -242,24 +264,19 @@ def _decide(  # noqa: PLR0913, PLR0917 - a decision has this many parts
 def _with_doses(
     state: PlanState, new: Mapping[ExerciseId, Dose], **changes: Any
 ) -> PlanState:
-    merged = state.dose_map | dict(new)
-    ordered = tuple(
-        ExerciseDose(exercise=e, dose=merged[e]) for e in ExerciseId if e in merged
-    )
-    return attrs.evolve(state, doses=ordered, **changes)
+    merged = {d.exercise: d for d in state.doses}
+    for e, dose in new.items():
+        old = merged.get(e)
+        if old is None or old.dose != dose:
+            merged[e] = ExerciseDose(exercise=e, dose=dose)
+    ordered = tuple(merged[e] for e in _CATALOG_ORDER if e in merged)
+    return _replace(state, doses=ordered, **changes)
 
 
 def _enter(state: PlanState, stage: Stage, t: Thresholds, **changes: Any) -> PlanState:
     """Move to *stage*, giving its exercises their remembered or first doses."""
     known = state.dose_map
     new = {e: known.get(e, EXERCISES[e].start) for e in STAGE_PLANS[stage].exercises}
-    reference = {d.exercise: d.dose for d in state.reference}
-    carried = [ExerciseDose(exercise=e, dose=d) for e, d in new.items()]
-    if not within_cap(carried, reference, t.weekly_volume_cap):
-        # Exercises carried into the new stage may have grown this week while
-        # others kept the total under the cap; back at last week's dose they
-        # cannot break it (LD-CAP).
-        new |= {e: d for e, d in reference.items() if e in new}
     return _with_doses(state, new, stage=stage, sessions=(), **changes)
 
 
@@ -297,7 +314,7 @@ def start_plan(
     )
     rules = [r.id for r in result.rules]
     if result.entry_stage is None or result.plan_status is None:
-        state = attrs.evolve(
+        state = _replace(
             base,
             status=PlanStatus.PAUSED,
             pause=PauseKind.SEEK_CARE,
@@ -306,13 +323,13 @@ def start_plan(
         action, msgs = Action.PAUSE, ("progression.no_plan",)
         rules.append("PR-CLEAR")
     elif result.plan_status is PlanStatus.PAUSED:
-        state = attrs.evolve(base, status=PlanStatus.PAUSED, pause=PauseKind.REVIEW)
+        state = _replace(base, status=PlanStatus.PAUSED, pause=PauseKind.REVIEW)
         action, msgs = Action.PAUSE, ("progression.paused_review",)
         rules.append("PR-CLEAR")
     else:
         state, action, msgs = base, Action.START, ("progression.started",)
     state = _enter(state, state.stage, _DEFAULT, reference=(), week=0)
-    state = attrs.evolve(state, reference=state.doses)
+    state = _replace(state, reference=state.doses)
     return state, _decide(state, state, date, action, rules, msgs)
 
 
@@ -331,7 +348,7 @@ def _pause(
         kind = PauseKind.SEEK_CARE
     if seek is not None and state.seek_care is not None:
         seek = most_urgent((seek, state.seek_care))
-    return attrs.evolve(
+    return _replace(
         state,
         status=PlanStatus.PAUSED,
         pause=kind,
@@ -356,7 +373,7 @@ def _iso_drop(state: PlanState, rules: list[str]) -> PlanState:
         return state
     rules.append("PR-ISO")
     gone = frozenset(STAGE_PLANS[Stage.CALM_AND_UNLOAD].exercises) - _STAGE1_KEEP
-    return attrs.evolve(state, dropped=state.dropped | gone)
+    return _replace(state, dropped=state.dropped | gone)
 
 
 def _nerve_reset(
@@ -367,7 +384,7 @@ def _nerve_reset(
 ) -> PlanState:
     """PR-NERVE: back to stage 1, paused, with short walks only."""
     rules.append("PR-NERVE")
-    in_stage1 = attrs.evolve(state, stage=Stage.CALM_AND_UNLOAD)
+    in_stage1 = _replace(state, stage=Stage.CALM_AND_UNLOAD)
     in_stage1 = _iso_drop(in_stage1, rules)
     moved = _enter(in_stage1, Stage.CALM_AND_UNLOAD, t)
     return _pause(moved, PauseKind.SEEK_CARE if seek else PauseKind.REVIEW, seek)
@@ -407,16 +424,36 @@ def _spike(
     )
 
 
+def _enforce_cap(state: PlanState, t: Thresholds) -> PlanState:
+    """LD-CAP over whatever the plan now holds.
+
+    An exercise may have grown this week while others in the plan kept the
+    total under the cap; when those others leave the plan (a new stage, a
+    drop), the grown one goes back to last week's dose so the cap holds.
+    """
+    reference = {d.exercise: d.dose for d in state.reference}
+    planned = state.planned
+    if within_cap(planned, reference, t.weekly_volume_cap):
+        return state
+    back = {
+        d.exercise: reference[d.exercise]
+        for d in planned
+        if d.exercise in reference and d.dose.volume > reference[d.exercise].volume
+    }
+    return _with_doses(state, back)
+
+
 def _roll_week(state: PlanState, date: dt.date) -> PlanState:
+    """Record the event's date; on a new week, last week's plan becomes the reference."""
     week = (date - state.started).days // 7
     if week <= state.week:
-        return state
-    return attrs.evolve(state, week=week, reference=state.planned)
+        return _replace(state, last_date=date)
+    return _replace(state, last_date=date, week=week, reference=state.planned)
 
 
 def _track_pain(state: PlanState, pain: int, date: dt.date, t: Thresholds) -> PlanState:
     since = None if pain > t.gate4_pain else state.low_pain_since or date
-    return attrs.evolve(state, pain_now=pain, low_pain_since=since)
+    return _replace(state, pain_now=pain, low_pain_since=since)
 
 
 # --- the advance rules, as data ---------------------------------------------
@@ -577,7 +614,7 @@ def _on_session(
         state.last_session is not None
         and (date - state.last_session).days >= t.gap_days
     )
-    state = attrs.evolve(state, last_session=date)
+    state = _replace(state, last_session=date)
     state = _track_pain(state, event.pain_before, date, t)
     if event.new_symptoms:
         if state.stage is Stage.CALM_AND_UNLOAD:
@@ -604,7 +641,7 @@ def _on_session(
     sessions = tuple(
         x for x in (*state.sessions, summary) if (date - x.date).days <= _KEEP_DAYS
     )[-_KEEP_SESSIONS:]
-    state = attrs.evolve(state, sessions=sessions)
+    state = _replace(state, sessions=sessions)
     rules.append("LD-MONITOR")
     if state.status is PlanStatus.PAUSED:
         return (
@@ -665,7 +702,7 @@ def _on_check_in(
     date = event.date
     state = _track_pain(state, event.pain_now, date, t)
     if event.very_tired.is_not_no:
-        state = attrs.evolve(state, tired_on=date)
+        state = _replace(state, tired_on=date)
         rules.append("LD-TIRED")
     flags_yes = event.red_flags.answered(Answer.YES)
     nerve_yes = event.nerve_features.answered(Answer.YES)
@@ -693,7 +730,7 @@ def _on_check_in(
             ("progression.paused_review",),
         )
     if event.morning_pain > state.settled_morning_pain:
-        state = attrs.evolve(state, morning_settled=False)
+        state = _replace(state, morning_settled=False)
         rules.append("LD-SETTLE")
         return (
             _spike(state, date, t, rules),
@@ -701,7 +738,7 @@ def _on_check_in(
             rules,
             ("progression.regressed",),
         )
-    state = attrs.evolve(
+    state = _replace(
         state, morning_settled=True, settled_morning_pain=event.morning_pain
     )
     return state, Action.HOLD, [*rules, "PR-HOLD", "PR-TIME"], ("progression.hold",)
@@ -720,7 +757,7 @@ def _on_self_check(
     for r in event.results:
         if isinstance(r, EnduranceHoldResult):
             held = 0.0 if r.stopped is not None else float(r.hold_seconds or 0.0)
-            state = attrs.evolve(state, endurance_seconds=held)
+            state = _replace(state, endurance_seconds=held)
     if stops & _NERVE_STOPS:
         if state.stage is Stage.CALM_AND_UNLOAD:
             state = _iso_drop(state, rules)
@@ -818,8 +855,9 @@ def step(
     if event.date < state.last_date:
         raise InvalidInput.at("$.date", "out_of_order", "events must be in date order")
     before = state
-    state = _roll_week(attrs.evolve(state, last_date=event.date), event.date)
+    state = _roll_week(state, event.date)
     new, action, rules, messages = _HANDLERS[event.type](state, event, thresholds)
+    new = _enforce_cap(new, thresholds)
     return new, _decide(before, new, event.date, action, rules, messages)
 
 
