@@ -29,10 +29,7 @@ from transitions import Machine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from progression_helpers import triage_result  # noqa: E402
-from strategies import clear_intake  # noqa: E402
-
-from lowback import (  # noqa: E402
+from lowback import (
     Answer,
     AskedNerveFeatures,
     AskedRedFlags,
@@ -47,6 +44,8 @@ from lowback import (  # noqa: E402
     start_plan,
     step,
 )
+from progression_helpers import triage_result
+from strategies import clear_intake
 
 EVENTS = 10_000
 REPEATS = 7
@@ -61,7 +60,7 @@ _DONE = (
 
 def journal(seed: int = 20261124) -> tuple[Any, ...]:
     """A deterministic journal: PlanStarted, then EVENTS - 1 events."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - a reproducible journal, not security
     day = DAY0
     morning = 3
     events: list[Any] = [PlanStarted(date=day, intake=clear_intake())]
@@ -221,7 +220,9 @@ def main() -> None:
     trans_s = median_seconds(transitions_machine(events)) / n
     print(f"journal: {len(events)} events, {REPEATS} runs each, medians")
     print(f"lowback step:        {step_s * 1e6:8.2f} us/event")
-    print(f"lowback replay:      {replay_s * 1e3:8.2f} ms per {len(events)}-event journal")
+    print(
+        f"lowback replay:      {replay_s * 1e3:8.2f} ms per {len(events)}-event journal"
+    )
     print(f"transitions machine: {trans_s * 1e6:8.2f} us/event")
     ratio = step_s / trans_s
     print(f"ratio step/transitions: {ratio:.2f}x (budget <= 0.25x)")

@@ -74,7 +74,7 @@ def done(state: PlanState) -> tuple[ExerciseDone, ...]:
     )
 
 
-def session(  # noqa: PLR0913 - one argument per field
+def session(
     state: PlanState,
     n: int,
     *,
@@ -97,7 +97,7 @@ def session(  # noqa: PLR0913 - one argument per field
     )
 
 
-def check_in(  # noqa: PLR0913 - one argument per field
+def check_in(
     n: int,
     *,
     pain: int = 2,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -25,7 +27,10 @@ class TestStepUp:
         doses = climb(ExerciseId.GLUTE_BRIDGE)
         first_set_change = next(i for i, d in enumerate(doses) if d.sets > 1)
         assert all(d.reps is not None for d in doses)
-        assert doses[first_set_change - 1].reps == EXERCISES[ExerciseId.GLUTE_BRIDGE].ceiling.reps
+        assert (
+            doses[first_set_change - 1].reps
+            == EXERCISES[ExerciseId.GLUTE_BRIDGE].ceiling.reps
+        )
         holds = [d.hold_seconds for d in doses]
         assert holds.index(max(h or 0 for h in holds)) > first_set_change
 
@@ -35,7 +40,7 @@ class TestStepUp:
         info = EXERCISES[exercise]
         doses = climb(exercise)
         assert doses[-1] == info.ceiling or doses[-1].fits_within(info.ceiling)
-        for a, b in zip(doses, doses[1:], strict=False):
+        for a, b in itertools.pairwise(doses):
             assert b.fits_within(info.ceiling)
             assert b.volume > a.volume
 

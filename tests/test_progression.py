@@ -47,12 +47,12 @@ def ids(decision: lowback.Decision) -> set[str]:
 
 
 def green_run(
-    state: PlanState, first: int, count: int, **kw: int
+    state: PlanState, first: int, count: int, *, before: int = 2, during: int = 1
 ) -> tuple[PlanState, lowback.Decision]:
     """Log *count* green sessions a day apart from day *first*."""
     decision = None
     for n in range(first, first + count):
-        state, decision = step(state, session(state, n, **kw))
+        state, decision = step(state, session(state, n, before=before, during=during))
     assert decision is not None
     return state, decision
 
@@ -232,14 +232,21 @@ class TestClear:
 
 class TestSpike:
     @pytest.mark.parametrize(
-        "pains", [{"during": 6}, {"before": 2, "after": 4}], ids=["during", "after"]
+        ("pain_before", "pain_during", "pain_after"),
+        [(2, 6, 2), (2, 1, 4)],
+        ids=["during", "after"],
     )
-    def test_spike_regresses_one_stage_and_deloads(self, pains: dict[str, int]) -> None:
+    def test_spike_regresses_one_stage_and_deloads(
+        self, pain_before: int, pain_during: int, pain_after: int
+    ) -> None:
         """PR-SPIKE + LD-DELOAD: down one stage, every shared dose cut by 30 %."""
         state = attrs.evolve(started(S2, pain=3), stage=S3)
         state = step(state, check_in(0))[0]
         before = {d.exercise: d.dose for d in state.planned}
-        state, decision = step(state, session(state, 1, **pains))
+        event = session(
+            state, 1, before=pain_before, during=pain_during, after=pain_after
+        )
+        state, decision = step(state, event)
         assert (decision.action, state.stage) == (Action.REGRESS, S2)
         assert {"PR-SPIKE", "LD-DELOAD"} <= ids(decision)
         after = {d.exercise: d.dose for d in state.planned}
@@ -381,7 +388,9 @@ class TestGates:
                 event = SelfCheckRecorded(date=day(0), results=(recheck,))
                 state, _ = step(state, event)
             for n in range(1, 8):
-                state, _ = step(state, attrs.evolve(session(state, n), exercises=target))
+                state, _ = step(
+                    state, attrs.evolve(session(state, n), exercises=target)
+                )
             assert state.stage is expected
 
     def test_gate4_needs_fourteen_low_pain_days_and_habits(self) -> None:

@@ -56,17 +56,20 @@ from .self_checks import (
     BackwardLeanResult,
     EnduranceHoldResult,
     ForwardBendResult,
+    HoldDirection,
     SelfCheck,
     SelfCheckFinding,
+    SelfCheckInterpretation,
     SelfCheckResult,
     SideBendResult,
     StopReason,
+    interpret,
 )
 from .sources import SOURCES, Source, SourceId
 from .stages import PlanStatus, Stage
 from .symptoms import BodyRegion, NerveFeature, Onset, PainPattern, PainQuality, Side
 from .transitions import TRANSITIONS, Action, Transition, validate_transitions
-from .triage import HoldDirection, TriageResult
+from .triage import TriageResult, triage
 
 __all__ = [
     "CES_FLAGS",
@@ -129,6 +132,7 @@ __all__ = [
     "RuleKind",
     "SelfCheck",
     "SelfCheckFinding",
+    "SelfCheckInterpretation",
     "SelfCheckRecorded",
     "SelfCheckResult",
     "SessionLogged",
@@ -145,11 +149,13 @@ __all__ = [
     "Transition",
     "TriageResult",
     "__version__",
+    "interpret",
     "most_urgent",
     "prescription",
     "render",
     "replay",
     "start_plan",
     "step",
+    "triage",
     "validate_transitions",
 ]

@@ -65,7 +65,7 @@ def start_doses(stage: Stage) -> tuple[ExerciseDose, ...]:
     )
 
 
-def step_up(exercise: ExerciseId, dose: Dose) -> Dose:
+def step_up(exercise: ExerciseId, dose: Dose) -> Dose:  # noqa: PLR0911 - one return per step kind
     """Return *dose* one step larger, or *dose* itself at the ceiling (LD-PROGRESS).
 
     The order is reps, then sets (reps back down to the fewest that still

@@ -23,8 +23,8 @@ from .load import ExerciseDose
 from .messages import render
 from .progression import PauseKind, PlanState
 from .rules import RULESET_VERSION, FiredRule, Thresholds
+from .self_checks import HoldDirection
 from .stages import PlanStatus, Stage
-from .triage import HoldDirection
 
 __all__ = ["UNLOADING_POSITIONS", "Prescription", "prescription"]
 

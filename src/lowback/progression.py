@@ -67,11 +67,11 @@ from .exercises import EXERCISES, STAGE_PLANS, Dose, ExerciseId, ExerciseKind
 from .load import ExerciseDose, deload, step_up, within_cap
 from .red_flags import CES_FLAGS, RedFlag
 from .rules import RULESET_VERSION, FiredRule, Thresholds
-from .self_checks import EnduranceHoldResult, StopReason
+from .self_checks import EnduranceHoldResult, HoldDirection, StopReason
 from .stages import PlanStatus, Stage
 from .symptoms import PainPattern
 from .transitions import TRANSITIONS, TRANSITIONS_BY_KEY, Action, Transition
-from .triage import HoldDirection, TriageResult
+from .triage import TriageResult, triage
 
 __all__ = [
     "TRANSITIONS",
@@ -273,7 +273,7 @@ def _with_doses(
     return _replace(state, doses=ordered, **changes)
 
 
-def _enter(state: PlanState, stage: Stage, t: Thresholds, **changes: Any) -> PlanState:
+def _enter(state: PlanState, stage: Stage, **changes: Any) -> PlanState:
     """Move to *stage*, giving its exercises their remembered or first doses."""
     known = state.dose_map
     new = {e: known.get(e, EXERCISES[e].start) for e in STAGE_PLANS[stage].exercises}
@@ -328,15 +328,16 @@ def start_plan(
         rules.append("PR-CLEAR")
     else:
         state, action, msgs = base, Action.START, ("progression.started",)
-    state = _enter(state, state.stage, _DEFAULT, reference=(), week=0)
+    state = _enter(state, state.stage, reference=(), week=0)
     state = _replace(state, reference=state.doses)
     return state, _decide(state, state, date, action, rules, msgs)
 
 
-def _start_from_intake(event: PlanStarted) -> tuple[PlanState, Decision]:
-    from .triage import triage  # type: ignore[attr-defined,unused-ignore]  # noqa: PLC0415 - triage lands on main in parallel
-
-    result: TriageResult = triage(event.intake)
+def _start_from_intake(
+    event: PlanStarted, thresholds: Thresholds
+) -> tuple[PlanState, Decision]:
+    """Triage the intake of *event* and start the plan from the result."""
+    result = triage(event.intake, thresholds=thresholds)
     return start_plan(result, date=event.date, entry_pain=event.intake.pain_now)
 
 
@@ -378,7 +379,7 @@ def _iso_drop(state: PlanState, rules: list[str]) -> PlanState:
 
 def _nerve_reset(
     state: PlanState,
-    t: Thresholds,
+    _t: Thresholds,
     rules: list[str],
     seek: Disposition | None = None,
 ) -> PlanState:
@@ -386,7 +387,7 @@ def _nerve_reset(
     rules.append("PR-NERVE")
     in_stage1 = _replace(state, stage=Stage.CALM_AND_UNLOAD)
     in_stage1 = _iso_drop(in_stage1, rules)
-    moved = _enter(in_stage1, Stage.CALM_AND_UNLOAD, t)
+    moved = _enter(in_stage1, Stage.CALM_AND_UNLOAD)
     return _pause(moved, PauseKind.SEEK_CARE if seek else PauseKind.REVIEW, seek)
 
 
@@ -658,7 +659,7 @@ def _on_session(
         nxt = state.stage.next
         rules += ["PR-REDFLAG", "PR-NERVE", "PR-ADVANCE", gate[0]]
         return (
-            _enter(state, nxt, t, dropped=frozenset()),
+            _enter(state, nxt, dropped=frozenset()),
             Action.ADVANCE,
             rules,
             ("progression.advanced",),
@@ -778,10 +779,10 @@ def _on_self_check(
     return state, Action.HOLD, ["PR-HOLD", "PR-TIME"], ("progression.hold",)
 
 
-def _set_stage(state: PlanState, stage: Stage, t: Thresholds) -> PlanState:
+def _set_stage(state: PlanState, stage: Stage, _t: Thresholds) -> PlanState:
     if stage is state.stage:
         return state
-    return _enter(state, stage, t, dropped=frozenset())
+    return _enter(state, stage, dropped=frozenset())
 
 
 def _on_cleared(
@@ -798,7 +799,6 @@ def _on_cleared(
     resumed = _enter(
         state,
         event.resume_stage,
-        t,
         status=PlanStatus.ACTIVE,
         pause=None,
         seek_care=None,
@@ -849,7 +849,7 @@ def step(
     if isinstance(event, PlanStarted):
         if state is not None:
             raise InvalidInput.at("$.type", "unexpected", "a journal holds one plan")
-        return _start_from_intake(event)
+        return _start_from_intake(event, thresholds)
     if state is None:
         raise InvalidInput.at("$.type", "unexpected", "the plan has not started")
     if event.date < state.last_date:
