@@ -130,7 +130,7 @@ class AskedRedFlags:
         >>> AskedRedFlags(fever_or_unwell=Answer.YES).answered(Answer.YES)
         (<RedFlag.FEVER_OR_UNWELL: 'fever_or_unwell'>,)
         """
-        return tuple(f for f in RedFlag if getattr(self, f.value) is answer)
+        return tuple(f for f, name in _FLAG_NAMES if getattr(self, name) is answer)
 
 
 @attrs.frozen(kw_only=True)
@@ -147,11 +147,13 @@ class AskedNerveFeatures:
         >>> AskedNerveFeatures(leg_or_foot_weakness=Answer.UNKNOWN).answered(Answer.UNKNOWN)
         (<NerveFeature.LEG_OR_FOOT_WEAKNESS: 'leg_or_foot_weakness'>,)
         """
-        return tuple(
-            NerveFeature(f.name)
-            for f in attrs.fields(AskedNerveFeatures)
-            if getattr(self, f.name) is answer
-        )
+        return tuple(f for f, name in _NERVE_NAMES if getattr(self, name) is answer)
+
+
+_FLAG_NAMES = tuple((f, f.value) for f in RedFlag)
+_NERVE_NAMES = tuple(
+    (NerveFeature(f.name), f.name) for f in attrs.fields(AskedNerveFeatures)
+)
 
 
 @attrs.frozen(kw_only=True)

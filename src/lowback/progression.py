@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -124,7 +125,9 @@ class SessionSummary:
     on_target: bool
 
 
-@attrs.frozen(kw_only=True)
+# Not slotted: the engine copies states on every event, and copying a
+# ``__dict__`` is several times faster than re-running ``__init__``.
+@attrs.frozen(kw_only=True, slots=False)
 class PlanState:
     """Everything the rules must remember about a plan, and nothing more."""
 
@@ -172,7 +175,7 @@ class PlanState:
         """The current doses by exercise."""
         return {d.exercise: d.dose for d in self.doses}
 
-    @property
+    @functools.cached_property
     def planned(self) -> tuple[ExerciseDose, ...]:
         """The current stage's exercises and doses, without dropped ones."""
         known = {d.exercise: d for d in self.doses}
@@ -209,14 +212,18 @@ class Decision:
     seek_care: Disposition | None = None
 
 
-_STATE_FIELDS = tuple(f.name for f in attrs.fields(PlanState))
-
-
 def _replace(state: PlanState, **changes: Any) -> PlanState:
-    """``attrs.evolve`` for PlanState, without its per-call introspection (hot path)."""
-    values = {name: getattr(state, name) for name in _STATE_FIELDS}
-    values.update(changes)
-    return PlanState(**values)
+    """``attrs.evolve`` for PlanState on the hot path: copy the fields, then change some.
+
+    The engine only passes field names and values it computed itself, so the
+    validation ``__init__`` would repeat is skipped.
+    """
+    new = object.__new__(PlanState)
+    fields = new.__dict__
+    fields.update(state.__dict__)
+    fields.update(changes)
+    fields.pop("planned", None)  # the cached property of the old state
+    return new
 
 
 _DEFAULT = Thresholds()
@@ -857,7 +864,13 @@ def step(
     before = state
     state = _roll_week(state, event.date)
     new, action, rules, messages = _HANDLERS[event.type](state, event, thresholds)
-    new = _enforce_cap(new, thresholds)
+    if (
+        new.doses is not state.doses
+        or new.stage is not state.stage
+        or new.dropped is not state.dropped
+        or new.reference is not before.reference
+    ):
+        new = _enforce_cap(new, thresholds)
     return new, _decide(before, new, event.date, action, rules, messages)
 
 
