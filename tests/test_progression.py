@@ -221,6 +221,19 @@ class TestClear:
             PlanStatus.PAUSED,
         )
 
+    def test_clearance_makes_the_latest_morning_pain_the_baseline(self) -> None:
+        """After a clearance, the morning pain the clinician saw is not a spike."""
+        state = started(S2, pain=3)
+        state, _ = step(state, check_in(1, morning=1))
+        unsure = AskedRedFlags(fever_or_unwell=Answer.UNKNOWN)
+        state, _ = step(state, check_in(2, morning=3, red_flags=unsure))
+        cleared = ClinicianCleared(date=day(3), clinician="c", note="", resume_stage=S2)
+        state, _ = step(state, cleared)
+        state, decision = step(state, check_in(4, morning=3))
+        assert decision.action is Action.HOLD
+        state, decision = step(state, check_in(5, morning=4))
+        assert decision.action is Action.REGRESS
+
     def test_green_sessions_and_check_ins_do_not_unpause(self) -> None:
         """Sessions and calm check-ins leave a paused plan paused."""
         state = self.paused()

@@ -22,6 +22,9 @@ Where the spec is silent lowback takes the cautious reading:
   plan drops the hold and the other stage-1 exercises, leaving unloading
   positions and short walks (PR-ISO), until the stage changes or a
   clinician clears or overrides.
+- A clinician's clearance makes the latest morning pain the settled
+  baseline for PR-SPIKE; without it, a morning pain that stays one point
+  above its best would regress the plan again every morning.
 - A clinician override sets the stage but never unpauses (only
   :class:`~lowback.events.ClinicianCleared` does, PR-CLEAR); a clearance of
   a plan that is not paused acts as an override.
@@ -149,6 +152,8 @@ class PlanState:
     settled_morning_pain: int
     #: Whether the latest morning pain had settled.
     morning_settled: bool = True
+    #: The latest morning pain reported, settled or not.
+    last_morning_pain: int | None = None
     #: Since when pain now has stayed at or below the stage-4 gate (PR-GATE-4).
     low_pain_since: dt.date | None = None
     #: The recent sessions of the current stage, oldest first (PR-ADVANCE).
@@ -709,6 +714,7 @@ def _on_check_in(
     rules: list[str] = []
     date = event.date
     state = _track_pain(state, event.pain_now, date, t)
+    state = _replace(state, last_morning_pain=event.morning_pain)
     if event.very_tired.is_not_no:
         state = _replace(state, tired_on=date)
         rules.append("LD-TIRED")
@@ -803,9 +809,17 @@ def _on_cleared(
             ["PR-CLEAR", "PR-OVERRIDE"],
             ("progression.override",),
         )
+    # The clinician has seen the person as they are now: their latest morning
+    # pain becomes the settled baseline, so a plateau the clinician accepted
+    # does not regress the plan again every morning (PR-SPIKE).
+    baseline = state.last_morning_pain
     resumed = _enter(
         state,
         event.resume_stage,
+        settled_morning_pain=(
+            state.settled_morning_pain if baseline is None else baseline
+        ),
+        morning_settled=True,
         status=PlanStatus.ACTIVE,
         pause=None,
         seek_care=None,
