@@ -67,8 +67,9 @@ class TestFacade:
 
     @pytest.mark.parametrize(
         "module",
-        ["anatomy", "answers", "dispositions", "errors", "exercises", "intake", "messages",
-         "red_flags", "rules", "self_checks", "sources", "stages", "symptoms", "triage"],
+        ["anatomy", "answers", "dispositions", "errors", "events", "exercises", "intake",
+         "load", "messages", "prescription", "progression", "red_flags", "rules",
+         "self_checks", "sources", "stages", "symptoms", "transitions", "triage"],
     )  # fmt: skip
     def test_modules_declare_all(self, module: str) -> None:
         """Each public module lists its public names."""
