@@ -26,6 +26,7 @@ from lowback import (
     RED_FLAGS,
     RULES,
     SOURCES,
+    TRANSITIONS,
     Stage,
     Thresholds,
 )
@@ -206,3 +207,27 @@ class TestPagesAreWired:
             name[:-3] for name in lowback_reference.pages() if name.endswith(".md")
         }
         assert listed == generated
+
+    def test_real_table_is_drawn(self) -> None:
+        """The diagram of lowback's own table draws every edge between two stages."""
+        svg = lowback_reference.pages()["stage-machine.svg"]
+        arcs = {
+            (e.source, e.target, e.action)
+            for e in TRANSITIONS
+            if e.source is not e.target
+        }
+        everywhere = {
+            a
+            for a in {e.action for e in TRANSITIONS}
+            if sum(1 for e in TRANSITIONS if e.action is a) >= len(Stage) ** 2
+        }
+        drawn = {arc for arc in arcs if arc[2] not in everywhere}
+        assert svg.count('class="arc"') == len(drawn)
+
+    def test_page_lists_every_transition(self) -> None:
+        """The stage-machine page has one table row per edge of the table."""
+        page = lowback_reference.pages()["stage-machine.md"]
+        rows = [
+            line for line in page.splitlines() if line.startswith("| ") and "`" in line
+        ]
+        assert len(rows) == len(TRANSITIONS)
