@@ -17,7 +17,6 @@ the builder starts (before Sphinx reads the sources).
 from __future__ import annotations
 
 import enum
-import importlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -45,6 +44,7 @@ from lowback import (
 )
 from lowback.sources import SourceId
 from lowback.symptoms import MUSCLE_LIKE_QUALITIES, NERVE_LIKE_QUALITIES
+from lowback.transitions import TRANSITIONS
 
 __all__ = ["GENERATED_DIR", "pages", "setup", "write_pages"]
 
@@ -482,15 +482,6 @@ def _sources_page() -> str:
 # -- the stage machine ----------------------------------------------------------
 
 
-def _transitions() -> tuple[Any, ...] | None:
-    """The progression engine's public transition table, if it is installed."""
-    try:
-        module = importlib.import_module("lowback.transitions")
-    except ModuleNotFoundError:
-        return None
-    return tuple(module.TRANSITIONS)
-
-
 _BOX_W, _BOX_H, _GAP, _MARGIN = 210, 64, 44, 20
 _COLOURS = ("#1b7f3b", "#b00020", "#b35900", "#5a2ca0", "#00599c", "#555555")
 
@@ -620,14 +611,8 @@ def stage_machine_svg(transitions: Iterable[Any]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _stage_machine_page(transitions: tuple[Any, ...] | None) -> str:
+def _stage_machine_page(transitions: tuple[Any, ...]) -> str:
     out = ["(ref-stage-machine)=\n# The stage machine\n"]
-    if transitions is None:
-        out.append(
-            "The progression engine's transition table is not part of this "
-            "build yet; this page is drawn from it once it is.\n"
-        )
-        return "\n".join(out)
     out.append(
         "How a plan moves between the five stages. The diagram and the table "
         "are drawn from {py:data}`lowback.transitions.TRANSITIONS`, the table "
@@ -636,6 +621,7 @@ def _stage_machine_page(transitions: tuple[Any, ...] | None) -> str:
         "rules allow it.\n"
     )
     out.append("![The stage machine](stage-machine.svg)\n")
+    everywhere = set(_classify(transitions)[0])
     rows = [
         (
             f"{e.source.number}. {_code(e.source.value)}",
@@ -644,7 +630,15 @@ def _stage_machine_page(transitions: tuple[Any, ...] | None) -> str:
             ", ".join(_rule_ref(g) for g in e.guards),
         )
         for e in transitions
+        if str(e.action.value) not in everywhere
     ]
+    for action in sorted(everywhere):
+        guards = dict.fromkeys(
+            g for e in transitions if str(e.action.value) == action for g in e.guards
+        )
+        rows.append(
+            ("any stage", "any stage", _code(action), ", ".join(map(_rule_ref, guards)))
+        )
     out.append(_table(("From", "To", "Action", "Guards"), rows))
     return "\n".join(out)
 
@@ -659,7 +653,7 @@ _PAGES: dict[str, Callable[[], str]] = {
     "rules": _rules_page,
     "thresholds": _thresholds_page,
     "sources": _sources_page,
-    "stage-machine": lambda: _stage_machine_page(_transitions()),
+    "stage-machine": lambda: _stage_machine_page(TRANSITIONS),
 }
 
 
@@ -670,9 +664,7 @@ def pages() -> dict[str, str]:
     beside them.
     """
     result = {f"{name}.md": _HEADER + build() for name, build in _PAGES.items()}
-    transitions = _transitions()
-    if transitions is not None:
-        result["stage-machine.svg"] = stage_machine_svg(transitions)
+    result["stage-machine.svg"] = stage_machine_svg(TRANSITIONS)
     return result
 
 
