@@ -105,11 +105,11 @@ def _enforce_cap(state: PlanState, t: Thresholds) -> PlanState:
 
 
 def _roll_week(state: PlanState, date: dt.date) -> PlanState:
-    """Record the event's date; on a new week, last week's plan becomes the reference."""
+    """On a new week, last week's plan becomes the reference (LD-CAP)."""
     week = (date - state.started).days // 7
     if week <= state.week:
-        return _replace(state, last_date=date)
-    return _replace(state, last_date=date, week=week, reference=state.planned)
+        return state
+    return _replace(state, week=week, reference=state.planned)
 
 
 def _progress_doses(

@@ -8,13 +8,18 @@ The cautious readings they implement are listed in :mod:`lowback.progression`.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
+
+import attrs
 
 from ._dosing import _enter, _iso_drop, _progress_doses, _spike
 from .answers import Answer
 from .dispositions import Disposition, most_urgent
 from .events import (
+    AskedNerveFeatures,
+    AskedRedFlags,
     CheckIn,
     ClinicianCleared,
     ClinicianOverride,
@@ -22,14 +27,7 @@ from .events import (
     SelfCheckRecorded,
     SessionLogged,
 )
-from .gates import (
-    _KEEP_DAYS,
-    _KEEP_SESSIONS,
-    ADVANCE_CRITERIA,
-    GATES,
-    _summarise,
-    _track_pain,
-)
+from .gates import ADVANCE_CRITERIA, GATES, _pain_changes, _remember, _summarise
 from .plan import PauseKind, PlanState, _replace
 from .red_flags import CES_FLAGS, RedFlag
 from .rules import Thresholds
@@ -85,9 +83,10 @@ def _on_session(
         state.last_session is not None
         and (date - state.last_session).days >= t.gap_days
     )
-    state = _replace(state, last_session=date)
-    state = _track_pain(state, event.pain_before, date, t)
+    changes = _pain_changes(state, event.pain_before, date, t)
+    changes["last_session"] = date
     if event.new_symptoms:
+        state = _replace(state, **changes)
         if state.stage is Stage.CALM_AND_UNLOAD:
             state = _iso_drop(state, rules)
         return (
@@ -102,17 +101,13 @@ def _on_session(
     )
     if spike:
         return (
-            _spike(state, date, t, rules),
+            _spike(_replace(state, **changes), date, t, rules),
             Action.REGRESS,
             rules,
             ("progression.regressed",),
         )
     summary = _summarise(state, event, spike, t)
-    # Remember enough sessions for the widest window the thresholds allow.
-    sessions = tuple(
-        x for x in (*state.sessions, summary) if (date - x.date).days <= _KEEP_DAYS
-    )[-_KEEP_SESSIONS:]
-    state = _replace(state, sessions=sessions)
+    state = _replace(state, sessions=_remember(state.sessions, summary), **changes)
     rules.append("LD-MONITOR")
     if state.status is PlanStatus.PAUSED:
         return (
@@ -166,44 +161,49 @@ def _hold(  # noqa: PLR0913 - each flag blocks an increase
     )
 
 
+# Every answer of a check-in's questions in one call, to test for a yes or
+# an unknown before listing which ones.
+_FLAG_ANSWERS = operator.attrgetter(*(f.name for f in attrs.fields(AskedRedFlags)))
+_NERVE_ANSWERS = operator.attrgetter(
+    *(f.name for f in attrs.fields(AskedNerveFeatures))
+)
+
+
 def _on_check_in(
     state: PlanState, event: CheckIn, t: Thresholds
 ) -> tuple[PlanState, Action, list[str], tuple[str, ...]]:
     rules: list[str] = []
     date = event.date
-    state = _track_pain(state, event.pain_now, date, t)
     previous_morning, was_settled = state.last_morning_pain, state.morning_settled
-    state = _replace(state, last_morning_pain=event.morning_pain)
+    changes = _pain_changes(state, event.pain_now, date, t)
+    changes["last_morning_pain"] = event.morning_pain
     if event.very_tired.is_not_no:
-        state = _replace(state, tired_on=date)
+        changes["tired_on"] = date
         rules.append("LD-TIRED")
-    flags_yes = event.red_flags.answered(Answer.YES)
-    nerve_yes = event.nerve_features.answered(Answer.YES)
-    unknown = event.red_flags.answered(Answer.UNKNOWN) or event.nerve_features.answered(
-        Answer.UNKNOWN
-    )
-    seek = _flag_urgency(flags_yes) if flags_yes else None
-    if nerve_yes:
-        if seek is not None:
-            rules.append("PR-REDFLAG")
-        state = _nerve_reset(state, t, rules, seek)
-        return state, Action.RESET, rules, ("progression.reset_nerve",)
-    if seek is not None:
+    flag_answers = _FLAG_ANSWERS(event.red_flags)
+    nerve_answers = _NERVE_ANSWERS(event.nerve_features)
+    if Answer.YES in flag_answers or Answer.YES in nerve_answers:
+        state = _replace(state, **changes)
+        flags_yes = event.red_flags.answered(Answer.YES)
+        seek = _flag_urgency(flags_yes) if flags_yes else None
+        if Answer.YES in nerve_answers:
+            if seek is not None:
+                rules.append("PR-REDFLAG")
+            state = _nerve_reset(state, t, rules, seek)
+            return state, Action.RESET, rules, ("progression.reset_nerve",)
         rules.append("PR-REDFLAG")
         state = _pause(state, PauseKind.SEEK_CARE, seek)
         return state, Action.PAUSE, rules, ("progression.paused_red_flag",)
-    if unknown:
-        rules.append(
-            "PR-REDFLAG" if event.red_flags.answered(Answer.UNKNOWN) else "PR-NERVE"
-        )
+    if Answer.UNKNOWN in flag_answers or Answer.UNKNOWN in nerve_answers:
+        rules.append("PR-REDFLAG" if Answer.UNKNOWN in flag_answers else "PR-NERVE")
         return (
-            _pause(state, PauseKind.REVIEW),
+            _pause(_replace(state, **changes), PauseKind.REVIEW),
             Action.PAUSE,
             rules,
             ("progression.paused_review",),
         )
     if event.morning_pain > state.settled_morning_pain:
-        state = _replace(state, morning_settled=False)
+        state = _replace(state, morning_settled=False, **changes)
         rules.append("LD-SETTLE")
         # lowback's reading of PR-SPIKE's morning clause: a morning pain above
         # the settled level is a spike when it is new or still rising. One that
@@ -231,7 +231,10 @@ def _on_check_in(
             ("progression.regressed",),
         )
     state = _replace(
-        state, morning_settled=True, settled_morning_pain=event.morning_pain
+        state,
+        morning_settled=True,
+        settled_morning_pain=event.morning_pain,
+        **changes,
     )
     return state, Action.HOLD, [*rules, "PR-HOLD", "PR-TIME"], ("progression.hold",)
 

@@ -15,22 +15,32 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from .events import SessionLogged
 from .exercises import EXERCISES, STAGE_PLANS, ExerciseId, ExerciseKind
-from .plan import PlanState, SessionSummary, _replace
+from .plan import PlanState, SessionSummary
 from .rules import Thresholds
 from .stages import Stage
 
 __all__ = ["ADVANCE_CRITERIA", "GATES"]
 
 
-def _track_pain(state: PlanState, pain: int, date: dt.date, t: Thresholds) -> PlanState:
+def _pain_changes(
+    state: PlanState, pain: int, date: dt.date, t: Thresholds
+) -> dict[str, Any]:
+    """The fields a reported pain now changes (PR-GATE-4 counts its low days)."""
     since = None if pain > t.gate4_pain else state.low_pain_since or date
-    return _replace(state, pain_now=pain, low_pain_since=since)
+    return {"pain_now": pain, "low_pain_since": since}
 
 
 _Check = Callable[[PlanState, dt.date, Thresholds], bool]
+
+
+# The criteria and gates of one session all read the same window: the last
+# one computed is remembered, keyed by the identity of the (immutable)
+# sessions tuple and thresholds it was computed from.
+_LAST_WINDOW: list[tuple[object, object, tuple[SessionSummary, ...]]] = [((), None, ())]
 
 
 def _window(state: PlanState, t: Thresholds) -> tuple[SessionSummary, ...]:
@@ -41,13 +51,18 @@ def _window(state: PlanState, t: Thresholds) -> tuple[SessionSummary, ...]:
     until it spans the days, and every session in it must qualify.
     """
     ss = state.sessions
+    seen, seen_t, window = _LAST_WINDOW[0]
+    if seen is ss and seen_t is t:
+        return window
     if not ss:
         return ()
     last = ss[-1].date
     start = max(0, len(ss) - t.advance_sessions)
     while start > 0 and (last - ss[start].date).days < t.advance_span_days:
         start -= 1
-    return ss[start:]
+    window = ss[start:]
+    _LAST_WINDOW[0] = (ss, t, window)
+    return window
 
 
 def _enough_sessions(state: PlanState, _d: dt.date, t: Thresholds) -> bool:
@@ -123,17 +138,30 @@ _MOBILITY_KINDS = frozenset({ExerciseKind.MOBILITY, ExerciseKind.STRETCH})
 _HABITS = frozenset({ExerciseId.DESK_BREAKS, ExerciseId.HIP_HINGE_LIFTING})
 
 
+#: Per stage: each strength exercise with its goal sets and reps (PR-GATE-3).
+_STRENGTH_GOALS = {
+    stage: tuple(
+        (e, EXERCISES[e].goal.sets, EXERCISES[e].goal.reps or 0)
+        for e in plan.exercises
+        if EXERCISES[e].kind is ExerciseKind.STRENGTH
+    )
+    for stage, plan in STAGE_PLANS.items()
+}
+#: Per stage: its mobility and stretch exercises (PR-GATE-2).
+_MOBILITY_IN = {
+    stage: frozenset(e for e in plan.exercises if EXERCISES[e].kind in _MOBILITY_KINDS)
+    for stage, plan in STAGE_PLANS.items()
+}
+
+
 def _summarise(
     state: PlanState, event: SessionLogged, spike: bool, t: Thresholds
 ) -> SessionSummary:
     done = {x.exercise: x for x in event.exercises}
-    plan = STAGE_PLANS[state.stage].exercises
-    strength = [e for e in plan if EXERCISES[e].kind is ExerciseKind.STRENGTH]
-    on_target = bool(strength) and all(
-        e in done
-        and done[e].sets >= EXERCISES[e].goal.sets
-        and done[e].reps >= (EXERCISES[e].goal.reps or 0)
-        for e in strength
+    goals = _STRENGTH_GOALS[state.stage]
+    on_target = bool(goals) and all(
+        e in done and done[e].sets >= sets and done[e].reps >= reps
+        for e, sets, reps in goals
     )
     return SessionSummary(
         date=event.date,
@@ -144,7 +172,19 @@ def _summarise(
             and event.pain_during_max <= t.green_zone_pain
             and state.morning_settled
         ),
-        mobility=any(e in plan and EXERCISES[e].kind in _MOBILITY_KINDS for e in done),
-        habits=any(e in _HABITS for e in done),
+        mobility=not _MOBILITY_IN[state.stage].isdisjoint(done),
+        habits=not _HABITS.isdisjoint(done),
         on_target=on_target,
     )
+
+
+def _remember(
+    sessions: tuple[SessionSummary, ...], summary: SessionSummary
+) -> tuple[SessionSummary, ...]:
+    """Add *summary*, keeping enough sessions for the widest window allowed."""
+    date = summary.date
+    first = 0
+    # Sessions are in date order, so only the oldest can fall out of reach.
+    while first < len(sessions) and (date - sessions[first].date).days > _KEEP_DAYS:
+        first += 1
+    return (*sessions[first:], summary)[-_KEEP_SESSIONS:]

@@ -147,15 +147,22 @@ class Decision:
     seek_care: Disposition | None = None
 
 
+#: The fields :attr:`PlanState.planned` is computed from.
+_PLANNED_FROM = frozenset({"stage", "doses", "dropped"})
+
+
 def _replace(state: PlanState, **changes: Any) -> PlanState:
     """``attrs.evolve`` for PlanState on the hot path: copy the fields, then change some.
 
-    The engine only passes field names and values it computed itself, so the
-    validation ``__init__`` would repeat is skipped.
+    The engine only passes field names and values it computed itself from
+    a state it already holds, so ``__init__`` is skipped.
+    The cached :attr:`PlanState.planned` is carried over unless a field it
+    is computed from changes.
     """
     new = object.__new__(PlanState)
     fields = new.__dict__
     fields.update(state.__dict__)
     fields.update(changes)
-    fields.pop("planned", None)  # the cached property of the old state
+    if "planned" in fields and not _PLANNED_FROM.isdisjoint(changes):
+        del fields["planned"]
     return new

@@ -104,17 +104,17 @@ __all__ = [
 _DEFAULT = Thresholds()
 
 
-_FIRED: dict[str, FiredRule] = {}
+# The rule lists the handlers build come from a small, fixed set of code
+# paths, so their fired-rule tuples are made once and shared.
+_FIRED: dict[tuple[str, ...], tuple[FiredRule, ...]] = {}
 
 
 def _fired(ids: Iterable[str]) -> tuple[FiredRule, ...]:
-    out = []
-    for i in dict.fromkeys(ids):
-        rule = _FIRED.get(i)
-        if rule is None:
-            rule = _FIRED[i] = FiredRule.of(i)
-        out.append(rule)
-    return tuple(out)
+    key = tuple(ids)
+    fired = _FIRED.get(key)
+    if fired is None:
+        fired = _FIRED[key] = tuple(FiredRule.of(i) for i in dict.fromkeys(key))
+    return fired
 
 
 def _decide(  # noqa: PLR0913, PLR0917 - a decision has this many parts
@@ -224,17 +224,24 @@ def step(
         raise InvalidInput.at("$.type", "unexpected", "the plan has not started")
     if event.date < state.last_date:
         raise InvalidInput.at("$.date", "out_of_order", "events must be in date order")
-    before = state
-    state = _roll_week(state, event.date)
-    new, action, rules, messages = _HANDLERS[event.type](state, event, thresholds)
+    date = event.date
+    rolled = _roll_week(state, date)
+    new, action, rules, messages = _HANDLERS[event.type](rolled, event, thresholds)
     if (
-        new.doses is not state.doses
-        or new.stage is not state.stage
-        or new.dropped is not state.dropped
-        or new.reference is not before.reference
+        new.doses is not rolled.doses
+        or new.stage is not rolled.stage
+        or new.dropped is not rolled.dropped
+        or new.reference is not state.reference
     ):
         new = _enforce_cap(new, thresholds)
-    return new, _decide(before, new, event.date, action, rules, messages)
+    if new is state:
+        new = _replace(state, last_date=date)
+    else:
+        # Every state but the caller's was made during this step and has not
+        # escaped yet, so recording the date is still part of building it
+        # (one copy per event fewer).
+        new.__dict__["last_date"] = date
+    return new, _decide(state, new, date, action, rules, messages)
 
 
 def replay(
