@@ -27,7 +27,7 @@ from .events import (
     SelfCheckRecorded,
     SessionLogged,
 )
-from .gates import ADVANCE_CRITERIA, GATES, _pain_changes, _remember, _summarise
+from .gates import GATES, _failed, _pain_changes, _remember, _summarise
 from .plan import PauseKind, PlanState, _replace
 from .red_flags import CES_FLAGS, RedFlag
 from .rules import Thresholds
@@ -74,6 +74,9 @@ def _nerve_reset(
     return _pause(moved, PauseKind.SEEK_CARE if seek else PauseKind.REVIEW, seek)
 
 
+_NEXT = {stage: stage.next for stage in Stage}
+
+
 def _on_session(
     state: PlanState, event: SessionLogged, t: Thresholds
 ) -> tuple[PlanState, Action, list[str], tuple[str, ...]]:
@@ -116,12 +119,10 @@ def _on_session(
             [*rules, "PR-HOLD", "PR-CLEAR"],
             ("progression.paused",),
         )
-    failed = [rid for rid, check in ADVANCE_CRITERIA if not check(state, date, t)]
+    failed = _failed(state, date, t)
     gate = GATES.get(state.stage)
-    if gate is not None and not gate[1](state, date, t):
-        failed.append(gate[0])
-    if not failed and state.stage.next is not None and gate is not None:
-        nxt = state.stage.next
+    nxt = _NEXT[state.stage]
+    if not failed and nxt is not None and gate is not None:
         rules += ["PR-REDFLAG", "PR-NERVE", "PR-ADVANCE", gate[0]]
         return (
             _enter(state, nxt, dropped=frozenset()),

@@ -131,6 +131,19 @@ GATES: Mapping[Stage, tuple[str, _Check]] = {
     Stage.STRENGTHEN_AND_COORDINATE: ("PR-GATE-3", _gate3),
     Stage.INTEGRATE: ("PR-GATE-4", _gate4),
 }
+# Each distinct check once, in table order (two rules share _all_green).
+_DISTINCT_CHECKS = tuple(dict.fromkeys(check for _, check in ADVANCE_CRITERIA))
+
+
+def _failed(state: PlanState, date: dt.date, t: Thresholds) -> list[str]:
+    """The rules of :data:`ADVANCE_CRITERIA` and the stage's gate not met, in order."""
+    met = {check: check(state, date, t) for check in _DISTINCT_CHECKS}
+    failed = [rid for rid, check in ADVANCE_CRITERIA if not met[check]]
+    gate = GATES.get(state.stage)
+    if gate is not None and not gate[1](state, date, t):
+        failed.append(gate[0])
+    return failed
+
 
 _KEEP_DAYS = 2 * 28
 _KEEP_SESSIONS = 64
