@@ -28,7 +28,7 @@ from .events import (
     SessionLogged,
 )
 from .gates import GATES, _failed, _pain_changes, _remember, _summarise
-from .plan import PauseKind, PlanState, _replace
+from .plan import PauseKind, PlanState, _evolved, _replace
 from .red_flags import CES_FLAGS, RedFlag
 from .rules import Thresholds
 from .self_checks import EnduranceHoldResult, StopReason
@@ -110,7 +110,8 @@ def _on_session(
             ("progression.regressed",),
         )
     summary = _summarise(state, event, spike, t)
-    state = _replace(state, sessions=_remember(state.sessions, summary), **changes)
+    changes["sessions"] = _remember(state.sessions, summary)
+    state = _evolved(state, changes)
     rules.append("LD-MONITOR")
     if state.status is PlanStatus.PAUSED:
         return (
@@ -231,12 +232,9 @@ def _on_check_in(
             rules,
             ("progression.regressed",),
         )
-    state = _replace(
-        state,
-        morning_settled=True,
-        settled_morning_pain=event.morning_pain,
-        **changes,
-    )
+    changes["morning_settled"] = True
+    changes["settled_morning_pain"] = event.morning_pain
+    state = _evolved(state, changes)
     return state, Action.HOLD, [*rules, "PR-HOLD", "PR-TIME"], ("progression.hold",)
 
 

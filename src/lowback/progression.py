@@ -66,7 +66,14 @@ from .events import (
     SessionLogged,
 )
 from .gates import ADVANCE_CRITERIA, GATES
-from .plan import Decision, PauseKind, PlanState, SessionSummary, _replace
+from .plan import (
+    Decision,
+    PauseKind,
+    PlanState,
+    SessionSummary,
+    _decision,
+    _replace,
+)
 from .rules import RULESET_VERSION, FiredRule, Thresholds
 from .stages import PlanStatus, Stage
 from .symptoms import PainPattern
@@ -127,7 +134,7 @@ def _decide(  # noqa: PLR0913, PLR0917 - a decision has this many parts
 ) -> Decision:
     # The engine reads the table: a move that is not an edge is a bug.
     TRANSITIONS_BY_KEY[(before.stage, after.stage, action)]
-    return Decision(
+    return _decision(
         date=date,
         action=action,
         from_stage=before.stage,
