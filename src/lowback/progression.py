@@ -7,6 +7,11 @@ reads a clock. Each decision names the rules that made it (spec 3, PR-* and
 LD-*) and every stage move is an edge of
 :data:`~lowback.transitions.TRANSITIONS`.
 
+The values live in :mod:`lowback.plan` and the advance criteria and stage
+gates in :mod:`lowback.gates`; both are re-exported here. The handlers of
+each event type and the dose steps (LD-*) are private modules beside this
+one.
+
 Where the spec is silent lowback takes the cautious reading:
 
 - ``unknown`` on ``very_tired`` counts as tired (LD-TIRED).
