@@ -171,6 +171,32 @@ _NERVE_ANSWERS = operator.attrgetter(
 )
 
 
+def _on_flagged(
+    state: PlanState, event: CheckIn, t: Thresholds, rules: list[str]
+) -> tuple[PlanState, Action, list[str], tuple[str, ...]]:
+    """A check-in with a red flag or nerve feature answered yes or unknown."""
+    flags_yes = event.red_flags.answered(Answer.YES)
+    seek = _flag_urgency(flags_yes) if flags_yes else None
+    if event.nerve_features.answered(Answer.YES):
+        if seek is not None:
+            rules.append("PR-REDFLAG")
+        state = _nerve_reset(state, t, rules, seek)
+        return state, Action.RESET, rules, ("progression.reset_nerve",)
+    if seek is not None:
+        rules.append("PR-REDFLAG")
+        state = _pause(state, PauseKind.SEEK_CARE, seek)
+        return state, Action.PAUSE, rules, ("progression.paused_red_flag",)
+    rules.append(
+        "PR-REDFLAG" if event.red_flags.answered(Answer.UNKNOWN) else "PR-NERVE"
+    )
+    return (
+        _pause(state, PauseKind.REVIEW),
+        Action.PAUSE,
+        rules,
+        ("progression.paused_review",),
+    )
+
+
 def _on_check_in(
     state: PlanState, event: CheckIn, t: Thresholds
 ) -> tuple[PlanState, Action, list[str], tuple[str, ...]]:
@@ -182,28 +208,9 @@ def _on_check_in(
     if event.very_tired.is_not_no:
         changes["tired_on"] = date
         rules.append("LD-TIRED")
-    flag_answers = _FLAG_ANSWERS(event.red_flags)
-    nerve_answers = _NERVE_ANSWERS(event.nerve_features)
-    if Answer.YES in flag_answers or Answer.YES in nerve_answers:
-        state = _replace(state, **changes)
-        flags_yes = event.red_flags.answered(Answer.YES)
-        seek = _flag_urgency(flags_yes) if flags_yes else None
-        if Answer.YES in nerve_answers:
-            if seek is not None:
-                rules.append("PR-REDFLAG")
-            state = _nerve_reset(state, t, rules, seek)
-            return state, Action.RESET, rules, ("progression.reset_nerve",)
-        rules.append("PR-REDFLAG")
-        state = _pause(state, PauseKind.SEEK_CARE, seek)
-        return state, Action.PAUSE, rules, ("progression.paused_red_flag",)
-    if Answer.UNKNOWN in flag_answers or Answer.UNKNOWN in nerve_answers:
-        rules.append("PR-REDFLAG" if Answer.UNKNOWN in flag_answers else "PR-NERVE")
-        return (
-            _pause(_replace(state, **changes), PauseKind.REVIEW),
-            Action.PAUSE,
-            rules,
-            ("progression.paused_review",),
-        )
+    answers = _FLAG_ANSWERS(event.red_flags) + _NERVE_ANSWERS(event.nerve_features)
+    if Answer.YES in answers or Answer.UNKNOWN in answers:
+        return _on_flagged(_evolved(state, changes), event, t, rules)
     if event.morning_pain > state.settled_morning_pain:
         state = _replace(state, morning_settled=False, **changes)
         rules.append("LD-SETTLE")
