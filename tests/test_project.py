@@ -67,8 +67,9 @@ class TestFacade:
 
     @pytest.mark.parametrize(
         "module",
-        ["anatomy", "answers", "dispositions", "errors", "events", "exercises", "intake",
-         "load", "messages", "prescription", "progression", "red_flags", "rules",
+        ["anatomy", "answers", "dispositions", "errors", "events", "exercises", "gates",
+         "intake", "load", "messages", "plan", "prescription", "progression",
+         "red_flags", "rules",
          "self_checks", "sources", "stages", "symptoms", "transitions", "triage"],
     )  # fmt: skip
     def test_modules_declare_all(self, module: str) -> None:
