@@ -117,7 +117,7 @@ _MESSAGES: dict[str, str] = {
     ),
     "exercise.hip_flexor_stretch.how": (
         "Kneel on one knee with the other foot in front. Ease your pelvis forwards "
-        "until you feel a stretch at the front of the hip."
+        "until the front of that hip stretches gently."
     ),
     "exercise.hamstring_stretch.how": (
         "Lying on your back, raise one straight leg, supported by a towel or strap "
@@ -164,7 +164,7 @@ _MESSAGES: dict[str, str] = {
     "cue.within_comfort": "Stay within comfort; stop short of sharp pain.",
     "cue.breathe_slowly": "Breathe slowly and let your back soften as you breathe out.",
     "cue.stretch_front_of_hip": "Feel the stretch at the front of the hip, not in your low back.",
-    "cue.gentle_firmness": "You should feel gentle firmness around the waist, not a hard, breath-held brace.",
+    "cue.gentle_firmness": "Aim for light tension around your waist; keep breathing and never brace hard.",
     "cue.buttocks_do_the_work": "Let your buttocks do most of the work; your low back should feel supported, not pinched.",
     "cue.hips_level": "Keep your hips level, without twisting or sagging.",
     "cue.feet_together": "Keep your feet touching as the knee lifts.",
