@@ -68,7 +68,8 @@ class TestFacade:
     @pytest.mark.parametrize(
         "module",
         ["anatomy", "answers", "dispositions", "errors", "exercises", "intake", "messages",
-         "red_flags", "rules", "self_checks", "sources", "stages", "symptoms", "triage"],
+         "red_flags", "rules", "self_checks", "serialization", "sources", "stages", "symptoms",
+         "triage"],
     )  # fmt: skip
     def test_modules_declare_all(self, module: str) -> None:
         """Each public module lists its public names."""

@@ -43,7 +43,7 @@ class Constraint:
     max_length: int | None = None
 
 
-_CONSTRAINTS: dict[Validator, Constraint] = {}
+_CONSTRAINTS: dict[object, Constraint] = {}
 
 
 def _described(check: Validator, constraint: Constraint) -> Validator:
@@ -70,7 +70,7 @@ def constraint_of(validator: object) -> Constraint:
             }
         return Constraint(**merged)
     try:
-        return _CONSTRAINTS.get(validator, Constraint())  # type: ignore[call-overload]
+        return _CONSTRAINTS.get(validator, Constraint())
     except TypeError:  # an unhashable validator object
         return Constraint()
 

@@ -54,7 +54,7 @@ invalid input: $.sets: wrong_type (expected an integer)
 
 from __future__ import annotations
 
-import datetime
+import datetime as dt
 import enum
 import functools
 import json
@@ -190,8 +190,8 @@ def _too_deep(text: str) -> bool:
     return bool(brackets)
 
 
-def _parse(text: str | bytes, root: str = "$") -> Any:
-    """Parse one JSON document within the limits; raise InvalidInput otherwise."""
+def _text_of(text: str | bytes, root: str) -> str:
+    """Decode and size-check *text*."""
     if isinstance(text, bytes | bytearray):
         if len(text) > MAX_DOCUMENT_CHARS:
             raise InvalidInput.at(
@@ -201,13 +201,15 @@ def _parse(text: str | bytes, root: str = "$") -> Any:
             text = bytes(text).decode("utf-8")
         except UnicodeDecodeError:
             raise InvalidInput.at(root, "bad_encoding", "expected UTF-8") from None
-    elif not isinstance(text, str):
-        msg = "loads() reads a str or bytes"
-        raise TypeError(msg)
     if len(text) > MAX_DOCUMENT_CHARS:
         raise InvalidInput.at(
             root, "too_large", f"at most {MAX_DOCUMENT_CHARS} characters"
         )
+    return text
+
+
+def _parse(text: str, root: str = "$") -> Any:
+    """Parse one JSON document within the limits; raise InvalidInput otherwise."""
     if _too_deep(text):
         raise InvalidInput.at(
             root, "too_deep", f"at most {MAX_DEPTH} levels of nesting"
@@ -236,24 +238,6 @@ def _key_path(path: str, key: object) -> str:
     if isinstance(key, str) and _KEY_RE.fullmatch(key):
         return f"{path}.{key}"
     return f"{path}.*"
-
-
-def _kind_name(tp: Any) -> str:
-    if tp is int:
-        return "an integer"
-    if tp is float:
-        return "a number"
-    if tp is str:
-        return "a string"
-    if tp is bool:
-        return "true or false"
-    if tp is datetime.date:
-        return "a date YYYY-MM-DD"
-    if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        return f"a {tp.__name__} value"
-    if isinstance(tp, type) and attrs.has(tp):
-        return f"a {tp.__name__} object"
-    return "a value of another type"
 
 
 def _int_structurer(c: Constraint) -> Structurer:
@@ -342,7 +326,7 @@ def _structure_date(v: Any, path: str, problems: list[Problem]) -> Any:
         return _BAD
     if _DATE_RE.fullmatch(v):
         try:
-            return datetime.date.fromisoformat(v)
+            return dt.date.fromisoformat(v)
         except ValueError:
             pass
     problems.append(
@@ -435,22 +419,94 @@ def _class_tag(cls: type) -> tuple[str, str] | None:
     return None
 
 
-def _class_structurer(cls: type) -> Structurer:  # noqa: C901 - one walk, kept together
-    sparse = cls in _SPARSE
-    tag = _class_tag(cls)
-    hints = _hints(cls)
-    fields = []
-    for f in attrs.fields(cls):
-        if not f.init:
-            continue
-        fields.append(
-            (
-                f.name,
-                f.alias or f.name,
-                _structurer(hints[f.name], constraint_of(f.validator)),
-                f.default is attrs.NOTHING,
+def _not_null(inner: Structurer) -> Structurer:
+    """In a sparse record, a key is left out when the question was not asked."""
+
+    def structure(v: Any, path: str, problems: list[Problem]) -> Any:
+        if v is None:
+            problems.append(
+                Problem(
+                    path=path,
+                    code="wrong_type",
+                    detail="leave the key out when the question was not asked",
+                )
             )
+            return _BAD
+        return inner(v, path, problems)
+
+    return structure
+
+
+def _check_keys(
+    v: dict[str, Any],
+    path: str,
+    problems: list[Problem],
+    known: frozenset[str],
+    name: str,
+) -> None:
+    _report_duplicates(v, path, problems)
+    if not known.issuperset(v):
+        problems.extend(
+            Problem(
+                path=_key_path(path, k),
+                code="unknown_key",
+                detail=f"not a field of {name}",
+            )
+            for k in v
+            if k not in known
         )
+
+
+def _check_tag(
+    v: dict[str, Any], path: str, problems: list[Problem], tag: tuple[str, str]
+) -> None:
+    key, expected = tag
+    code = (
+        "missing"
+        if key not in v
+        else "wrong_type"
+        if type(v[key]) is not str
+        else "bad_enum"
+        if v[key] != expected
+        else None
+    )
+    if code is not None:
+        problems.append(
+            Problem(path=f"{path}.{key}", code=code, detail=f"must be {expected}")
+        )
+
+
+def _construct(
+    cls: type, kwargs: dict[str, Any], path: str, problems: list[Problem]
+) -> Any:
+    """Call the model's own constructor, re-rooting its problems under *path*."""
+    try:
+        return cls(**kwargs)
+    except InvalidInput as err:
+        problems.extend(err.under(path).problems)
+    except Exception:  # noqa: BLE001 - a model's own check; its message may hold values
+        problems.append(
+            Problem(path=path, code="invalid", detail=f"not a valid {cls.__name__}")
+        )
+    return _BAD
+
+
+def _field_specs(cls: type) -> list[tuple[str, str, Structurer, bool]]:
+    """(key, keyword, structurer, required) for each field of *cls*."""
+    hints = _hints(cls)
+    specs = []
+    for f in attrs.fields(cls):
+        if f.init:
+            struct = _structurer(hints[f.name], constraint_of(f.validator))
+            if cls in _SPARSE:
+                struct = _not_null(struct)
+            specs.append((f.name, f.alias, struct, f.default is attrs.NOTHING))
+    return specs
+
+
+def _class_structurer(cls: type) -> Structurer:
+    tag = _class_tag(cls)
+    fields = _field_specs(cls)
     known = frozenset(name for name, *_ in fields) | ({tag[0]} if tag else set())
     name = cls.__name__
 
@@ -463,49 +519,14 @@ def _class_structurer(cls: type) -> Structurer:  # noqa: C901 - one walk, kept t
             )
             return _BAD
         before = len(problems)
-        _report_duplicates(v, path, problems)
-        if not known.issuperset(v):
-            problems.extend(
-                Problem(
-                    path=_key_path(path, k),
-                    code="unknown_key",
-                    detail=f"not a field of {name}",
-                )
-                for k in v
-                if k not in known
-            )
+        _check_keys(v, path, problems, known, name)
         if tag is not None:
-            tag_path = f"{path}.{tag[0]}"
-            if tag[0] not in v:
-                problems.append(
-                    Problem(path=tag_path, code="missing", detail=f"must be {tag[1]}")
-                )
-            elif type(v[tag[0]]) is not str:
-                problems.append(
-                    Problem(
-                        path=tag_path, code="wrong_type", detail=f"must be {tag[1]}"
-                    )
-                )
-            elif v[tag[0]] != tag[1]:
-                problems.append(
-                    Problem(path=tag_path, code="bad_enum", detail=f"must be {tag[1]}")
-                )
+            _check_tag(v, path, problems, tag)
         kwargs: dict[str, Any] = {}
         for field_name, alias, struct, required in fields:
             if field_name in v:
-                raw = v[field_name]
-                if sparse and raw is None:
-                    problems.append(
-                        Problem(
-                            path=f"{path}.{field_name}",
-                            code="wrong_type",
-                            detail="leave the key out when the question was not asked",
-                        )
-                    )
-                    continue
-                value = struct(raw, f"{path}.{field_name}", problems)
-                if value is not _BAD:
-                    kwargs[alias] = value
+                value = struct(v[field_name], f"{path}.{field_name}", problems)
+                kwargs[alias] = value
             elif required:
                 problems.append(
                     Problem(
@@ -516,15 +537,7 @@ def _class_structurer(cls: type) -> Structurer:  # noqa: C901 - one walk, kept t
                 )
         if len(problems) > before:
             return _BAD
-        try:
-            return cls(**kwargs)
-        except InvalidInput as err:
-            problems.extend(err.under(path).problems)
-        except Exception:  # noqa: BLE001 - a model's own check; its message may hold values
-            problems.append(
-                Problem(path=path, code="invalid", detail=f"not a valid {name}")
-            )
-        return _BAD
+        return _construct(cls, kwargs, path, problems)
 
     return structure
 
@@ -593,40 +606,48 @@ def _structurer(tp: Any, constraint: Constraint = Constraint()) -> Structurer:  
     return found
 
 
-def _make_structurer(tp: Any, c: Constraint) -> Structurer:  # noqa: PLR0911 - one branch per kind
-    if tp is bool:
-        return _structure_bool
-    if tp is int:
-        return _int_structurer(c)
-    if tp is float:
-        return _float_structurer(c)
-    if tp is str:
-        return _structure_str
-    if tp is datetime.date:
-        return _structure_date
+_SIMPLE: Mapping[Any, Structurer] = {
+    bool: _structure_bool,
+    str: _structure_str,
+    dt.date: _structure_date,
+}
+_NUMBERS: Mapping[Any, Callable[[Constraint], Structurer]] = {
+    int: _int_structurer,
+    float: _float_structurer,
+}
+
+
+def _make_structurer(tp: Any, c: Constraint) -> Structurer:
+    simple = _SIMPLE.get(tp) or (_NUMBERS[tp](c) if tp in _NUMBERS else None)
+    if simple is not None:
+        return simple
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         return _enum_structurer(tp)
     if isinstance(tp, type) and attrs.has(tp):
         return _class_structurer(tp)
-    members = _union_members(tp)
-    if members:
-        non_null = tuple(m for m in members if m is not type(None))
-        inner: Structurer
-        if len(non_null) == 1:
-            inner = _structurer(non_null[0], c)
-        else:
-            tagged = _tag_of(non_null)
-            if tagged is None:
-                raise TypeError(f"lowback cannot read the untagged union {tp!r}")
-            inner = _union_structurer(*tagged)
-        return _optional_structurer(inner) if len(non_null) < len(members) else inner
+    if _union_members(tp):
+        return _union_or_optional_structurer(tp, c)
     origin, args = typing.get_origin(tp), typing.get_args(tp)
     max_length = c.max_length if c.max_length is not None else MAX_LIST_LENGTH
-    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:  # noqa: PLR2004
-        return _sequence_structurer(_structurer(args[0]), max_length, unique=False)
-    if origin is frozenset:
-        return _sequence_structurer(_structurer(args[0]), max_length, unique=True)
+    if _is_sequence_type(tp) or origin is frozenset:
+        return _sequence_structurer(
+            _structurer(args[0]), max_length, unique=origin is frozenset
+        )
     raise TypeError(f"lowback has no wire form for {tp!r}")
+
+
+def _union_or_optional_structurer(tp: Any, c: Constraint) -> Structurer:
+    members = _union_members(tp)
+    non_null = tuple(m for m in members if m is not type(None))
+    inner: Structurer
+    if len(non_null) == 1:
+        inner = _structurer(non_null[0], c)
+    else:
+        tagged = _tag_of(non_null)
+        if tagged is None:
+            raise TypeError(f"lowback cannot read the untagged union {tp!r}")
+        inner = _union_structurer(*tagged)
+    return _optional_structurer(inner) if len(non_null) < len(members) else inner
 
 
 def _finish(problems: list[Problem]) -> InvalidInput:
@@ -681,7 +702,7 @@ def _check_version(
 
 def _is_sequence_type(tp: Any) -> bool:
     args = typing.get_args(tp)
-    return typing.get_origin(tp) is tuple and len(args) == 2 and args[1] is Ellipsis  # noqa: PLR2004
+    return typing.get_origin(tp) is tuple and len(args) == 2 and args[1] is Ellipsis
 
 
 def _structure_document(
@@ -716,7 +737,7 @@ def loads(text: str | bytes, type_: Any) -> Any:
 
     Raises:
         InvalidInput: listing every problem with its JSON path and code.
-        TypeError: *type_* has no wire form, or *text* is not str/bytes.
+        TypeError: *type_* has no wire form.
 
     >>> from lowback import FiredRule
     >>> loads('{"schema_version":1,"id":"SELF","sources":["article:when-to-seek-help"]}', FiredRule).id
@@ -727,36 +748,24 @@ def loads(text: str | bytes, type_: Any) -> Any:
     lowback.errors.InvalidInput: invalid input: $.schema_version: missing (must be 1)
     """
     _structurer(type_)  # an unsupported type is a TypeError before reading
-    return _structure_document(_parse(text), type_)
+    return _structure_document(_parse(_text_of(text, "$")), type_)
 
 
 def loads_jsonl(text: str | bytes, type_: Any) -> Any:
-    """Read JSON Lines (one document per line) as a tuple, e.g. ``Journal``.
+    r"""Read JSON Lines (one document per line) as a tuple, e.g. ``Journal``.
 
     Blank lines are skipped; paths name the line's index among the documents,
     ``$[3].date``. Each line may carry ``"schema_version": 1``.
 
     >>> from lowback import Dose
-    >>> loads_jsonl('{"sets": 1}\\n\\n{"sets": 2, "schema_version": 1}\\n', tuple[Dose, ...])
+    >>> loads_jsonl('{"sets": 1}\n\n{"sets": 2, "schema_version": 1}\n', tuple[Dose, ...])
     (Dose(sets=1, ...), Dose(sets=2, ...))
     """
     if not _is_sequence_type(type_):
         msg = "loads_jsonl() reads a tuple type such as Journal"
         raise TypeError(msg)
-    if isinstance(text, bytes | bytearray):
-        if len(text) > MAX_DOCUMENT_CHARS:
-            raise InvalidInput.at(
-                "$", "too_large", f"at most {MAX_DOCUMENT_CHARS} bytes"
-            )
-        try:
-            text = bytes(text).decode("utf-8")
-        except UnicodeDecodeError:
-            raise InvalidInput.at("$", "bad_encoding", "expected UTF-8") from None
-    if len(text) > MAX_DOCUMENT_CHARS:
-        raise InvalidInput.at(
-            "$", "too_large", f"at most {MAX_DOCUMENT_CHARS} characters"
-        )
-    lines = [line for line in text.split("\n") if line.strip()]
+    _structurer(type_)
+    lines = [line for line in _text_of(text, "$").split("\n") if line.strip()]
     if len(lines) > MAX_LIST_LENGTH:
         raise InvalidInput.at("$", "too_large", f"at most {MAX_LIST_LENGTH} lines")
     problems: list[Problem] = []
@@ -784,6 +793,11 @@ def _sorted_list(value: frozenset[Any]) -> list[Any]:
     return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
 
 
+def _is_frozenset(tp: Any) -> bool:
+    origin: Any = typing.get_origin(tp)
+    return origin is frozenset or tp is frozenset
+
+
 @functools.cache
 def _converter() -> cattrs.Converter:
     """The private converter, configured on first use."""
@@ -791,10 +805,8 @@ def _converter() -> cattrs.Converter:
 
     conv = cattrs.Converter()
     conv.register_unstructure_hook(float, _float_out)
-    conv.register_unstructure_hook(datetime.date, datetime.date.isoformat)
-    conv.register_unstructure_hook_func(
-        lambda tp: typing.get_origin(tp) is frozenset or tp is frozenset, _sorted_list
-    )
+    conv.register_unstructure_hook(dt.date, dt.date.isoformat)
+    conv.register_unstructure_hook_func(_is_frozenset, _sorted_list)
 
     def factory(cls: Any) -> Callable[[Any], Any]:
         fn = make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=cls in _SPARSE)
@@ -860,50 +872,22 @@ def dumps_jsonl(values: Iterable[Any]) -> str:
 
 
 _DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
+_VERSION_SCHEMA: Final = {"type": "integer", "const": SCHEMA_VERSION}
 
 
 class _SchemaBuilder:
     def __init__(self) -> None:
         self.defs: dict[str, Any] = {}
 
-    def of(self, tp: Any, c: Constraint = Constraint()) -> dict[str, Any]:  # noqa: B008, PLR0911
-        if tp is bool:
-            return {"type": "boolean"}
-        if tp is int or tp is float:
-            schema: dict[str, Any] = {"type": "integer" if tp is int else "number"}
-            if c.low is not None:
-                schema["minimum"] = c.low
-            if c.high is not None:
-                schema["maximum"] = c.high
-            return schema
-        if tp is str:
-            return {"type": "string", "maxLength": MAX_STRING_CHARS}
-        if tp is datetime.date:
-            return {
-                "type": "string",
-                "format": "date",
-                "pattern": f"^{_DATE_RE.pattern}$",
-            }
-        if isinstance(tp, type) and issubclass(tp, enum.Enum):
-            return {"enum": [m.value for m in tp]}
+    def of(self, tp: Any, c: Constraint = Constraint()) -> dict[str, Any]:  # noqa: B008 - a frozen value
+        simple = _simple_schema(tp, c)
+        if simple is not None:
+            return simple
         if isinstance(tp, type) and attrs.has(tp):
             return self.ref(tp)
         members = _union_members(tp)
         if members:
-            non_null = tuple(m for m in members if m is not type(None))
-            if len(non_null) == 1:
-                inner = self.of(non_null[0], c)
-            else:
-                tagged = _tag_of(non_null)
-                if tagged is None:
-                    raise TypeError(
-                        f"lowback cannot describe the untagged union {tp!r}"
-                    )
-                _, classes = tagged
-                inner = {"oneOf": [self.ref(cls) for cls in classes.values()]}
-            if len(non_null) < len(members):
-                return {"oneOf": [inner, {"type": "null"}]}
-            return inner
+            return self.union(tp, members, c)
         origin, args = typing.get_origin(tp), typing.get_args(tp)
         if origin in (tuple, frozenset):
             limit = min(c.max_length or MAX_LIST_LENGTH, MAX_LIST_LENGTH)
@@ -912,6 +896,19 @@ class _SchemaBuilder:
                 schema["uniqueItems"] = True
             return schema
         raise TypeError(f"lowback has no wire form for {tp!r}")
+
+    def union(self, tp: Any, members: tuple[Any, ...], c: Constraint) -> dict[str, Any]:
+        non_null = tuple(m for m in members if m is not type(None))
+        if len(non_null) == 1:
+            inner = self.of(non_null[0], c)
+        else:
+            tagged = _tag_of(non_null)
+            if tagged is None:
+                raise TypeError(f"lowback cannot describe the untagged union {tp!r}")
+            inner = {"oneOf": [self.ref(cls) for cls in tagged[1].values()]}
+        if len(non_null) < len(members):
+            return {"oneOf": [inner, {"type": "null"}]}
+        return inner
 
     def ref(self, cls: type) -> dict[str, Any]:
         name = cls.__name__
@@ -951,6 +948,30 @@ class _SchemaBuilder:
         return schema
 
 
+def _simple_schema(tp: Any, c: Constraint) -> dict[str, Any] | None:
+    """The schema of a scalar type, or ``None`` for other types."""
+    schema: dict[str, Any] | None = None
+    if tp is bool:
+        schema = {"type": "boolean"}
+    elif tp is int or tp is float:
+        schema = {"type": "integer" if tp is int else "number"}
+        if c.low is not None:
+            schema["minimum"] = c.low
+        if c.high is not None:
+            schema["maximum"] = c.high
+    elif tp is str:
+        schema = {"type": "string", "maxLength": MAX_STRING_CHARS}
+    elif tp is dt.date:
+        schema = {
+            "type": "string",
+            "format": "date",
+            "pattern": f"^{_DATE_RE.pattern}$",
+        }
+    elif isinstance(tp, type) and issubclass(tp, enum.Enum):
+        schema = {"enum": [m.value for m in tp]}
+    return schema
+
+
 def _non_null(tp: Any) -> Any:
     members = tuple(m for m in _union_members(tp) if m is not type(None))
     return members[0] if len(members) == 1 else tp
@@ -980,7 +1001,7 @@ def json_schema(type_: Any) -> dict[str, Any]:
         names = _member_names(item) or {getattr(item, "__name__", "")}
         for name in names & builder.defs.keys():
             builder.defs[name]["properties"] = {
-                _VERSION_KEY: {"const": SCHEMA_VERSION},
+                _VERSION_KEY: dict(_VERSION_SCHEMA),
                 **builder.defs[name]["properties"],
             }
         schema: dict[str, Any] = {"$schema": _DIALECT, **body}
@@ -990,7 +1011,7 @@ def json_schema(type_: Any) -> dict[str, Any]:
         if name in builder.defs:
             schema = {"$schema": _DIALECT, **builder.defs.pop(name)}
             schema["properties"] = {
-                _VERSION_KEY: {"const": SCHEMA_VERSION},
+                _VERSION_KEY: dict(_VERSION_SCHEMA),
                 **schema["properties"],
             }
             schema["required"] = [_VERSION_KEY, *schema["required"]]
@@ -999,7 +1020,7 @@ def json_schema(type_: Any) -> dict[str, Any]:
                 member = builder.defs[def_name]
                 if def_name in _member_names(type_):
                     member["properties"] = {
-                        _VERSION_KEY: {"const": SCHEMA_VERSION},
+                        _VERSION_KEY: dict(_VERSION_SCHEMA),
                         **member["properties"],
                     }
                     member["required"] = [_VERSION_KEY, *member["required"]]
