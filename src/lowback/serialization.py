@@ -491,55 +491,126 @@ def _construct(
     return _BAD
 
 
-def _field_specs(cls: type) -> list[tuple[str, str, Structurer, bool]]:
-    """(key, keyword, structurer, required) for each field of *cls*."""
-    hints = _hints(cls)
-    specs = []
-    for f in attrs.fields(cls):
-        if f.init:
-            struct = _structurer(hints[f.name], constraint_of(f.validator))
-            if cls in _SPARSE:
-                struct = _not_null(struct)
-            specs.append((f.name, f.alias, struct, f.default is attrs.NOTHING))
-    return specs
+def _fast_check(tp: Any, c: Constraint, ns: dict[str, Any]) -> tuple[str, str] | None:
+    """A Python condition on ``x`` that accepts only valid input, and its conversion.
+
+    The generated structurer uses it to skip the general walk for the common,
+    valid case; whatever it does not accept goes to the general structurer,
+    which has the last word and reports the problem. ``None``: no shortcut.
+    """
+    members = _union_members(tp)
+    if members:
+        non_null = [m for m in members if m is not type(None)]
+        inner = _fast_check(non_null[0], c, ns) if len(non_null) == 1 else None
+        if inner is None or len(non_null) == len(members):
+            return None
+        return f"(x is None or ({inner[0]}))", f"(None if x is None else {inner[1]})"
+    if tp is bool:
+        return "type(x) is bool", "x"
+    if tp is str:
+        return f"type(x) is str and len(x) <= {MAX_STRING_CHARS}", "x"
+    if tp in (int, float) and (tp is int or None not in (c.low, c.high)):
+        kinds = (
+            "type(x) is int" if tp is int else "(type(x) is float or type(x) is int)"
+        )
+        bounds = "".join(
+            f" and {op}"
+            for op in (
+                None if c.low is None else f"{c.low!r} <= x",
+                None if c.high is None else f"x <= {c.high!r}",
+            )
+            if op
+        )
+        return f"{kinds}{bounds}", "x" if tp is int else "float(x)"
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        name = f"m{len(ns)}"
+        ns[name] = {m.value: m for m in tp}
+        return f"type(x) is str and x in {name}", f"{name}[x]"
+    args = typing.get_args(tp)
+    if (
+        _is_sequence_type(tp)
+        and isinstance(args[0], type)
+        and issubclass(args[0], enum.Enum)
+    ):
+        name = f"m{len(ns)}"
+        ns[name] = {m.value: m for m in args[0]}
+        limit = min(c.max_length or MAX_LIST_LENGTH, MAX_LIST_LENGTH)
+        return (
+            f"type(x) is list and len(x) <= {limit} and "
+            f"all(type(e) is str and e in {name} for e in x)",
+            f"tuple([{name}[e] for e in x])",
+        )
+    return None
 
 
 def _class_structurer(cls: type) -> Structurer:
+    """Generate a structurer for *cls*: inline checks for the common valid case."""
     tag = _class_tag(cls)
-    fields = _field_specs(cls)
-    known = frozenset(name for name, *_ in fields) | ({tag[0]} if tag else set())
-    name = cls.__name__
-
-    def structure(v: Any, path: str, problems: list[Problem]) -> Any:
-        if not isinstance(v, dict):
-            problems.append(
-                Problem(
-                    path=path, code="wrong_type", detail=f"expected a {name} object"
-                )
-            )
-            return _BAD
-        before = len(problems)
-        _check_keys(v, path, problems, known, name)
-        if tag is not None:
-            _check_tag(v, path, problems, tag)
-        kwargs: dict[str, Any] = {}
-        for field_name, alias, struct, required in fields:
-            if field_name in v:
-                value = struct(v[field_name], f"{path}.{field_name}", problems)
-                kwargs[alias] = value
-            elif required:
-                problems.append(
-                    Problem(
-                        path=f"{path}.{field_name}",
-                        code="missing",
-                        detail="a required key",
-                    )
-                )
-        if len(problems) > before:
-            return _BAD
-        return _construct(cls, kwargs, path, problems)
-
-    return structure
+    sparse = cls in _SPARSE
+    hints = _hints(cls)
+    ns: dict[str, Any] = {
+        "_BAD": _BAD,
+        "Problem": Problem,
+        "_check_keys": _check_keys,
+        "_check_tag": _check_tag,
+        "_construct": _construct,
+        "cls": cls,
+        "tag": tag,
+        "name": cls.__name__,
+    }
+    lines = [
+        "def structure(v, path, problems):",
+        "    if not isinstance(v, dict):",
+        "        problems.append(Problem(path=path, code='wrong_type',"
+        f" detail={f'expected a {cls.__name__} object'!r}))",
+        "        return _BAD",
+        "    before = len(problems)",
+        "    if type(v) is not dict or not known.issuperset(v):",
+        "        _check_keys(v, path, problems, known, name)",
+    ]
+    if tag is not None:
+        lines += [
+            f"    if v.get({tag[0]!r}) != {tag[1]!r}:",
+            "        _check_tag(v, path, problems, tag)",
+        ]
+    lines.append("    kw = {}")
+    known = {tag[0]} if tag else set()
+    for index, f in enumerate(attrs.fields(cls)):
+        if not f.init:
+            continue
+        known.add(f.name)
+        hint, constraint = hints[f.name], constraint_of(f.validator)
+        general = _structurer(hint, constraint)
+        if sparse:
+            general, hint = _not_null(general), _non_null(hint)
+        ns[f"s{index}"] = general
+        suffix = f".{f.name}"
+        fast = _fast_check(hint, constraint, ns)
+        lines += [f"    if {f.name!r} in v:", f"        x = v[{f.name!r}]"]
+        call = f"s{index}(x, path + {suffix!r}, problems)"
+        if fast is None:
+            lines.append(f"        kw[{f.alias!r}] = {call}")
+        else:
+            lines += [
+                f"        if {fast[0]}:",
+                f"            kw[{f.alias!r}] = {fast[1]}",
+                "        else:",
+                f"            kw[{f.alias!r}] = {call}",
+            ]
+        if f.default is attrs.NOTHING:
+            lines += [
+                "    else:",
+                f"        problems.append(Problem(path=path + {suffix!r},"
+                " code='missing', detail='a required key'))",
+            ]
+    lines += [
+        "    if len(problems) > before:",
+        "        return _BAD",
+        "    return _construct(cls, kw, path, problems)",
+    ]
+    ns["known"] = frozenset(known)
+    exec("\n".join(lines), ns)  # noqa: S102 - generated from the class's own fields
+    return ns["structure"]  # type: ignore[no-any-return]
 
 
 def _union_members(tp: Any) -> tuple[Any, ...]:

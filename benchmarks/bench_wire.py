@@ -1,0 +1,237 @@
+"""Wire benchmark: lowback's JSON round trip beside pydantic v2, and import time.
+
+Run with the ``bench`` dependency group installed::
+
+    .venv/bin/python -m pip install -q --group bench && .venv/bin/python benchmarks/bench_wire.py
+
+It measures, in one run and on the same document:
+
+- a round trip (``dumps`` then ``loads``) of a realistic plan document with
+  lowback, and the same model written in pydantic v2 (strict, closed models,
+  the same bounds) with ``model_dump_json`` and ``model_validate_json``;
+- ``import lowback`` in a fresh interpreter beside ``python -c pass``.
+
+The budget is a round trip at most 2x pydantic's. Medians of several runs.
+"""
+
+from __future__ import annotations
+
+import enum
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
+
+import pydantic
+from pydantic import BaseModel, ConfigDict, Field
+
+sys.path.insert(0, "tests")
+from strategies import clear_intake  # noqa: E402
+
+import lowback  # noqa: E402
+from lowback import (  # noqa: E402
+    Answer,
+    BodyRegion,
+    Disposition,
+    EnduranceHoldResult,
+    ForwardBendResult,
+    HoldDirection,
+    MuscleGroup,
+    Onset,
+    PainPattern,
+    PainQuality,
+    PlanStatus,
+    RedFlag,
+    SelfCheckFinding,
+    Side,
+    SourceId,
+    Stage,
+    StopReason,
+)
+
+STRICT = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class PRedFlags(BaseModel):
+    model_config = STRICT
+    bladder_or_bowel_change: Answer
+    saddle_numbness: Answer
+    bilateral_leg_symptoms: Answer
+    progressive_neurological_deficit: Answer
+    significant_trauma: Answer
+    minor_trauma_with_bone_fragility: Answer
+    fever_or_unwell: Answer
+    unexplained_weight_loss: Answer
+    cancer_history: Answer
+    infection_or_immunosuppression_history: Answer
+
+
+class PForwardBend(BaseModel):
+    model_config = STRICT
+    check: Literal["forward_bend"]
+    stopped: StopReason | None = None
+    one_side_tighter: Answer | None = None
+    tighter_side: Side | None = None
+    pull_in_muscles: Answer | None = None
+    pain_in_centre_of_spine: Answer | None = None
+    knee_bend_eases: Answer | None = None
+
+
+class PEnduranceHold(BaseModel):
+    model_config = STRICT
+    check: Literal["endurance_hold"]
+    stopped: StopReason | None = None
+    hold_seconds: float | None = Field(default=None, ge=0.0, le=60.0)
+    shaking_early: Answer | None = None
+    cramped: Answer | None = None
+
+
+PSelfCheck = Annotated[PForwardBend | PEnduranceHold, Field(discriminator="check")]
+
+
+class PIntake(BaseModel):
+    model_config = STRICT
+    schema_version: Literal[1]
+    age: int | None = Field(default=None, ge=0, le=130)
+    duration_days: int = Field(ge=0, le=36_500)
+    onset: Onset
+    pain_now: int = Field(ge=0, le=10)
+    pain_worst_24h: int | None = Field(default=None, ge=0, le=10)
+    pain_regions: tuple[BodyRegion, ...] = Field(default=(), max_length=9)
+    pain_side: Side | None = None
+    pain_qualities: tuple[PainQuality, ...] = Field(default=(), max_length=9)
+    pressing_reproduces_pain: Answer
+    eases_with_movement: Answer
+    worse_with_sustained_posture: Answer
+    muscle_spasm_or_stuck: Answer
+    leg_pain_below_knee: Answer
+    numbness_or_tingling_in_a_line: Answer
+    leg_or_foot_weakness: Answer
+    leg_symptom_side: Side | None = None
+    red_flags: PRedFlags
+    frequent_flare_ups: Answer
+    fear_of_movement: Answer
+    rest_without_relief: Answer
+    self_checks: tuple[PSelfCheck, ...] = Field(default=(), max_length=4)
+
+
+class PFiredRule(BaseModel):
+    model_config = STRICT
+    id: str = Field(max_length=10_000)
+    sources: tuple[SourceId, ...]
+
+
+class PTriageResult(BaseModel):
+    model_config = STRICT
+    schema_version: Literal[1]
+    disposition: Disposition
+    pain_pattern: PainPattern
+    red_flags: tuple[RedFlag, ...]
+    unknown_answers: tuple[str, ...]
+    findings: tuple[SelfCheckFinding, ...]
+    implicated_muscles: tuple[MuscleGroup, ...]
+    stop_reasons: tuple[StopReason, ...]
+    hold_direction: HoldDirection | None
+    entry_stage: Stage | None
+    plan_status: PlanStatus | None
+    rules: tuple[PFiredRule, ...]
+    ruleset_version: str
+    safety_net: str
+    safety_net_message: str
+
+
+def _intake() -> lowback.Intake:
+    return clear_intake(
+        self_checks=(
+            ForwardBendResult(
+                one_side_tighter=Answer.YES,
+                tighter_side=Side.LEFT,
+                pull_in_muscles=Answer.YES,
+                pain_in_centre_of_spine=Answer.NO,
+                knee_bend_eases=Answer.UNKNOWN,
+            ),
+            EnduranceHoldResult(
+                hold_seconds=6.0, shaking_early=Answer.YES, cramped=Answer.NO
+            ),
+        )
+    )
+
+
+def _triage_result() -> lowback.TriageResult:
+    return lowback.TriageResult(
+        disposition=Disposition.SELF_CARE,
+        pain_pattern=PainPattern.MUSCLE_DOMINANT,
+        red_flags=(),
+        unknown_answers=("$.self_checks[0].knee_bend_eases",),
+        findings=(
+            SelfCheckFinding.ASYMMETRIC_GUARDING,
+            SelfCheckFinding.LOW_EXTENSOR_ENDURANCE,
+        ),
+        implicated_muscles=(MuscleGroup.ERECTOR_SPINAE, MuscleGroup.MULTIFIDUS),
+        stop_reasons=(),
+        hold_direction=None,
+        entry_stage=Stage.CALM_AND_UNLOAD,
+        plan_status=PlanStatus.ACTIVE,
+        rules=(lowback.FiredRule.of("SELF"), lowback.FiredRule.of("EN-CALM")),
+        ruleset_version=lowback.RULESET_VERSION,
+        safety_net=lowback.render("safety_net.general"),
+        safety_net_message="safety_net.general",
+    )
+
+
+def median_seconds(fn: Callable[[], Any], *, number: int, repeat: int = 7) -> float:
+    """The median over *repeat* runs of the mean time of one call."""
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        runs.append((time.perf_counter() - start) / number)
+    return statistics.median(runs)
+
+
+def import_seconds(code: str, repeat: int = 9) -> float:
+    """The median wall time of a fresh interpreter running *code*."""
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True)
+        runs.append(time.perf_counter() - start)
+    return statistics.median(runs)
+
+
+def main() -> None:
+    """Measure and print medians and ratios."""
+    intake, result = _intake(), _triage_result()
+    p_intake = PIntake.model_validate_json(lowback.dumps(intake))
+    p_result = PTriageResult.model_validate_json(lowback.dumps(result))
+    assert p_intake.model_dump(mode="json") == __import__("json").loads(lowback.dumps(intake))
+
+    def ours() -> None:
+        lowback.loads(lowback.dumps(intake), lowback.Intake)
+        lowback.loads(lowback.dumps(result), lowback.TriageResult)
+
+    def theirs() -> None:
+        PIntake.model_validate_json(p_intake.model_dump_json())
+        PTriageResult.model_validate_json(p_result.model_dump_json())
+
+    ours()
+    number = 2000
+    t_ours = median_seconds(ours, number=number)
+    t_theirs = median_seconds(theirs, number=number)
+    print(f"pydantic {pydantic.VERSION}; document: an intake and a triage result")
+    print(f"round trip  lowback  {t_ours * 1e6:8.1f} us (median)")
+    print(f"round trip  pydantic {t_theirs * 1e6:8.1f} us (median)")
+    print(f"ratio lowback/pydantic {t_ours / t_theirs:.2f} (budget 2.00)")
+
+    t_pass = import_seconds("pass")
+    t_import = import_seconds("import lowback")
+    print(f"python -c pass        {t_pass * 1e3:7.1f} ms (median)")
+    print(f"import lowback        {t_import * 1e3:7.1f} ms (median)")
+    print(f"import cost           {(t_import - t_pass) * 1e3:7.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
