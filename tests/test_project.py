@@ -68,7 +68,7 @@ class TestFacade:
     @pytest.mark.parametrize(
         "module",
         ["anatomy", "answers", "dispositions", "errors", "exercises", "intake", "messages",
-         "red_flags", "rules", "self_checks", "serialization", "sources", "stages", "symptoms",
+         "red_flags", "rules", "self_checks", "serialization", "sources", "stages", "symptoms", "cli",
          "triage"],
     )  # fmt: skip
     def test_modules_declare_all(self, module: str) -> None:

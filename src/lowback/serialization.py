@@ -505,11 +505,36 @@ def _fast_check(tp: Any, c: Constraint, ns: dict[str, Any]) -> tuple[str, str] |
         if inner is None or len(non_null) == len(members):
             return None
         return f"(x is None or ({inner[0]}))", f"(None if x is None else {inner[1]})"
+    scalar = _fast_scalar(tp, c, ns)
+    if scalar is not None:
+        return scalar
+    args = typing.get_args(tp)
+    if (
+        _is_sequence_type(tp)
+        and isinstance(args[0], type)
+        and issubclass(args[0], enum.Enum)
+    ):
+        name = f"m{len(ns)}"
+        ns[name] = {m.value: m for m in args[0]}
+        limit = min(c.max_length or MAX_LIST_LENGTH, MAX_LIST_LENGTH)
+        return (
+            (
+                f"type(x) is list and len(x) <= {limit} and "
+                f"all(type(e) is str and e in {name} for e in x)"
+            ),
+            f"tuple([{name}[e] for e in x])",
+        )
+    return None
+
+
+def _fast_scalar(tp: Any, c: Constraint, ns: dict[str, Any]) -> tuple[str, str] | None:
+    """The shortcut of a scalar type, or ``None``."""
+    result: tuple[str, str] | None = None
     if tp is bool:
-        return "type(x) is bool", "x"
-    if tp is str:
-        return f"type(x) is str and len(x) <= {MAX_STRING_CHARS}", "x"
-    if tp in (int, float) and (tp is int or None not in (c.low, c.high)):
+        result = "type(x) is bool", "x"
+    elif tp is str:
+        result = f"type(x) is str and len(x) <= {MAX_STRING_CHARS}", "x"
+    elif tp in (int, float) and (tp is int or None not in (c.low, c.high)):
         kinds = (
             "type(x) is int" if tp is int else "(type(x) is float or type(x) is int)"
         )
@@ -521,26 +546,12 @@ def _fast_check(tp: Any, c: Constraint, ns: dict[str, Any]) -> tuple[str, str] |
             )
             if op
         )
-        return f"{kinds}{bounds}", "x" if tp is int else "float(x)"
-    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        result = f"{kinds}{bounds}", "x" if tp is int else "float(x)"
+    elif isinstance(tp, type) and issubclass(tp, enum.Enum):
         name = f"m{len(ns)}"
         ns[name] = {m.value: m for m in tp}
-        return f"type(x) is str and x in {name}", f"{name}[x]"
-    args = typing.get_args(tp)
-    if (
-        _is_sequence_type(tp)
-        and isinstance(args[0], type)
-        and issubclass(args[0], enum.Enum)
-    ):
-        name = f"m{len(ns)}"
-        ns[name] = {m.value: m for m in args[0]}
-        limit = min(c.max_length or MAX_LIST_LENGTH, MAX_LIST_LENGTH)
-        return (
-            f"type(x) is list and len(x) <= {limit} and "
-            f"all(type(e) is str and e in {name} for e in x)",
-            f"tuple([{name}[e] for e in x])",
-        )
-    return None
+        result = f"type(x) is str and x in {name}", f"{name}[x]"
+    return result
 
 
 def _class_structurer(cls: type) -> Structurer:
@@ -561,8 +572,10 @@ def _class_structurer(cls: type) -> Structurer:
     lines = [
         "def structure(v, path, problems):",
         "    if not isinstance(v, dict):",
-        "        problems.append(Problem(path=path, code='wrong_type',"
-        f" detail={f'expected a {cls.__name__} object'!r}))",
+        (
+            "        problems.append(Problem(path=path, code='wrong_type',"
+            f" detail={f'expected a {cls.__name__} object'!r}))"
+        ),
         "        return _BAD",
         "    before = len(problems)",
         "    if type(v) is not dict or not known.issuperset(v):",
@@ -600,8 +613,10 @@ def _class_structurer(cls: type) -> Structurer:
         if f.default is attrs.NOTHING:
             lines += [
                 "    else:",
-                f"        problems.append(Problem(path=path + {suffix!r},"
-                " code='missing', detail='a required key'))",
+                (
+                    f"        problems.append(Problem(path=path + {suffix!r},"
+                    " code='missing', detail='a required key'))"
+                ),
             ]
     lines += [
         "    if len(problems) > before:",
