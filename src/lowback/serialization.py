@@ -516,15 +516,21 @@ def _fast_check(tp: Any, c: Constraint, ns: dict[str, Any]) -> tuple[str, str] |
     ):
         name = f"m{len(ns)}"
         ns[name] = {m.value: m for m in args[0]}
+        ns[f"k{name}"] = frozenset(ns[name])
         limit = min(c.max_length or MAX_LIST_LENGTH, MAX_LIST_LENGTH)
         return (
-            (
-                f"type(x) is list and len(x) <= {limit} and "
-                f"all(type(e) is str and e in {name} for e in x)"
-            ),
+            f"type(x) is list and len(x) <= {limit} and _within(k{name}, x)",
             f"tuple([{name}[e] for e in x])",
         )
     return None
+
+
+def _within(keys: frozenset[str], items: list[Any]) -> bool:
+    """Whether every item is one of *keys* (JSON strings only can be)."""
+    try:
+        return keys.issuperset(items)
+    except TypeError:  # an array or object among the items
+        return False
 
 
 def _fast_scalar(tp: Any, c: Constraint, ns: dict[str, Any]) -> tuple[str, str] | None:
@@ -565,6 +571,7 @@ def _class_structurer(cls: type) -> Structurer:
         "_check_keys": _check_keys,
         "_check_tag": _check_tag,
         "_construct": _construct,
+        "_within": _within,
         "cls": cls,
         "tag": tag,
         "name": cls.__name__,
