@@ -190,6 +190,67 @@ def clear_intake(**changes: Any) -> Intake:
     return attrs.evolve(base, **changes)
 
 
+# --- Answer sites: every yes/no/unknown question in an intake, by JSON path ---
+# (used by the triage property tests to flip one answer at a time).
+
+
+def answer_paths(intake: Intake) -> tuple[str, ...]:
+    """JSON paths of every question in *intake* that holds an Answer.
+
+    In intake field order (the red flags where ``red_flags`` sits, in flag
+    order), then each self-check's observations in field order.
+    """
+    paths: list[str] = []
+    for field in attrs.fields(Intake):
+        if field.name == "red_flags":
+            paths += [f"$.red_flags.{flag.value}" for flag in RedFlag]
+        elif isinstance(getattr(intake, field.name), Answer):
+            paths.append(f"$.{field.name}")
+    for index, result in enumerate(intake.self_checks):
+        paths += [
+            f"$.self_checks[{index}].{field.name}"
+            for field in attrs.fields(type(result))
+            if isinstance(getattr(result, field.name), Answer)
+        ]
+    return tuple(paths)
+
+
+def _split(path: str) -> tuple[str, int | None, str]:
+    """Split a path into (``""``/``"red_flags"``/``"self_checks"``, index, name)."""
+    parts = path.removeprefix("$.").split(".")
+    if len(parts) == 1:
+        return "", None, parts[0]
+    head, name = parts
+    if head == "red_flags":
+        return head, None, name
+    return "self_checks", int(head.removeprefix("self_checks[").rstrip("]")), name
+
+
+def answer_at(intake: Intake, path: str) -> Any:
+    """The value at an answer *path* of *intake*."""
+    where, index, name = _split(path)
+    if where == "red_flags":
+        return getattr(intake.red_flags, name)
+    if where == "self_checks":
+        assert index is not None
+        return getattr(intake.self_checks[index], name)
+    return getattr(intake, name)
+
+
+def with_answer(intake: Intake, path: str, answer: Answer) -> Intake:
+    """*intake* with the question at *path* answered *answer*."""
+    where, index, name = _split(path)
+    change: dict[str, Any] = {name: answer}
+    if where == "red_flags":
+        return attrs.evolve(intake, red_flags=attrs.evolve(intake.red_flags, **change))
+    if where == "self_checks":
+        assert index is not None
+        checks = list(intake.self_checks)
+        checks[index] = attrs.evolve(checks[index], **change)
+        return attrs.evolve(intake, self_checks=tuple(checks))
+    return attrs.evolve(intake, **change)
+
+
 # --- wire contract (serialization) ---------------------------------------
 
 from lowback import (  # noqa: E402 - appended section, kept apart for easy merges
@@ -231,6 +292,7 @@ triage_results: st.SearchStrategy[TriageResult] = st.builds(
     ruleset_version=wire_text,
     safety_net=wire_text,
     safety_net_message=wire_text,
+    safety_net_messages=st.lists(wire_text, max_size=2).map(tuple),
 )
 
 #: Any JSON value (what ``json.loads`` can return), small and shallow.

@@ -94,6 +94,24 @@ class TestSchema:
 
 
 class TestTriage:
+    def test_text_from_a_file(self) -> None:
+        """`lowback triage FILE` explains the disposition and the rules that fired."""
+        done = run("triage", str(INTAKE))
+        assert done.returncode == 0
+        expected = lowback.triage(lowback.loads(INTAKE.read_bytes(), lowback.Intake))
+        assert f"Disposition:     {expected.disposition}" in done.stdout
+        for rule in expected.rules:
+            assert rule.id in done.stdout
+        assert done.stderr == ""
+
+    def test_json_from_stdin_is_the_wire_contract(self) -> None:
+        """`lowback triage - --json` writes the TriageResult document triage() gives."""
+        text = INTAKE.read_text(encoding="utf-8")
+        done = run("triage", "-", "--json", stdin=text)
+        assert done.returncode == 0
+        result = lowback.loads(done.stdout, lowback.TriageResult)
+        assert result == lowback.triage(lowback.loads(text, lowback.Intake))
+
     def test_invalid_input_exits_3_with_paths(self) -> None:
         """A bad intake exits 3, lists paths and codes on stderr, prints no stdout."""
         doc = json.loads(INTAKE.read_text(encoding="utf-8"))

@@ -33,16 +33,19 @@ from .self_checks import (
     BackwardLeanResult,
     EnduranceHoldResult,
     ForwardBendResult,
+    HoldDirection,
     SelfCheck,
     SelfCheckFinding,
+    SelfCheckInterpretation,
     SelfCheckResult,
     SideBendResult,
     StopReason,
+    interpret,
 )
 from .sources import SOURCES, Source, SourceId
 from .stages import PlanStatus, Stage
 from .symptoms import BodyRegion, NerveFeature, Onset, PainPattern, PainQuality, Side
-from .triage import HoldDirection, TriageResult
+from .triage import TriageResult, triage
 
 if TYPE_CHECKING:  # real imports for type checkers; lazy at run time (no cattrs)
     from .serialization import dumps, dumps_jsonl, json_schema, loads, loads_jsonl
@@ -106,6 +109,7 @@ __all__ = [
     "RuleKind",
     "SelfCheck",
     "SelfCheckFinding",
+    "SelfCheckInterpretation",
     "SelfCheckResult",
     "Side",
     "SideBendResult",
@@ -120,9 +124,11 @@ __all__ = [
     "__version__",
     "dumps",
     "dumps_jsonl",
+    "interpret",
     "json_schema",
     "loads",
     "loads_jsonl",
     "most_urgent",
     "render",
+    "triage",
 ]

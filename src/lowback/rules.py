@@ -379,6 +379,25 @@ _RULES = (
         "Change posture every 25-30 minutes; at most 30 minutes in one position.",
         _S.ARTICLE_STAGE_4,
     ),
+    # lowback's safer readings of spec 2 (see lowback.triage for the predicates).
+    _r(
+        "RF-UNKNOWN-CES",
+        _K.RED_FLAG,
+        "Not sure about a cauda equina sign (bladder or bowel change, saddle numbness, "
+        "symptoms in both legs) needs same-day assessment: this cannot wait days.",
+        *_RF,
+        _S.NICE_CKS_SCIATICA,
+        disposition=_D.URGENT,
+    ),
+    _r(
+        "RF-AGE",
+        _K.RED_FLAG,
+        "Age 50 or over adds to the concern raised by a history of cancer or by trauma "
+        "(never a flag on its own).",
+        _S.IFOMPT_2020,
+        _S.DOWNIE_2013,
+        disposition=_D.URGENT,
+    ),
 )
 
 #: Every rule by ID, in spec order. Read-only.

@@ -24,6 +24,7 @@ from ._validation import enum_member, in_range, optional
 from .anatomy import MuscleGroup
 from .answers import Answer
 from .errors import InvalidInput
+from .rules import Thresholds
 from .sources import SourceId
 from .symptoms import Side
 
@@ -33,11 +34,14 @@ __all__ = [
     "EnduranceHoldResult",
     "FindingInfo",
     "ForwardBendResult",
+    "HoldDirection",
     "SelfCheck",
     "SelfCheckFinding",
+    "SelfCheckInterpretation",
     "SelfCheckResult",
     "SideBendResult",
     "StopReason",
+    "interpret",
 ]
 
 
@@ -302,3 +306,213 @@ class EnduranceHoldResult:
 SelfCheckResult = (
     ForwardBendResult | BackwardLeanResult | SideBendResult | EnduranceHoldResult
 )
+
+
+class HoldDirection(enum.StrEnum):
+    """The easier direction for the pain-calming isometric hold (article, clinical note)."""
+
+    #: Forward bending was easier: a hip hinge supported on a counter.
+    SUPPORTED_HIP_HINGE = "supported_hip_hinge"
+    #: A small, hand-supported backward lean was tolerated.
+    SMALL_BACKWARD_LEAN = "small_backward_lean"
+
+
+@attrs.frozen(kw_only=True)
+class SelfCheckInterpretation:
+    """What a set of self-check results suggests, for :func:`interpret`."""
+
+    #: Findings, in :class:`SelfCheckFinding` order, each at most once.
+    findings: tuple[SelfCheckFinding, ...] = ()
+    #: Muscle groups the findings implicate, in :class:`MuscleGroup` order.
+    implicated_muscles: tuple[MuscleGroup, ...] = ()
+    #: Why checks were stopped, in :class:`StopReason` order, each at most once.
+    stop_reasons: tuple[StopReason, ...] = ()
+    #: The easier direction for the pain-calming hold, when the checks tell.
+    hold_direction: HoldDirection | None = None
+    #: JSON paths (``$.self_checks[i].name``) of observations answered ``unknown``.
+    unknown_answers: tuple[str, ...] = ()
+
+    @property
+    def nerve_stop(self) -> bool:
+        """A check was stopped for leg symptoms or sharp shooting pain: a nerve feature."""
+        return any(r.is_nerve_feature for r in self.stop_reasons)
+
+    @property
+    def medical_stop(self) -> bool:
+        """A check was stopped for dizziness or feeling unwell."""
+        return any(not r.is_nerve_feature for r in self.stop_reasons)
+
+
+#: Observation fields answered with an :class:`Answer`, per check, in field order.
+_ANSWER_FIELDS: Mapping[SelfCheck, tuple[str, ...]] = MappingProxyType(
+    {
+        cls.check: tuple(f.name for f in attrs.fields(cls) if f.validator is _answer)
+        for cls in (
+            ForwardBendResult,
+            BackwardLeanResult,
+            SideBendResult,
+            EnduranceHoldResult,
+        )
+    }
+)
+
+_F = SelfCheckFinding
+#: Which observation answered ``yes`` gives which finding (article, self-checks).
+_YES_FINDINGS: Mapping[SelfCheck, tuple[tuple[str, SelfCheckFinding], ...]] = (
+    MappingProxyType(
+        {
+            SelfCheck.FORWARD_BEND: (
+                ("one_side_tighter", _F.ASYMMETRIC_GUARDING),
+                ("pull_in_muscles", _F.MUSCLE_TIGHTNESS),
+                ("pain_in_centre_of_spine", _F.CENTRAL_SPINE_PAIN),
+                ("knee_bend_eases", _F.HAMSTRING_OR_NEURAL_TENSION),
+            ),
+            SelfCheck.BACKWARD_LEAN: (
+                ("pinch_in_one_spot", _F.EXTENSION_SENSITIVE),
+                ("feels_like_muscle_stretch", _F.MUSCLE_TIGHTNESS),
+            ),
+            SelfCheck.SIDE_BEND: (
+                ("one_side_blocked_or_painful", _F.SIDE_BEND_ASYMMETRY),
+                ("pain_over_ql_area", _F.QL_INVOLVEMENT),
+            ),
+            SelfCheck.ENDURANCE_HOLD: (
+                ("shaking_early", _F.LOW_EXTENSOR_ENDURANCE),
+                ("cramped", _F.LOW_EXTENSOR_ENDURANCE),
+            ),
+        }
+    )
+)
+_MUSCLE_ORDER = tuple(MuscleGroup)
+_YES = Answer.YES
+_NO = Answer.NO
+_UNKNOWN = Answer.UNKNOWN
+_DEFAULT_THRESHOLDS = Thresholds()
+
+# Precomputed at import so that interpret() does no catalog lookups: each
+# check's Answer observations with the finding a ``yes`` gives (or None), and
+# findings and stop reasons as bit masks indexing their ordered summaries.
+_FINDING_BIT = {f: 1 << i for i, f in enumerate(SelfCheckFinding)}
+
+
+def _plan(check: SelfCheck) -> tuple[tuple[str, int], ...]:
+    gives = dict(_YES_FINDINGS[check])
+    return tuple(
+        (name, _FINDING_BIT[gives[name]] if name in gives else 0)
+        for name in _ANSWER_FIELDS[check]
+    )
+
+
+_PLAN: Mapping[SelfCheck, tuple[tuple[str, int], ...]] = MappingProxyType(
+    {check: _plan(check) for check in SelfCheck}
+)
+
+
+def _summary(mask: int) -> tuple[tuple[SelfCheckFinding, ...], tuple[MuscleGroup, ...]]:
+    findings = tuple(f for f, bit in _FINDING_BIT.items() if mask & bit)
+    muscles = frozenset().union(*(FINDINGS[f].implicates for f in findings))
+    return findings, tuple(m for m in _MUSCLE_ORDER if m in muscles)
+
+
+_BY_FINDING_MASK = tuple(_summary(mask) for mask in range(1 << len(SelfCheckFinding)))
+_STOP_BIT = {r: 1 << i for i, r in enumerate(StopReason)}
+_BY_STOP_MASK = tuple(
+    tuple(r for r, bit in _STOP_BIT.items() if mask & bit)
+    for mask in range(1 << len(StopReason))
+)
+_STOPPED = _FINDING_BIT[_F.STOPPED_FOR_SAFETY]
+_LOW_ENDURANCE = _FINDING_BIT[_F.LOW_EXTENSOR_ENDURANCE]
+_TOLERATED = _FINDING_BIT[_F.SUPPORTED_EXTENSION_TOLERATED]
+_NOTHING = SelfCheckInterpretation()
+
+
+def _forward_is_easier(result: ForwardBendResult) -> bool:
+    """Forward bending eased by bent knees or felt as a muscle pull, not in the spine."""
+    return result.pain_in_centre_of_spine is _NO and (
+        result.knee_bend_eases is _YES or result.pull_in_muscles is _YES
+    )
+
+
+def _backward_is_tolerated(result: BackwardLeanResult) -> bool:
+    """Leaning back is eased by the hands and pinches nowhere (``no``, not ``unknown``)."""
+    return result.hand_support_eases is _YES and result.pinch_in_one_spot is _NO
+
+
+def _reading_bits(result: SelfCheckResult, thresholds: Thresholds) -> int:
+    """The findings a result gives beyond single ``yes`` observations."""
+    bits = 0 if result.stopped is None else _STOPPED
+    if isinstance(result, EnduranceHoldResult):
+        seconds = result.hold_seconds
+        if seconds is not None and seconds < thresholds.gate3_endurance_seconds:
+            bits |= _LOW_ENDURANCE
+    elif isinstance(result, BackwardLeanResult) and _backward_is_tolerated(result):
+        bits |= _TOLERATED
+    return bits
+
+
+def _hold_direction(results: tuple[SelfCheckResult, ...]) -> HoldDirection | None:
+    """The easier hold direction when no check was stopped (see :func:`interpret`)."""
+    for result in results:
+        if isinstance(result, ForwardBendResult) and _forward_is_easier(result):
+            return HoldDirection.SUPPORTED_HIP_HINGE
+    for result in results:
+        if isinstance(result, BackwardLeanResult) and _backward_is_tolerated(result):
+            return HoldDirection.SMALL_BACKWARD_LEAN
+    return None
+
+
+def interpret(
+    results: tuple[SelfCheckResult, ...], thresholds: Thresholds = _DEFAULT_THRESHOLDS
+) -> SelfCheckInterpretation:
+    """Read the findings, stop reasons and easier hold direction from self-check results.
+
+    The rules (article, self-checks section; lowback's reading where it is vague):
+
+    * An observation answered ``yes`` gives its finding (``_YES_FINDINGS``);
+      ``no`` and ``unknown`` give none, and every ``unknown`` is listed by JSON
+      path. Observations recorded on a stopped check are read the same way: a
+      check can only add findings (invariant 4).
+    * An endurance hold shorter than ``thresholds.gate3_endurance_seconds``
+      (10 s by default; the article asks for up to 10-15 s), or shaking or
+      cramping early, is ``low_extensor_endurance``.
+    * A ``yes`` to hand support easing the backward lean, with a ``no`` to a
+      pinch, is ``supported_extension_tolerated``.
+    * Any stopped check is ``stopped_for_safety`` and records its reason.
+    * The hold direction: a supported hip hinge when the forward bend was
+      completed with no central spine pain and bent knees or a muscle pull
+      easing it; otherwise a small backward lean when the backward lean was
+      completed, hand support eased it and nothing pinched. When both fit,
+      the hinge wins (the article names it first and it is the supported
+      one). When any check was stopped there is no direction at all: the
+      article drops the hold when symptoms spike or leg pain appears.
+
+    Args:
+        results: The intake's self-check results, in intake order (their
+            indices name the JSON paths of unknown answers).
+        thresholds: Where the endurance cut-off comes from.
+
+    >>> interpret((EnduranceHoldResult(hold_seconds=6.0, shaking_early=Answer.NO,
+    ...     cramped=Answer.UNKNOWN),)).findings
+    (<SelfCheckFinding.LOW_EXTENSOR_ENDURANCE: 'low_extensor_endurance'>,)
+    """
+    if not results:
+        return _NOTHING
+    found = stops = 0
+    unknown: list[str] = []
+    for index, result in enumerate(results):
+        for name, bit in _PLAN[result.check]:
+            answer = getattr(result, name)
+            if answer is _YES:
+                found |= bit
+            elif answer is _UNKNOWN:
+                unknown.append(f"$.self_checks[{index}].{name}")
+        if result.stopped is not None:
+            stops |= _STOP_BIT[result.stopped]
+        found |= _reading_bits(result, thresholds)
+    findings, muscles = _BY_FINDING_MASK[found]
+    return SelfCheckInterpretation(
+        findings=findings,
+        implicated_muscles=muscles,
+        stop_reasons=_BY_STOP_MASK[stops],
+        hold_direction=None if stops else _hold_direction(results),
+        unknown_answers=tuple(unknown),
+    )
