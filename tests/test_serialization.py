@@ -365,6 +365,9 @@ def _json_level_cases() -> list[Case]:
             "bad_number",
         ),
         ("deep-array", deep_array, Intake, "$", "too_deep"),
+        ("deep-unclosed", "[" * 100_000, Intake, "$", "too_deep"),
+        ("deep-unclosed-objects", '{"a":' * 50_000, Intake, "$", "too_deep"),
+        ("deep-after-shallow", '{"a": 1}' + "[" * 5000, Intake, "$", "too_deep"),
         ("deep-object", deep_object, Intake, "$", "too_deep"),
         (
             "deep-inside-string-is-fine-but-wrong-type",
@@ -655,6 +658,31 @@ def _mutations(doc: Any) -> st.SearchStrategy[Any]:
     dropped = chosen.map(lambda p: _del(doc, p))
     added = json_values.map(lambda v: {**doc, "zz_extra": v})
     return st.one_of(replaced, dropped, added)
+
+
+def _depth(value: Any) -> int:
+    if isinstance(value, dict):
+        return 1 + max(map(_depth, value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max(map(_depth, value), default=0)
+    return 0
+
+
+def _nest(value: Any, levels: list[bool]) -> Any:
+    for as_object in levels:
+        value = {"k[{": value} if as_object else [value, "]}"]
+    return value
+
+
+class TestDepthScan:
+    @given(json_values, st.lists(st.booleans(), max_size=wire.MAX_DEPTH + 8))
+    def test_depth_scan_matches_the_real_depth(
+        self, inner: Any, levels: list[bool]
+    ) -> None:
+        """The pre-parse scan says too deep exactly when nesting exceeds MAX_DEPTH,
+        whatever brackets hide inside strings."""
+        value = _nest(inner, levels)
+        assert wire._too_deep(json.dumps(value)) == (_depth(value) > wire.MAX_DEPTH)
 
 
 class TestFuzz:

@@ -184,8 +184,8 @@ def _too_deep(text: str) -> bool:
         if not brackets:
             return False
         shorter = _PAIR_RE.sub("", brackets)
-        if shorter == brackets:  # unbalanced: the parser will say where
-            return False
+        if shorter == brackets:  # unbalanced: what is left opens, unclosed
+            return brackets.count("[") + brackets.count("{") > MAX_DEPTH
         brackets = shorter
     return bool(brackets)
 
