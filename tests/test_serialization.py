@@ -668,20 +668,24 @@ def _depth(value: Any) -> int:
     return 0
 
 
-def _nest(value: Any, levels: list[bool]) -> Any:
+def _nest(value: Any, levels: list[bool], key: str) -> Any:
     for as_object in levels:
-        value = {"k[{": value} if as_object else [value, "]}"]
+        value = {key: value} if as_object else [value, "]}"]
     return value
 
 
 class TestDepthScan:
-    @given(json_values, st.lists(st.booleans(), max_size=wire.MAX_DEPTH + 8))
+    @given(
+        json_values,
+        st.lists(st.booleans(), max_size=wire.MAX_DEPTH + 8),
+        st.sampled_from(["k[{", 'k"[{', "k\\[", "k"]),
+    )
     def test_depth_scan_matches_the_real_depth(
-        self, inner: Any, levels: list[bool]
+        self, inner: Any, levels: list[bool], key: str
     ) -> None:
         """The pre-parse scan says too deep exactly when nesting exceeds MAX_DEPTH,
         whatever brackets hide inside strings."""
-        value = _nest(inner, levels)
+        value = _nest(inner, levels, key)
         assert wire._too_deep(json.dumps(value)) == (_depth(value) > wire.MAX_DEPTH)
 
 

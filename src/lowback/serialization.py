@@ -128,7 +128,8 @@ _VERSION_KEY: Final = "schema_version"
 _KEY_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}", re.ASCII)
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 _STRING_RE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_NOT_BRACKET_RE = re.compile(r"[^\[\]{}]+")
+#: Deletes every ASCII character but brackets (what JSON has outside strings).
+_KEEP_BRACKETS: Final = {c: None for c in range(128) if chr(c) not in "[]{}"}
 _PAIR_RE = re.compile(r"\[\]|\{\}")
 
 
@@ -179,7 +180,11 @@ def _too_deep(text: str) -> bool:
     """Whether arrays and objects nest deeper than :data:`MAX_DEPTH` (no recursion)."""
     if text.count("[") + text.count("{") <= MAX_DEPTH:
         return False
-    brackets = _NOT_BRACKET_RE.sub("", _STRING_RE.sub("", text))
+    if "\\" in text:  # escaped quotes possible: find the strings properly
+        outside = _STRING_RE.sub("", text)
+    else:  # no escapes: every other piece between quotes is a string
+        outside = "".join(text.split('"')[::2])
+    brackets = outside.translate(_KEEP_BRACKETS)
     for _ in range(MAX_DEPTH):
         if not brackets:
             return False
