@@ -481,21 +481,6 @@ def _check_tag(
         )
 
 
-def _construct(
-    cls: type, kwargs: dict[str, Any], path: str, problems: list[Problem]
-) -> Any:
-    """Call the model's own constructor, re-rooting its problems under *path*."""
-    try:
-        return cls(**kwargs)
-    except InvalidInput as err:
-        problems.extend(err.under(path).problems)
-    except Exception:  # noqa: BLE001 - a model's own check; its message may hold values
-        problems.append(
-            Problem(path=path, code="invalid", detail=f"not a valid {cls.__name__}")
-        )
-    return _BAD
-
-
 def _fast_check(tp: Any, c: Constraint, ns: dict[str, Any]) -> tuple[str, str] | None:
     """A Python condition on ``x`` that accepts only valid input, and its conversion.
 
@@ -575,7 +560,7 @@ def _class_structurer(cls: type) -> Structurer:
         "Problem": Problem,
         "_check_keys": _check_keys,
         "_check_tag": _check_tag,
-        "_construct": _construct,
+        "InvalidInput": InvalidInput,
         "_within": _within,
         "cls": cls,
         "tag": tag,
@@ -633,7 +618,16 @@ def _class_structurer(cls: type) -> Structurer:
     lines += [
         "    if len(problems) > before:",
         "        return _BAD",
-        "    return _construct(cls, kw, path, problems)",
+        "    try:",
+        "        return cls(**kw)",
+        "    except InvalidInput as err:",
+        "        problems.extend(err.under(path).problems)",
+        "    except Exception:",
+        (
+            "        problems.append(Problem(path=path, code='invalid',"
+            f" detail={f'not a valid {cls.__name__}'!r}))"
+        ),
+        "    return _BAD",
     ]
     ns["known"] = frozenset(known)
     exec("\n".join(lines), ns)  # noqa: S102 - generated from the class's own fields
