@@ -57,6 +57,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
+import itertools
 import json
 import math
 import re
@@ -130,7 +131,8 @@ _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 _STRING_RE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 #: Deletes every ASCII character but brackets (what JSON has outside strings).
 _KEEP_BRACKETS: Final = {c: None for c in range(128) if chr(c) not in "[]{}"}
-_PAIR_RE = re.compile(r"\[\]|\{\}")
+_NOT_BRACKET_RE = re.compile(r"[^\[\]{}]+")
+_DEPTH_STEP: Final = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
 class _Bad:
@@ -185,14 +187,11 @@ def _too_deep(text: str) -> bool:
     else:  # no escapes: every other piece between quotes is a string
         outside = "".join(text.split('"')[::2])
     brackets = outside.translate(_KEEP_BRACKETS)
-    for _ in range(MAX_DEPTH):
-        if not brackets:
-            return False
-        shorter = _PAIR_RE.sub("", brackets)
-        if shorter == brackets:  # unbalanced: what is left opens, unclosed
-            return brackets.count("[") + brackets.count("{") > MAX_DEPTH
-        brackets = shorter
-    return bool(brackets)
+    if not brackets.isascii():  # stray characters: invalid JSON, but scan it safely
+        brackets = _NOT_BRACKET_RE.sub("", brackets)
+    # The running depth (openers minus closers) bounds what the parser reaches.
+    depths = itertools.accumulate(map(_DEPTH_STEP.__getitem__, brackets))
+    return max(depths, default=0) > MAX_DEPTH
 
 
 def _text_of(text: str | bytes, root: str) -> str:
