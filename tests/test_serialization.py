@@ -31,6 +31,7 @@ from lowback import (
     TriageResult,
 )
 from lowback import serialization as wire
+from lowback._wire_parse import _too_deep
 from strategies import (
     doses,
     fired_rules,
@@ -686,7 +687,7 @@ class TestDepthScan:
         """The pre-parse scan says too deep exactly when nesting exceeds MAX_DEPTH,
         whatever brackets hide inside strings."""
         value = _nest(inner, levels, key)
-        assert wire._too_deep(json.dumps(value)) == (_depth(value) > wire.MAX_DEPTH)
+        assert _too_deep(json.dumps(value)) == (_depth(value) > wire.MAX_DEPTH)
 
 
 class TestFuzz:

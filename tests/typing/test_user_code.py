@@ -36,8 +36,7 @@ def translated(message_id: str) -> str:
 
 def stored_thresholds(text: str) -> Thresholds:
     # An app keeps its tuned thresholds as JSON and reads them back strictly.
-    thresholds = lowback.loads(text, Thresholds)
-    return thresholds
+    return lowback.loads(text, Thresholds)
 
 
 def thresholds_document() -> str:
