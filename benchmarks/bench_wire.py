@@ -16,6 +16,7 @@ The budget is a round trip at most 2x pydantic's. Medians of several runs.
 
 from __future__ import annotations
 
+import datetime as dt
 import statistics
 import subprocess
 import sys
@@ -32,9 +33,11 @@ from lowback import (
     BodyRegion,
     Disposition,
     EnduranceHoldResult,
+    ExerciseId,
     ForwardBendResult,
     HoldDirection,
     MuscleGroup,
+    NerveFeature,
     Onset,
     PainPattern,
     PainQuality,
@@ -113,6 +116,83 @@ class PIntake(BaseModel):
     self_checks: tuple[PSelfCheck, ...] = Field(default=(), max_length=4)
 
 
+class PExerciseDone(BaseModel):
+    model_config = STRICT
+    exercise: ExerciseId
+    sets: int = Field(ge=0, le=20)
+    reps: int = Field(ge=0, le=100)
+    hold_seconds: float | None = Field(default=None, ge=0.0, le=600.0)
+
+
+class PAskedRedFlags(BaseModel):
+    model_config = STRICT
+    bladder_or_bowel_change: Answer | None = None
+    saddle_numbness: Answer | None = None
+    bilateral_leg_symptoms: Answer | None = None
+    progressive_neurological_deficit: Answer | None = None
+    significant_trauma: Answer | None = None
+    minor_trauma_with_bone_fragility: Answer | None = None
+    fever_or_unwell: Answer | None = None
+    unexplained_weight_loss: Answer | None = None
+    cancer_history: Answer | None = None
+    infection_or_immunosuppression_history: Answer | None = None
+
+
+class PAskedNerveFeatures(BaseModel):
+    model_config = STRICT
+    leg_pain_below_knee: Answer | None = None
+    numbness_or_tingling_in_a_line: Answer | None = None
+    leg_or_foot_weakness: Answer | None = None
+
+
+class PIntakeBody(PIntake):
+    schema_version: Literal[1] | None = None  # type: ignore[assignment]
+
+
+class PPlanStarted(BaseModel):
+    model_config = STRICT
+    type: Literal["plan_started"]
+    date: dt.date
+    intake: PIntakeBody
+
+
+class PSessionLogged(BaseModel):
+    model_config = STRICT
+    type: Literal["session_logged"]
+    date: dt.date
+    exercises: tuple[PExerciseDone, ...] = Field(max_length=50)
+    pain_before: int = Field(ge=0, le=10)
+    pain_during_max: int = Field(ge=0, le=10)
+    pain_after: int = Field(ge=0, le=10)
+    completed: bool
+    new_symptoms: tuple[NerveFeature, ...] = ()
+
+
+class PCheckIn(BaseModel):
+    model_config = STRICT
+    type: Literal["check_in"]
+    date: dt.date
+    pain_now: int = Field(ge=0, le=10)
+    morning_pain: int = Field(ge=0, le=10)
+    very_tired: Answer
+    red_flags: PAskedRedFlags = PAskedRedFlags()
+    nerve_features: PAskedNerveFeatures = PAskedNerveFeatures()
+
+
+class PSelfCheckRecorded(BaseModel):
+    model_config = STRICT
+    type: Literal["self_check_recorded"]
+    date: dt.date
+    results: tuple[PSelfCheck, ...] = Field(max_length=4)
+
+
+PEvent = Annotated[
+    PPlanStarted | PSessionLogged | PCheckIn | PSelfCheckRecorded,
+    Field(discriminator="type"),
+]
+PJournal = pydantic.TypeAdapter(tuple[PEvent, ...])
+
+
 class PFiredRule(BaseModel):
     model_config = STRICT
     id: str = Field(max_length=10_000)
@@ -136,6 +216,7 @@ class PTriageResult(BaseModel):
     ruleset_version: str
     safety_net: str
     safety_net_message: str
+    safety_net_messages: tuple[str, ...] = ()
 
 
 def _intake() -> lowback.Intake:
@@ -193,7 +274,49 @@ def _triage_result() -> lowback.TriageResult:
         ruleset_version=lowback.RULESET_VERSION,
         safety_net=lowback.render("safety_net.general"),
         safety_net_message="safety_net.general",
+        safety_net_messages=("safety_net.general",),
     )
+
+
+def _journal(days: int = 60) -> lowback.Journal:
+    """A person's plan: the intake, then a check-in and a session every day.
+
+    They do what the plan prescribes; pain eases from 5 to 1 with a flare on
+    day 30, so the plan advances, regresses and advances again.
+    """
+    from lowback._demo import _as_prescribed  # noqa: PLC0415 - shared helper
+
+    start = dt.date(2026, 11, 2)
+    first = lowback.PlanStarted(date=start, intake=_intake())
+    events: list[Any] = [first]
+    state, _ = lowback.step(None, first)
+    for day in range(1, days + 1):
+        date = start + dt.timedelta(days=day)
+        pain = max(1, 5 - day // 8)
+        screening = day % 7 == 0
+        check_in = lowback.CheckIn(
+            date=date,
+            pain_now=pain,
+            morning_pain=pain,
+            very_tired=Answer.NO,
+            red_flags=lowback.AskedRedFlags(
+                bladder_or_bowel_change=Answer.NO, saddle_numbness=Answer.NO
+            )
+            if screening
+            else lowback.AskedRedFlags(),
+        )
+        session = lowback.SessionLogged(
+            date=date,
+            exercises=_as_prescribed(state),
+            pain_before=pain,
+            pain_during_max=6 if day == 30 else min(pain, 3),
+            pain_after=pain,
+            completed=True,
+        )
+        for event in (check_in, session):
+            state, _ = lowback.step(state, event)
+            events.append(event)
+    return tuple(events)
 
 
 def paired_medians(
@@ -251,10 +374,27 @@ def main() -> None:
 
     ours()
     t_ours, t_theirs, ratio = paired_medians(ours, theirs, number=1000)
-    print(f"pydantic {pydantic.VERSION}; document: an intake and a triage result")
-    print(f"round trip  lowback  {t_ours * 1e6:8.1f} us (median)")
-    print(f"round trip  pydantic {t_theirs * 1e6:8.1f} us (median)")
-    print(f"ratio lowback/pydantic {ratio:.2f} (median of paired runs; budget 2.00)")
+    print(f"pydantic {pydantic.VERSION}")
+    print("document: an intake and its triage result")
+    print(f"  round trip  lowback  {t_ours * 1e6:8.1f} us (median)")
+    print(f"  round trip  pydantic {t_theirs * 1e6:8.1f} us (median)")
+    print(f"  ratio lowback/pydantic {ratio:.2f} (median of paired runs)")
+
+    journal = _journal()
+    text = lowback.dumps(journal)
+    p_journal = PJournal.validate_json(text)
+
+    def ours_journal() -> None:
+        lowback.loads(lowback.dumps(journal), lowback.Journal)
+
+    def theirs_journal() -> None:
+        PJournal.validate_json(PJournal.dump_json(p_journal))
+
+    t_ours, t_theirs, ratio = paired_medians(ours_journal, theirs_journal, number=20)
+    print(f"document: a plan journal, {len(journal)} events, {len(text)} characters")
+    print(f"  round trip  lowback  {t_ours * 1e3:8.2f} ms (median)")
+    print(f"  round trip  pydantic {t_theirs * 1e3:8.2f} ms (median)")
+    print(f"  ratio lowback/pydantic {ratio:.2f} (median of paired runs; budget 2.00)")
 
     t_pass = import_seconds("pass")
     t_import = import_seconds("import lowback")

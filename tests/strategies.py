@@ -8,6 +8,7 @@ in intakes that are emergencies for ten reasons at once.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import attrs
@@ -249,6 +250,141 @@ def with_answer(intake: Intake, path: str, answer: Answer) -> Intake:
         checks[index] = attrs.evolve(checks[index], **change)
         return attrs.evolve(intake, self_checks=tuple(checks))
     return attrs.evolve(intake, **change)
+
+
+# --- Progression events and journals (lowback.events) -----------------------
+
+#: The nerve-feature questions a check-in may ask.
+_ASKED_NERVE = (
+    "leg_pain_below_knee",
+    "numbness_or_tingling_in_a_line",
+    "leg_or_foot_weakness",
+)
+#: Mostly not asked; when asked, mostly ``no``.
+_asked = st.one_of(st.none(), st.none(), mostly_no)
+
+asked_red_flags: st.SearchStrategy[lowback.AskedRedFlags] = st.fixed_dictionaries(
+    {f.value: _asked for f in RedFlag}
+).map(lambda kw: lowback.AskedRedFlags(**kw))
+asked_nerve_features: st.SearchStrategy[lowback.AskedNerveFeatures] = (
+    st.fixed_dictionaries(dict.fromkeys(_ASKED_NERVE, _asked)).map(
+        lambda kw: lowback.AskedNerveFeatures(**kw)
+    )
+)
+exercises_done: st.SearchStrategy[lowback.ExerciseDone] = st.builds(
+    lowback.ExerciseDone,
+    exercise=st.sampled_from(lowback.ExerciseId),
+    sets=st.integers(0, 4),
+    reps=st.integers(0, 20),
+    hold_seconds=st.none() | st.floats(0.0, 60.0, allow_nan=False),
+)
+event_dates = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2035, 1, 1))
+#: Usually no new symptom, sometimes one.
+new_symptoms = st.one_of(
+    st.just(()),
+    st.just(()),
+    st.just(()),
+    unique_tuples(st.sampled_from(lowback.NerveFeature), 2),
+)
+
+
+def session_logs(
+    date: st.SearchStrategy[dt.date] = event_dates,
+) -> st.SearchStrategy[lowback.SessionLogged]:
+    """Sessions with any pains, exercises and (rarely) new symptoms."""
+    return st.builds(
+        lowback.SessionLogged,
+        date=date,
+        exercises=st.lists(exercises_done, max_size=6).map(tuple),
+        pain_before=pain,
+        pain_during_max=pain,
+        pain_after=pain,
+        completed=st.booleans(),
+        new_symptoms=new_symptoms,
+    )
+
+
+def check_ins(
+    date: st.SearchStrategy[dt.date] = event_dates,
+) -> st.SearchStrategy[lowback.CheckIn]:
+    """Check-ins; screening questions are mostly not asked."""
+    return st.builds(
+        lowback.CheckIn,
+        date=date,
+        pain_now=pain,
+        morning_pain=pain,
+        very_tired=mostly_no,
+        red_flags=asked_red_flags,
+        nerve_features=asked_nerve_features,
+    )
+
+
+def self_check_records(
+    date: st.SearchStrategy[dt.date] = event_dates,
+) -> st.SearchStrategy[lowback.SelfCheckRecorded]:
+    """Repeated self-checks."""
+    return st.builds(lowback.SelfCheckRecorded, date=date, results=self_check_lists)
+
+
+_clinician_text = st.text(max_size=20)
+
+
+def clinician_clearances(
+    date: st.SearchStrategy[dt.date] = event_dates,
+) -> st.SearchStrategy[lowback.ClinicianCleared]:
+    """Clearances to resume at any stage."""
+    return st.builds(
+        lowback.ClinicianCleared,
+        date=date,
+        clinician=_clinician_text,
+        note=_clinician_text,
+        resume_stage=st.sampled_from(lowback.Stage),
+    )
+
+
+def clinician_overrides(
+    date: st.SearchStrategy[dt.date] = event_dates,
+) -> st.SearchStrategy[lowback.ClinicianOverride]:
+    """Overrides to any stage."""
+    return st.builds(
+        lowback.ClinicianOverride,
+        date=date,
+        clinician=_clinician_text,
+        reason=_clinician_text,
+        stage=st.sampled_from(lowback.Stage),
+    )
+
+
+_EVENT_MAKERS: tuple[Any, ...] = (
+    session_logs,
+    check_ins,
+    session_logs,
+    check_ins,
+    self_check_records,
+    clinician_clearances,
+    clinician_overrides,
+)
+
+
+def plan_events(
+    date: st.SearchStrategy[dt.date] = event_dates,
+) -> st.SearchStrategy[Any]:
+    """Any event but ``PlanStarted``, sessions and check-ins the most common."""
+    return st.sampled_from(_EVENT_MAKERS).flatmap(lambda make: make(date))
+
+
+@st.composite
+def journals(draw: st.DrawFn, max_events: int = 30) -> tuple[Any, ...]:
+    """A journal: ``PlanStarted`` then events on days that never go back."""
+    day = draw(st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2030, 1, 1)))
+    intake = draw(
+        st.one_of(st.just(clear_intake()), st.just(clear_intake(pain_now=3)), intakes)
+    )
+    events: list[Any] = [lowback.PlanStarted(date=day, intake=intake)]
+    for _ in range(draw(st.integers(0, max_events))):
+        day += dt.timedelta(days=draw(st.sampled_from((0, 1, 1, 1, 2, 3, 8))))
+        events.append(draw(plan_events(st.just(day))))
+    return tuple(events)
 
 
 # --- wire contract (serialization) ---------------------------------------

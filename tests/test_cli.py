@@ -25,6 +25,22 @@ def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
+class TestConsoleScript:
+    def test_readme_first_command_runs_the_installed_demo(self) -> None:
+        """The README's first command ends with the `lowback demo` console script."""
+        readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(
+            encoding="utf-8"
+        )
+        first = readme.split("```console\n", 1)[1].split("\n", 1)[0]
+        assert first.endswith(".venv/bin/lowback demo")
+        script = Path(sys.executable).parent / "lowback"
+        done = subprocess.run(
+            [str(script), "demo"], capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0
+        assert "ADVANCE" in done.stdout
+
+
 class TestUsage:
     def test_no_command_is_bad_usage(self) -> None:
         """Running with no command exits 2 with usage on stderr."""

@@ -67,8 +67,9 @@ class TestFacade:
 
     @pytest.mark.parametrize(
         "module",
-        ["anatomy", "answers", "dispositions", "errors", "exercises", "intake", "messages",
-         "red_flags", "rules", "self_checks", "serialization", "sources", "stages", "symptoms", "cli",
+        ["anatomy", "answers", "cli", "dispositions", "errors", "events", "exercises", "intake",
+         "load", "messages", "prescription", "progression", "red_flags", "rules",
+         "self_checks", "serialization", "sources", "stages", "symptoms", "transitions",
          "triage"],
     )  # fmt: skip
     def test_modules_declare_all(self, module: str) -> None:

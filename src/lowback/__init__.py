@@ -15,6 +15,20 @@ from .anatomy import IMBALANCES, MUSCLES, Imbalance, Muscle, MuscleGroup
 from .answers import Answer
 from .dispositions import URGENCY_ORDER, Disposition, most_urgent
 from .errors import InvalidDefinition, InvalidInput, LowbackError, Problem
+from .events import (
+    AskedNerveFeatures,
+    AskedRedFlags,
+    CheckIn,
+    ClinicianCleared,
+    ClinicianOverride,
+    Event,
+    EventType,
+    ExerciseDone,
+    Journal,
+    PlanStarted,
+    SelfCheckRecorded,
+    SessionLogged,
+)
 from .exercises import (
     EXERCISES,
     STAGE_PLANS,
@@ -25,7 +39,18 @@ from .exercises import (
     StagePlan,
 )
 from .intake import Intake, RedFlagAnswers
+from .load import ExerciseDose
 from .messages import MESSAGES, render
+from .prescription import Prescription, prescription
+from .progression import (
+    Decision,
+    PauseKind,
+    PlanState,
+    SessionSummary,
+    replay,
+    start_plan,
+    step,
+)
 from .red_flags import CES_FLAGS, RED_FLAGS, RedFlag, Suspicion
 from .rules import RULES, RULESET_VERSION, FiredRule, Rule, RuleKind, Thresholds
 from .self_checks import (
@@ -45,6 +70,7 @@ from .self_checks import (
 from .sources import SOURCES, Source, SourceId
 from .stages import PlanStatus, Stage
 from .symptoms import BodyRegion, NerveFeature, Onset, PainPattern, PainQuality, Side
+from .transitions import TRANSITIONS, Action, Transition, validate_transitions
 from .triage import TriageResult, triage
 
 if TYPE_CHECKING:  # real imports for type checkers; lazy at run time (no cattrs)
@@ -77,14 +103,26 @@ __all__ = [
     "RULESET_VERSION",
     "SOURCES",
     "STAGE_PLANS",
+    "TRANSITIONS",
     "URGENCY_ORDER",
+    "Action",
     "Answer",
+    "AskedNerveFeatures",
+    "AskedRedFlags",
     "BackwardLeanResult",
     "BodyRegion",
+    "CheckIn",
+    "ClinicianCleared",
+    "ClinicianOverride",
+    "Decision",
     "Disposition",
     "Dose",
     "EnduranceHoldResult",
+    "Event",
+    "EventType",
     "Exercise",
+    "ExerciseDone",
+    "ExerciseDose",
     "ExerciseId",
     "ExerciseKind",
     "FiredRule",
@@ -94,6 +132,7 @@ __all__ = [
     "Intake",
     "InvalidDefinition",
     "InvalidInput",
+    "Journal",
     "LowbackError",
     "Muscle",
     "MuscleGroup",
@@ -101,7 +140,11 @@ __all__ = [
     "Onset",
     "PainPattern",
     "PainQuality",
+    "PauseKind",
+    "PlanStarted",
+    "PlanState",
     "PlanStatus",
+    "Prescription",
     "Problem",
     "RedFlag",
     "RedFlagAnswers",
@@ -110,7 +153,10 @@ __all__ = [
     "SelfCheck",
     "SelfCheckFinding",
     "SelfCheckInterpretation",
+    "SelfCheckRecorded",
     "SelfCheckResult",
+    "SessionLogged",
+    "SessionSummary",
     "Side",
     "SideBendResult",
     "Source",
@@ -120,6 +166,7 @@ __all__ = [
     "StopReason",
     "Suspicion",
     "Thresholds",
+    "Transition",
     "TriageResult",
     "__version__",
     "dumps",
@@ -129,6 +176,11 @@ __all__ = [
     "loads",
     "loads_jsonl",
     "most_urgent",
+    "prescription",
     "render",
+    "replay",
+    "start_plan",
+    "step",
     "triage",
+    "validate_transitions",
 ]

@@ -17,6 +17,8 @@ from typing import Any, Final
 
 import attrs
 
+from .events import AskedNerveFeatures, AskedRedFlags
+
 #: The version of the wire contract; top-level documents carry it.
 SCHEMA_VERSION: Final = 1
 #: The longest document (in characters, or bytes before decoding) read.
@@ -32,7 +34,7 @@ MAX_PROBLEMS: Final = 100
 #: ClassVar names that tag the members of a union on the wire.
 _TAG_NAMES: Final = ("check", "type")
 #: Records whose keys are the questions asked: a missing key means "not asked".
-_SPARSE: frozenset[type] = frozenset()
+_SPARSE: frozenset[type] = frozenset({AskedRedFlags, AskedNerveFeatures})
 _VERSION_KEY: Final = "schema_version"
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 

@@ -1,4 +1,4 @@
-"""The ``lowback`` command: triage an intake, replay a journal, show rules and schemas.
+"""The ``lowback`` command: triage an intake, replay a journal, rules, schemas, a demo.
 
 Human-readable text by default; ``--json`` writes the wire contract
 (:mod:`lowback.serialization`). Input comes from a file or from ``-``
@@ -29,7 +29,9 @@ from typing import Any, TextIO
 from . import serialization
 from ._version import __version__
 from .errors import InvalidInput
+from .events import Journal
 from .intake import Intake
+from .progression import Decision, PlanState
 from .rules import RULES, FiredRule
 from .triage import TriageResult
 
@@ -103,6 +105,48 @@ def _cmd_triage(args: argparse.Namespace, out: TextIO) -> None:
     out.write("\n")
 
 
+def _journal(data: bytes) -> Journal:
+    """A journal from a JSON array, or from JSON Lines (one event a line)."""
+    if data.lstrip().startswith(b"["):
+        return serialization.loads(data, Journal)
+    journal: Journal = serialization.loads_jsonl(data, Journal)
+    return journal
+
+
+def format_replay(state: PlanState, decisions: tuple[Decision, ...]) -> str:
+    """Render a replayed journal as text: one line per decision, then the state."""
+    lines = [
+        f"{d.date}  {d.action:<8} {d.from_stage} -> {d.to_stage} ({d.status})  "
+        f"{', '.join(rule.id for rule in d.rules)}"
+        for d in decisions
+    ]
+    seek = f", seek care: {state.seek_care}" if state.seek_care else ""
+    lines.append(f"Now: {state.stage} ({state.status}{seek}).")
+    return "\n".join(lines)
+
+
+def _cmd_replay(args: argparse.Namespace, out: TextIO) -> None:
+    journal = _journal(_read(args.file))
+    from .progression import replay  # noqa: PLC0415 - the engine loads only when needed
+
+    state, decisions = replay(journal)
+    if args.json:
+        report = serialization.ReplayOutput(state=state, decisions=decisions)
+        out.write(serialization.dumps(report))
+    else:
+        out.write(format_replay(state, decisions))
+    out.write("\n")
+
+
+def _cmd_demo(args: argparse.Namespace, out: TextIO) -> None:
+    from ._demo import demo_journal, narrate  # noqa: PLC0415 - only for the demo
+
+    journal = demo_journal()
+    out.write(
+        serialization.dumps_jsonl(journal) if args.json else narrate(journal) + "\n"
+    )
+
+
 def _cmd_rules(args: argparse.Namespace, out: TextIO) -> None:
     if args.json:
         out.write(serialization.dumps(tuple(RULES.values())) + "\n")
@@ -143,6 +187,17 @@ def _parser() -> argparse.ArgumentParser:
         "file", metavar="FILE", help="an intake document, or - for stdin"
     )
     triage.add_argument("--json", action="store_true", help="write the wire contract")
+    replay = command(
+        "replay", _cmd_replay, "Replay a journal (a JSON array or JSON Lines)."
+    )
+    replay.add_argument("file", metavar="FILE", help="a journal, or - for stdin")
+    replay.add_argument("--json", action="store_true", help="write the wire contract")
+    demo = command(
+        "demo", _cmd_demo, "Narrate one person's weeks, from intake to progress."
+    )
+    demo.add_argument(
+        "--json", action="store_true", help="write the demo journal as JSON Lines"
+    )
     rules = command("rules", _cmd_rules, "List every rule with its sources.")
     rules.add_argument("--json", action="store_true", help="write JSON")
     schema = command("schema", _cmd_schema, "Print the JSON Schema of a wire type.")

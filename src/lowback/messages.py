@@ -215,6 +215,49 @@ _MESSAGES: dict[str, str] = {
         "Stress raises muscle tension; slow breathing, relaxation and activities "
         "you enjoy help your back too."
     ),
+    # Progression and load management (lowback.progression, lowback.prescription).
+    "progression.started": "Your plan has started. Log each session and a short daily check-in.",
+    "progression.no_plan": (
+        "No exercise plan can start until a clinician has assessed you. Follow the "
+        "advice on where to get care."
+    ),
+    "progression.paused_red_flag": (
+        "Your plan is on hold because of a warning sign. Do no exercises and get "
+        "medical care as advised below."
+    ),
+    "progression.paused_review": (
+        "Your plan is on hold until a clinician has checked you. Until then, use "
+        "only the resting positions and short, easy walks."
+    ),
+    "progression.paused": "Your plan stays on hold until a clinician clears it.",
+    "progression.reset_nerve": (
+        "A new nerve symptom means going back to the first stage and pausing the "
+        "plan until a clinician has checked you."
+    ),
+    "progression.resumed": "A clinician has cleared you: your plan continues.",
+    "progression.override": "A clinician has set the stage of your plan.",
+    "progression.advanced": "Well done: your back has earned the next stage.",
+    "progression.regressed": (
+        "That was a flare. Step back one stage and use lighter doses for now; "
+        "flares are common and usually settle."
+    ),
+    "progression.hold": "Stay with this stage for now; keep doing what is working.",
+    "progression.hold_no_increase": (
+        "Keep today's doses as they are: no increase until your pain is calm and "
+        "settled, you are rested, and you are back into a routine."
+    ),
+    "progression.iso_dropped": (
+        "Skip the gentle holding exercise for now. Use the resting positions and "
+        "short walks instead."
+    ),
+    "load.monitor": (
+        "During exercise, pain up to 3 out of 10 is fine and up to 5 is acceptable, "
+        "as long as it has settled by the next morning."
+    ),
+    "load.desk_breaks": (
+        "Change position regularly, at least as often as the interval shown, and do "
+        "not stay in one position for longer."
+    ),
 }
 
 #: The default (English) message catalog. Read-only.

@@ -325,6 +325,14 @@ _RULES = (
         _S.HEURISTIC,
     ),
     _r("PR-TIME", _K.PROGRESSION, "Time alone never advances a stage.", _S.TBC_2016),
+    # lowback's own ID: the spec lets a clinician set the stage (spec 3, events).
+    _r(
+        "PR-OVERRIDE",
+        _K.PROGRESSION,
+        "A clinician may set the stage explicitly; an override never unpauses a paused plan.",
+        _S.IFOMPT_2020,
+        _S.TBC_2016,
+    ),
     # Load management (spec 3).
     _r(
         "LD-MONITOR",

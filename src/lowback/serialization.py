@@ -82,8 +82,24 @@ from ._wire_parse import _parse, _text_of
 from ._wire_read import _finish, _structure_document, _structurer
 from ._wire_schema import json_schema
 from .errors import InvalidInput, Problem
+from .events import (
+    AskedNerveFeatures,
+    AskedRedFlags,
+    CheckIn,
+    ClinicianCleared,
+    ClinicianOverride,
+    Event,
+    ExerciseDone,
+    Journal,
+    PlanStarted,
+    SelfCheckRecorded,
+    SessionLogged,
+)
 from .exercises import Dose
 from .intake import Intake, RedFlagAnswers
+from .load import ExerciseDose
+from .prescription import Prescription
+from .progression import Decision, PlanState
 from .rules import FiredRule, Thresholds
 from .self_checks import SelfCheckResult
 from .triage import TriageResult
@@ -96,6 +112,7 @@ __all__ = [
     "MAX_STRING_CHARS",
     "SCHEMA_VERSION",
     "WIRE_TYPES",
+    "ReplayOutput",
     "dumps",
     "dumps_jsonl",
     "json_schema",
@@ -104,6 +121,20 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+
+@attrs.frozen(kw_only=True)
+class ReplayOutput:
+    """What ``lowback replay --json`` writes: the final state and every decision.
+
+    >>> [f.name for f in attrs.fields(ReplayOutput)]
+    ['state', 'decisions']
+    """
+
+    #: The plan after the whole journal.
+    state: PlanState
+    #: One decision per event, in journal order.
+    decisions: tuple[Decision, ...]
 
 
 #: The public wire types by name (``lowback schema NAME``).
@@ -116,6 +147,22 @@ WIRE_TYPES: Mapping[str, Any] = types.MappingProxyType(
         "FiredRule": FiredRule,
         "Dose": Dose,
         "Thresholds": Thresholds,
+        "Journal": Journal,
+        "Event": Event,
+        "PlanStarted": PlanStarted,
+        "SessionLogged": SessionLogged,
+        "ExerciseDone": ExerciseDone,
+        "CheckIn": CheckIn,
+        "AskedRedFlags": AskedRedFlags,
+        "AskedNerveFeatures": AskedNerveFeatures,
+        "SelfCheckRecorded": SelfCheckRecorded,
+        "ClinicianCleared": ClinicianCleared,
+        "ClinicianOverride": ClinicianOverride,
+        "PlanState": PlanState,
+        "Decision": Decision,
+        "ExerciseDose": ExerciseDose,
+        "Prescription": Prescription,
+        "ReplayOutput": ReplayOutput,
     }
 )
 

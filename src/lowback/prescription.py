@@ -1,0 +1,151 @@
+"""Today's prescription: what a plan offers now, with doses, habits and messages.
+
+While a plan is active it offers its stage's exercises at their current
+doses, the stage's daily habits, and the stage's messages. While it is
+paused for review it offers only the unloading positions and short walks;
+after a red flag answered yes, or an emergency or urgent triage, it offers
+nothing at all but the safety net (PR-REDFLAG).
+
+>>> import datetime as dt
+>>> from lowback.progression import start_plan, _demo_result
+>>> state, _ = start_plan(_demo_result(), date=dt.date(2026, 11, 1), entry_pain=6)
+>>> [d.exercise.value for d in prescription(state).exercises][:2]
+['pelvic_tilt', 'knee_rolls']
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from .dispositions import Disposition
+from .exercises import EXERCISES, STAGE_PLANS, ExerciseId
+from .load import ExerciseDose
+from .messages import render
+from .progression import PauseKind, PlanState
+from .rules import RULESET_VERSION, FiredRule, Thresholds
+from .self_checks import HoldDirection
+from .stages import PlanStatus, Stage
+
+__all__ = ["UNLOADING_POSITIONS", "Prescription", "prescription"]
+
+#: The resting positions that unload the back, offered even while paused.
+UNLOADING_POSITIONS: tuple[ExerciseId, ...] = (
+    ExerciseId.LEGS_UP_REST,
+    ExerciseId.SIDE_LYING_PILLOW,
+)
+
+
+@attrs.frozen(kw_only=True)
+class Prescription:
+    """What the plan offers today."""
+
+    stage: Stage
+    status: PlanStatus
+    #: Exercises with today's doses, in the order to show them.
+    exercises: tuple[ExerciseDose, ...]
+    #: Daily habits and resting positions for the stage.
+    habits: tuple[ExerciseId, ...]
+    #: Message IDs to show, in order (see :mod:`lowback.messages`).
+    messages: tuple[str, ...]
+    #: Change position at least this often, in minutes, when desk breaks apply (LD-DESK).
+    desk_break_minutes: int | None
+    #: Where to seek care when a red flag paused the plan.
+    seek_care: Disposition | None
+    #: Message ID of the safety net (shown on every prescription).
+    safety_net_message: str
+    #: The safety net, in the default English catalog.
+    safety_net: str
+    rules: tuple[FiredRule, ...]
+    ruleset_version: str = RULESET_VERSION
+
+
+_DEFAULT = Thresholds()
+_HOLD_MESSAGES = {
+    HoldDirection.SUPPORTED_HIP_HINGE: "exercise.isometric_hold.forward",
+    HoldDirection.SMALL_BACKWARD_LEAN: "exercise.isometric_hold.backward",
+}
+
+
+def _build(  # noqa: PLR0913, PLR0917 - one argument per part of the prescription
+    state: PlanState,
+    exercises: tuple[ExerciseDose, ...],
+    habits: tuple[ExerciseId, ...],
+    messages: tuple[str, ...],
+    net: str,
+    rules: tuple[str, ...],
+    desk: int | None = None,
+) -> Prescription:
+    return Prescription(
+        stage=state.stage,
+        status=state.status,
+        exercises=exercises,
+        habits=habits,
+        messages=messages,
+        desk_break_minutes=desk,
+        seek_care=state.seek_care,
+        safety_net_message=net,
+        safety_net=render(net),
+        rules=tuple(FiredRule.of(r) for r in rules),
+    )
+
+
+def prescription(
+    state: PlanState, *, thresholds: Thresholds = _DEFAULT
+) -> Prescription:
+    """Return what *state* offers today.
+
+    Args:
+        state: The plan's state (from :func:`~lowback.progression.replay`).
+        thresholds: Supplies the desk-break interval (LD-DESK).
+    """
+    if state.pause is PauseKind.SEEK_CARE:
+        seek = state.seek_care or Disposition.URGENT
+        net = f"safety_net.{seek.value}"
+        return _build(
+            state, (), (), ("progression.paused_red_flag",), net, ("PR-REDFLAG",)
+        )
+    if state.status is PlanStatus.PAUSED:
+        walks = _walks(state)
+        return _build(
+            state,
+            (walks,),
+            UNLOADING_POSITIONS,
+            ("progression.paused_review",),
+            "safety_net.medical_review",
+            ("PR-REDFLAG", "PR-NERVE", "PR-CLEAR"),
+        )
+    plan = STAGE_PLANS[state.stage]
+    exercises = state.planned
+    messages = [plan.goal, *plan.messages, "load.monitor"]
+    rules = ["LD-MONITOR"]
+    habits = plan.habits
+    if state.stage is Stage.CALM_AND_UNLOAD and state.iso_dropped:
+        habits = tuple(dict.fromkeys((*UNLOADING_POSITIONS, *habits)))
+        messages.append("progression.iso_dropped")
+        rules.append("PR-ISO")
+    if any(d.exercise is ExerciseId.ISOMETRIC_HOLD for d in exercises):
+        rules.append("LD-ISO")
+        if state.hold_direction is not None:
+            messages.append(_HOLD_MESSAGES[state.hold_direction])
+    desk = None
+    if ExerciseId.DESK_BREAKS in habits:
+        desk = thresholds.desk_break_minutes
+        messages.append("load.desk_breaks")
+        rules.append("LD-DESK")
+    return _build(
+        state,
+        exercises,
+        habits,
+        tuple(messages),
+        "safety_net.general",
+        tuple(rules),
+        desk,
+    )
+
+
+def _walks(state: PlanState) -> ExerciseDose:
+    """Short walks at no more than their first dose, for a paused plan."""
+    first = EXERCISES[ExerciseId.SHORT_WALKS].start
+    now = state.dose_map.get(ExerciseId.SHORT_WALKS, first)
+    dose = now if now.fits_within(first) else first
+    return ExerciseDose(exercise=ExerciseId.SHORT_WALKS, dose=dose)

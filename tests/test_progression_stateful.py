@@ -1,0 +1,338 @@
+"""A stateful test: random journals against a simple model of the stage machine.
+
+Hypothesis drives the engine with sessions, check-ins, red flags, new
+symptoms, self-checks, clearances, overrides and gaps of random length. A
+small model tracks the stage number, the pause and the last regression on
+its own; after every step the safety invariants 6-10 of clinical-spec.md
+section 4 are checked.
+
+Runtime: ``max_examples=100`` with ``stateful_step_count=60`` in every
+profile (the ci profile's 1000 examples would take minutes here).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import reduce
+from typing import Any
+
+import attrs
+import hypothesis
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
+
+import strategies as sts
+from lowback import (
+    Action,
+    Answer,
+    AskedNerveFeatures,
+    AskedRedFlags,
+    CheckIn,
+    ClinicianCleared,
+    ClinicianOverride,
+    Decision,
+    Disposition,
+    PlanState,
+    PlanStatus,
+    SelfCheckRecorded,
+    SessionLogged,
+    Stage,
+    Thresholds,
+    start_plan,
+    step,
+)
+from lowback.load import within_cap
+from lowback.symptoms import NerveFeature
+from progression_helpers import DAY0, done, triage_result
+
+T = Thresholds()
+
+
+@attrs.define
+class Model:
+    """What the machine should be, tracked without the engine's code."""
+
+    stage: int
+    paused: bool
+    last_regression: dt.date | None = None
+    sessions_in_stage: int = 0
+
+
+class PlanMachine(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.initial: PlanState | None = None
+        self.state: PlanState | None = None
+        self.before: PlanState | None = None
+        self.decision: Decision | None = None
+        self.event: Any = None
+        self.events: list[Any] = []
+        self.model = Model(stage=1, paused=False)
+        self.today = DAY0
+        self.spike = False
+        self.sessions_before = 0
+
+    @initialize(
+        entry=st.sampled_from((Stage.CALM_AND_UNLOAD, Stage.RESTORE_MOBILITY)),
+        status=st.sampled_from(
+            (PlanStatus.ACTIVE, PlanStatus.ACTIVE, PlanStatus.PAUSED)
+        ),
+        pain=st.integers(0, 10),
+    )
+    def start(self, entry: Stage, status: PlanStatus, pain: int) -> None:
+        disposition = (
+            Disposition.SELF_CARE
+            if status is PlanStatus.ACTIVE
+            else Disposition.MEDICAL_REVIEW
+        )
+        result = triage_result(disposition, entry, status)
+        self.state, self.decision = start_plan(result, date=DAY0, entry_pain=pain)
+        self.initial = self.state
+        self.model = Model(stage=entry.number, paused=status is PlanStatus.PAUSED)
+
+    # --- driving the engine ---------------------------------------------------
+
+    def apply(self, event: Any, *, spike: bool = False) -> None:
+        assert self.state is not None
+        self.before = self.state
+        self.event = event
+        self.spike = spike
+        self.state, self.decision = step(self.state, event)
+        self.events.append(event)
+        self.sessions_before = self.model.sessions_in_stage
+        if self.decision.action is Action.ADVANCE:
+            hypothesis.event("advanced")
+            self.model.stage += 1
+            self.model.sessions_in_stage = -1  # the advancing session is not counted
+
+    @rule(gap=st.sampled_from((0, 1, 1, 2, 3, 8, 15)))
+    def wait(self, gap: int) -> None:
+        self.today += dt.timedelta(days=gap)
+
+    @rule(
+        before=st.integers(0, 10),
+        during=st.integers(0, 10),
+        after=st.integers(0, 10),
+        completed=st.booleans(),
+        calm=st.integers(0, 3).map(bool),
+        new=st.one_of(
+            st.just(()), st.just(()), st.just(()), st.just(()),
+            sts.unique_tuples(st.sampled_from(NerveFeature), 2),
+        ),
+    )  # fmt: skip
+    def log_session(  # noqa: PLR0917 - one argument per drawn field
+        self,
+        before: int,
+        during: int,
+        after: int,
+        completed: bool,
+        calm: bool,
+        new: tuple[NerveFeature, ...],
+    ) -> None:
+        assert self.state is not None
+        if calm:  # often a green session, so that advancing is exercised
+            before, during, after = min(before, 3), min(during, 2), min(after, 2)
+            new = ()
+        event = SessionLogged(
+            date=self.today,
+            exercises=done(self.state),
+            pain_before=before,
+            pain_during_max=during,
+            pain_after=after,
+            completed=completed or calm,
+            new_symptoms=new,
+        )
+        spike = during > T.max_pain_during or after >= before + T.spike_pain_rise
+        self.apply(event, spike=spike and not new)
+        m = self.model
+        if new:
+            m.stage, m.paused, m.sessions_in_stage = 1, True, 0
+        elif spike:
+            m.stage, m.last_regression, m.sessions_in_stage = (
+                max(1, m.stage - 1),
+                self.today,
+                0,
+            )
+        else:
+            m.sessions_in_stage += 1
+
+    @rule()
+    def green_session_two_days_later(self) -> None:
+        """A green session two days on: strings of these earn advances."""
+        self.today += dt.timedelta(days=2)
+        self.log_session(before=1, during=1, after=1, completed=True, calm=True, new=())
+
+    @rule(
+        pain=st.integers(0, 10),
+        morning=st.integers(0, 10),
+        tired=sts.mostly_no,
+        flags=sts.asked_red_flags,
+        nerve=sts.asked_nerve_features,
+        calm=st.integers(0, 3),
+    )
+    def check_in(  # noqa: PLR0917 - one argument per drawn field
+        self,
+        pain: int,
+        morning: int,
+        tired: Answer,
+        flags: AskedRedFlags,
+        nerve: AskedNerveFeatures,
+        calm: int,
+    ) -> None:
+        assert self.state is not None
+        settled = self.state.settled_morning_pain
+        if calm:  # mostly a quiet day, so that advancing is exercised
+            pain, morning, tired = min(pain, 2), min(morning, settled), Answer.NO
+            flags, nerve = AskedRedFlags(), AskedNerveFeatures()
+        event = CheckIn(
+            date=self.today,
+            pain_now=pain,
+            morning_pain=morning,
+            very_tired=tired,
+            red_flags=flags,
+            nerve_features=nerve,
+        )
+        m = self.model
+        nerve_yes = bool(nerve.answered(Answer.YES))
+        any_flag = bool(
+            flags.answered(Answer.YES)
+            or flags.answered(Answer.UNKNOWN)
+            or nerve.answered(Answer.UNKNOWN)
+        )
+        spike = not nerve_yes and not any_flag and morning > settled
+        self.apply(event, spike=spike)
+        if nerve_yes:
+            m.stage, m.paused, m.sessions_in_stage = 1, True, 0
+        elif any_flag:
+            m.paused = True
+        elif spike:
+            m.stage, m.last_regression, m.sessions_in_stage = (
+                max(1, m.stage - 1),
+                self.today,
+                0,
+            )
+
+    @rule(results=sts.self_check_lists)
+    def self_check(self, results: tuple[Any, ...]) -> None:
+        self.apply(SelfCheckRecorded(date=self.today, results=results))
+        stops = {r.stopped for r in results if r.stopped is not None}
+        m = self.model
+        if stops & {"strong_leg_symptoms", "sharp_shooting_pain"}:
+            m.stage, m.paused, m.sessions_in_stage = 1, True, 0
+        elif stops:
+            m.paused = True
+
+    @rule(stage=st.sampled_from(Stage))
+    def clear(self, stage: Stage) -> None:
+        event = ClinicianCleared(
+            date=self.today, clinician="c", note="", resume_stage=stage
+        )
+        self.apply(event)
+        if self.model.stage != stage.number or self.model.paused:
+            self.model.sessions_in_stage = 0
+        self.model.stage, self.model.paused = stage.number, False
+
+    @precondition(lambda self: self.state is not None)
+    @rule(stage=st.sampled_from(Stage))
+    def override(self, stage: Stage) -> None:
+        event = ClinicianOverride(
+            date=self.today, clinician="c", reason="r", stage=stage
+        )
+        self.apply(event)
+        if self.model.stage != stage.number:
+            self.model.sessions_in_stage = 0
+        self.model.stage = stage.number
+
+    # --- the model ------------------------------------------------------------------
+
+    @invariant()
+    def matches_the_model(self) -> None:
+        """The engine's stage and pause agree with the model (advances synced in apply)."""
+        if self.state is None or self.decision is None:
+            return
+        m = self.model
+        assert self.state.stage.number == m.stage
+        assert (self.state.status is PlanStatus.PAUSED) == m.paused
+
+    # --- the safety invariants ---------------------------------------------------------
+
+    @invariant()
+    def stage_moves_at_most_one_step(self) -> None:
+        """Invariant 6: "The stage changes by at most one step per event, except a
+        `reset` to 1 or an explicit clinician clearance or override."
+        """
+        d = self.decision
+        if d is None or d.action in (Action.RESET, Action.RESUME, Action.OVERRIDE):
+            return
+        assert abs(d.to_stage.number - d.from_stage.number) <= 1
+
+    @invariant()
+    def never_advance_when_unsafe(self) -> None:
+        """Invariant 7: "Never `advance` while paused, on a spike, within 7 days
+        of a regression, or on time alone."
+        """
+        d = self.decision
+        if d is None or d.action is not Action.ADVANCE:
+            return
+        assert self.before is not None
+        assert self.before.status is PlanStatus.ACTIVE
+        assert not self.spike
+        assert isinstance(self.event, SessionLogged)  # time alone: only sessions
+        # the advancing session itself is one of the qualifying sessions
+        assert self.sessions_before + 1 >= T.advance_sessions
+        last = self.model.last_regression
+        assert last is None or (d.date - last).days >= T.regression_cooldown_days
+        assert d.to_stage.number == d.from_stage.number + 1
+
+    @invariant()
+    def paused_left_only_by_clearance(self) -> None:
+        """Invariant 8: "`paused` is left only through `ClinicianCleared`."."""
+        if self.before is None or self.state is None:
+            return
+        if (
+            self.before.status is PlanStatus.PAUSED
+            and self.state.status is not PlanStatus.PAUSED
+        ):
+            assert isinstance(self.event, ClinicianCleared)
+
+    @invariant()
+    def volume_capped_and_deloaded(self) -> None:
+        """Invariant 9: "Weekly planned volume never exceeds the cap over the
+        previous week; dose after a spike is at least 30 % below the dose
+        before it."
+        """
+        if self.state is None:
+            return
+        reference = {d.exercise: d.dose for d in self.state.reference}
+        assert within_cap(self.state.planned, reference, T.weekly_volume_cap)
+        d = self.decision
+        if self.spike and d is not None and self.before is not None:
+            assert d.action is Action.REGRESS
+            before = {x.exercise: x.dose for x in self.before.planned}
+            for x in self.state.planned:
+                if x.exercise in before:
+                    limit = (1 - T.deload_fraction) * before[x.exercise].volume
+                    assert x.dose.volume <= limit + 1e-9
+
+    @invariant()
+    def replay_equals_stepping(self) -> None:
+        """Invariant 10: "`replay(events)` equals stepping one event at a time;
+        the same events and ruleset give byte-identical JSON."
+        """
+        if self.initial is None or self.state is None:
+            return
+        folded = reduce(lambda s, e: step(s, e)[0], self.events, self.initial)
+        assert folded == self.state
+
+
+PlanMachine.TestCase.settings = settings(
+    max_examples=100, stateful_step_count=60, deadline=None
+)
+TestPlanMachine = PlanMachine.TestCase
