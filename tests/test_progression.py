@@ -281,6 +281,30 @@ class TestSpike:
         state, decision = step(state, check_in(2, morning=3))
         assert (decision.action, state.stage) == (Action.REGRESS, S1)
 
+    def test_an_unsettled_plateau_regresses_once(self) -> None:
+        """Morning pain that stays above the settled level holds after one regression."""
+        state = started(S3, pain=3)
+        state, _ = step(state, check_in(1, morning=2))
+        state, first = step(state, check_in(2, morning=4))
+        planned = state.planned
+        state, again = step(state, check_in(3, morning=4))
+        assert (first.action, again.action, state.stage) == (
+            Action.REGRESS,
+            Action.HOLD,
+            S2,
+        )
+        assert {"LD-SETTLE", "PR-HOLD"} <= set(ids(again))
+        assert state.planned == planned
+        assert not state.morning_settled
+
+    def test_a_still_rising_morning_regresses_again(self) -> None:
+        """Morning pain that keeps rising is a new spike each time it rises."""
+        state = started(S3, pain=3)
+        state, _ = step(state, check_in(1, morning=2))
+        state, _ = step(state, check_in(2, morning=4))
+        state, decision = step(state, check_in(3, morning=5))
+        assert (decision.action, state.stage) == (Action.REGRESS, S1)
+
     def test_pain_during_five_is_acceptable(self) -> None:
         """LD-MONITOR: pain during up to 5 is no spike, but no increase either."""
         state = started(S2, pain=3)

@@ -188,6 +188,9 @@ class PlanMachine(RuleBasedStateMachine):
     ) -> None:
         assert self.state is not None
         settled = self.state.settled_morning_pain
+        # A spike needs a new or still-rising unsettled morning (see PR-SPIKE).
+        previous = self.state.last_morning_pain
+        rising = self.state.morning_settled or previous is None or morning > previous
         if calm:  # mostly a quiet day, so that advancing is exercised
             pain, morning, tired = min(pain, 2), min(morning, settled), Answer.NO
             flags, nerve = AskedRedFlags(), AskedNerveFeatures()
@@ -206,7 +209,7 @@ class PlanMachine(RuleBasedStateMachine):
             or flags.answered(Answer.UNKNOWN)
             or nerve.answered(Answer.UNKNOWN)
         )
-        spike = not nerve_yes and not any_flag and morning > settled
+        spike = not nerve_yes and not any_flag and morning > settled and rising
         self.apply(event, spike=spike)
         if nerve_yes:
             m.stage, m.paused, m.sessions_in_stage = 1, True, 0

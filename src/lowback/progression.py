@@ -22,9 +22,11 @@ Where the spec is silent lowback takes the cautious reading:
   plan drops the hold and the other stage-1 exercises, leaving unloading
   positions and short walks (PR-ISO), until the stage changes or a
   clinician clears or overrides.
-- A clinician's clearance makes the latest morning pain the settled
-  baseline for PR-SPIKE; without it, a morning pain that stays one point
-  above its best would regress the plan again every morning.
+- A morning pain above the settled level is a spike (PR-SPIKE) when it is
+  new or still rising; one that stays at a level already answered by a
+  regression holds with no increase (LD-SETTLE) rather than regressing again
+  every morning and compounding deloads. A clinician's clearance makes the
+  latest morning pain the settled baseline.
 - A clinician override sets the stage but never unpauses (only
   :class:`~lowback.events.ClinicianCleared` does, PR-CLEAR); a clearance of
   a plan that is not paused acts as an override.
@@ -714,6 +716,7 @@ def _on_check_in(
     rules: list[str] = []
     date = event.date
     state = _track_pain(state, event.pain_now, date, t)
+    previous_morning, was_settled = state.last_morning_pain, state.morning_settled
     state = _replace(state, last_morning_pain=event.morning_pain)
     if event.very_tired.is_not_no:
         state = _replace(state, tired_on=date)
@@ -746,6 +749,25 @@ def _on_check_in(
     if event.morning_pain > state.settled_morning_pain:
         state = _replace(state, morning_settled=False)
         rules.append("LD-SETTLE")
+        # lowback's reading of PR-SPIKE's morning clause: a morning pain above
+        # the settled level is a spike when it is new or still rising. One that
+        # stays at a level a regression and deload already answered holds with
+        # no increase (LD-SETTLE) and blocks advancing, instead of regressing
+        # again every morning: read literally, a plateau compounds deloads
+        # until every exercise is dropped, which is not the pain-monitoring
+        # model's "reduce load when next-day pain has risen" (Silbernagel).
+        rising = (
+            was_settled
+            or previous_morning is None
+            or event.morning_pain > previous_morning
+        )
+        if not rising:
+            return (
+                state,
+                Action.HOLD,
+                [*rules, "PR-HOLD"],
+                ("progression.hold_no_increase",),
+            )
         return (
             _spike(state, date, t, rules),
             Action.REGRESS,
