@@ -74,11 +74,20 @@ from .transitions import TRANSITIONS, Action, Transition, validate_transitions
 from .triage import TriageResult, triage
 
 if TYPE_CHECKING:  # real imports for type checkers; lazy at run time (no cattrs)
-    from .serialization import dumps, dumps_jsonl, json_schema, loads, loads_jsonl
+    from .serialization import (
+        ReplayOutput,
+        dumps,
+        dumps_jsonl,
+        json_schema,
+        loads,
+        loads_jsonl,
+    )
 
 #: Names served by :mod:`lowback.serialization`, imported on first use so that
 #: ``import lowback`` stays light and does not import cattrs.
-_LAZY = frozenset({"dumps", "dumps_jsonl", "json_schema", "loads", "loads_jsonl"})
+_LAZY = frozenset(
+    {"ReplayOutput", "dumps", "dumps_jsonl", "json_schema", "loads", "loads_jsonl"}
+)
 
 
 def __getattr__(name: str) -> Any:
@@ -148,6 +157,7 @@ __all__ = [
     "Problem",
     "RedFlag",
     "RedFlagAnswers",
+    "ReplayOutput",
     "Rule",
     "RuleKind",
     "SelfCheck",
