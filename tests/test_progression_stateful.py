@@ -334,6 +334,16 @@ class PlanMachine(RuleBasedStateMachine):
         folded = reduce(lambda s, e: step(s, e)[0], self.events, self.initial)
         assert folded == self.state
 
+    @invariant()
+    def fast_copies_match_the_constructor(self) -> None:
+        """The engine's internal copies equal values built by __init__, cached doses too."""
+        if self.state is None or self.decision is None:
+            return
+        rebuilt = attrs.evolve(self.state)
+        assert rebuilt == self.state
+        assert rebuilt.planned == self.state.planned
+        assert attrs.evolve(self.decision) == self.decision
+
 
 PlanMachine.TestCase.settings = settings(
     max_examples=100, stateful_step_count=60, deadline=None

@@ -21,7 +21,7 @@ from .dispositions import Disposition
 from .exercises import EXERCISES, STAGE_PLANS, ExerciseId
 from .load import ExerciseDose
 from .messages import render
-from .progression import PauseKind, PlanState
+from .plan import PauseKind, PlanState
 from .rules import RULESET_VERSION, FiredRule, Thresholds
 from .self_checks import HoldDirection
 from .stages import PlanStatus, Stage

@@ -1,0 +1,211 @@
+"""The plan's state and the decisions about it: the progression engine's values.
+
+:class:`PlanState` holds everything the PR-* and LD-* rules must remember
+about a plan; :class:`Decision` says what one event did and why. The engine
+(:mod:`lowback.progression`) makes them; apps read them (and
+:mod:`lowback.prescription` turns a state into today's plan).
+
+>>> PauseKind.REVIEW.value
+'review'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import functools
+from typing import Any
+
+import attrs
+
+from .dispositions import Disposition
+from .exercises import EXERCISES, STAGE_PLANS, Dose, ExerciseId
+from .load import ExerciseDose
+from .rules import RULESET_VERSION, FiredRule
+from .self_checks import HoldDirection
+from .stages import PlanStatus, Stage
+from .transitions import Action
+
+__all__ = ["Decision", "PauseKind", "PlanState", "SessionSummary"]
+
+_CATALOG_ORDER = tuple(ExerciseId)
+_PLAN_EXERCISES = {stage: plan.exercises for stage, plan in STAGE_PLANS.items()}
+_FIRST_DOSES = {e: ExerciseDose(exercise=e, dose=x.start) for e, x in EXERCISES.items()}
+
+
+class PauseKind(enum.StrEnum):
+    """Why a plan is paused, which decides what it still offers."""
+
+    #: A red flag answered yes, or triage gave emergency/urgent: no exercise at all.
+    SEEK_CARE = "seek_care"
+    #: Waiting for review: unloading positions and short walks only.
+    REVIEW = "review"
+
+
+@attrs.frozen(kw_only=True)
+class SessionSummary:
+    """What the advance rules remember of one session in the current stage."""
+
+    date: dt.date
+    pain_during_max: int
+    #: No spike, pain in the green zone, completed, morning pain settled.
+    green: bool
+    #: A mobility or stretch exercise of the stage was done (PR-GATE-2).
+    mobility: bool
+    #: A daily habit of stage 4 was logged (PR-GATE-4).
+    habits: bool
+    #: Every strength exercise was done at its target dose (PR-GATE-3).
+    on_target: bool
+
+
+# Not slotted: the engine copies states on every event, and copying a
+# ``__dict__`` is several times faster than re-running ``__init__``.
+@attrs.frozen(kw_only=True, slots=False)
+class PlanState:
+    """Everything the rules must remember about a plan, and nothing more."""
+
+    stage: Stage
+    status: PlanStatus
+    #: Why the plan is paused; ``None`` while active.
+    pause: PauseKind | None = None
+    #: The disposition to seek while paused for a red flag.
+    seek_care: Disposition | None = None
+    #: The plan's first day; weeks for LD-CAP count from it.
+    started: dt.date
+    #: The date of the last event, to keep the journal in order.
+    last_date: dt.date
+    #: Pain now at intake (PR-GATE-1).
+    entry_pain: int
+    #: The latest pain now reported.
+    pain_now: int
+    #: The last settled morning pain (PR-SPIKE, LD-SETTLE).
+    settled_morning_pain: int
+    #: Whether the latest morning pain had settled.
+    morning_settled: bool = True
+    #: The latest morning pain reported, settled or not.
+    last_morning_pain: int | None = None
+    #: Since when pain now has stayed at or below the stage-4 gate (PR-GATE-4).
+    low_pain_since: dt.date | None = None
+    #: The recent sessions of the current stage, oldest first (PR-ADVANCE).
+    sessions: tuple[SessionSummary, ...] = ()
+    last_regression: dt.date | None = None
+    last_session: dt.date | None = None
+    #: The last day the person said they were very tired (LD-TIRED).
+    tired_on: dt.date | None = None
+    #: The current dose of every exercise dosed so far.
+    doses: tuple[ExerciseDose, ...] = ()
+    #: Exercises left out after a deload could not cut them (LD-ISO, PR-ISO).
+    dropped: frozenset[ExerciseId] = frozenset()
+    #: The week of the plan (0 = the first 7 days).
+    week: int = 0
+    #: Last week's doses, the base of the weekly cap (LD-CAP).
+    reference: tuple[ExerciseDose, ...] = ()
+    #: The latest endurance-hold re-check in seconds (PR-GATE-3).
+    endurance_seconds: float | None = None
+    #: The easier direction for the isometric hold, from triage.
+    hold_direction: HoldDirection | None = None
+
+    @property
+    def dose_map(self) -> dict[ExerciseId, Dose]:
+        """The current doses by exercise."""
+        return {d.exercise: d.dose for d in self.doses}
+
+    @functools.cached_property
+    def planned(self) -> tuple[ExerciseDose, ...]:
+        """The current stage's exercises and doses, without dropped ones."""
+        known = {d.exercise: d for d in self.doses}
+        dropped = self.dropped
+        return tuple(
+            known.get(e) or _FIRST_DOSES[e]
+            for e in _PLAN_EXERCISES[self.stage]
+            if e not in dropped
+        )
+
+    @property
+    def iso_dropped(self) -> bool:
+        """Whether the pain-calming hold has been dropped (PR-ISO)."""
+        return ExerciseId.ISOMETRIC_HOLD in self.dropped
+
+
+# Not slotted, like PlanState: the engine builds one per event with
+# :func:`_decision`, which fills the ``__dict__`` in one step.
+@attrs.frozen(kw_only=True, slots=False)
+class Decision:
+    """What one event did to the plan, and why."""
+
+    date: dt.date
+    action: Action
+    from_stage: Stage
+    to_stage: Stage
+    #: The plan's status after the event.
+    status: PlanStatus
+    #: The doses planned from now on for the stage's exercises.
+    doses: tuple[ExerciseDose, ...]
+    rules: tuple[FiredRule, ...]
+    ruleset_version: str = RULESET_VERSION
+    #: Message IDs to show (see :mod:`lowback.messages`).
+    messages: tuple[str, ...] = ()
+    #: Where to seek care when a red flag paused the plan.
+    seek_care: Disposition | None = None
+
+
+#: The fields :attr:`PlanState.planned` is computed from.
+_PLANNED_FROM = frozenset({"stage", "doses", "dropped"})
+
+
+def _replace(state: PlanState, **changes: Any) -> PlanState:
+    """``attrs.evolve`` for PlanState on the hot path: copy the fields, then change some.
+
+    The engine only passes field names and values it computed itself from
+    a state it already holds, so ``__init__`` is skipped.
+    """
+    return _evolved(state, changes)
+
+
+def _evolved(state: PlanState, changes: dict[str, Any]) -> PlanState:
+    """:func:`_replace` with the changes as a dict the caller has built.
+
+    The cached :attr:`PlanState.planned` is carried over unless a field it
+    is computed from changes.
+    """
+    new = object.__new__(PlanState)
+    fields = new.__dict__
+    fields.update(state.__dict__)
+    fields.update(changes)
+    if "planned" in fields and not _PLANNED_FROM.isdisjoint(changes):
+        del fields["planned"]
+    return new
+
+
+def _decision(  # noqa: PLR0913 - one argument per field
+    *,
+    date: dt.date,
+    action: Action,
+    from_stage: Stage,
+    to_stage: Stage,
+    status: PlanStatus,
+    doses: tuple[ExerciseDose, ...],
+    rules: tuple[FiredRule, ...],
+    messages: tuple[str, ...],
+    seek_care: Disposition | None,
+) -> Decision:
+    """Build the engine's :class:`Decision` without ``__init__``.
+
+    Every value comes from the engine's own state and tables, so there is
+    nothing for ``__init__`` to check; filling the ``__dict__`` directly
+    halves the cost of one decision per event.
+    """
+    new = object.__new__(Decision)
+    new.__dict__.update(
+        date=date,
+        action=action,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        status=status,
+        doses=doses,
+        rules=rules,
+        ruleset_version=RULESET_VERSION,
+        messages=messages,
+        seek_care=seek_care,
+    )
+    return new
