@@ -385,3 +385,62 @@ def journals(draw: st.DrawFn, max_events: int = 30) -> tuple[Any, ...]:
         day += dt.timedelta(days=draw(st.sampled_from((0, 1, 1, 1, 2, 3, 8))))
         events.append(draw(plan_events(st.just(day))))
     return tuple(events)
+
+
+# --- wire contract (serialization) ---------------------------------------
+
+from lowback import (  # noqa: E402 - appended section, kept apart for easy merges
+    RULES,
+    Disposition,
+    FiredRule,
+    HoldDirection,
+    MuscleGroup,
+    PainPattern,
+    PlanStatus,
+    SelfCheckFinding,
+    Stage,
+    TriageResult,
+)
+
+#: A rule from the catalog, as results report it.
+fired_rules: st.SearchStrategy[FiredRule] = st.sampled_from(sorted(RULES)).map(
+    FiredRule.of
+)
+#: Short printable text, including non-ASCII letters.
+wire_text = st.text(
+    st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=40
+)
+
+#: Any well-typed TriageResult (not necessarily one triage would give).
+triage_results: st.SearchStrategy[TriageResult] = st.builds(
+    TriageResult,
+    disposition=st.sampled_from(Disposition),
+    pain_pattern=st.sampled_from(PainPattern),
+    red_flags=unique_tuples(st.sampled_from(RedFlag), 3),
+    unknown_answers=st.lists(wire_text, max_size=3).map(tuple),
+    findings=unique_tuples(st.sampled_from(SelfCheckFinding), 3),
+    implicated_muscles=unique_tuples(st.sampled_from(MuscleGroup), 3),
+    stop_reasons=unique_tuples(st.sampled_from(StopReason), 2),
+    hold_direction=st.none() | st.sampled_from(HoldDirection),
+    entry_stage=st.none() | st.sampled_from(Stage),
+    plan_status=st.none() | st.sampled_from(PlanStatus),
+    rules=st.lists(fired_rules, max_size=4).map(tuple),
+    ruleset_version=wire_text,
+    safety_net=wire_text,
+    safety_net_message=wire_text,
+    safety_net_messages=st.lists(wire_text, max_size=2).map(tuple),
+)
+
+#: Any JSON value (what ``json.loads`` can return), small and shallow.
+json_values: st.SearchStrategy[Any] = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | wire_text,
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(wire_text, children, max_size=4)
+    ),
+    max_leaves=12,
+)

@@ -67,10 +67,10 @@ class TestFacade:
 
     @pytest.mark.parametrize(
         "module",
-        ["anatomy", "answers", "dispositions", "errors", "events", "exercises", "gates",
-         "intake", "load", "messages", "plan", "prescription", "progression",
-         "red_flags", "rules",
-         "self_checks", "sources", "stages", "symptoms", "transitions", "triage"],
+        ["anatomy", "answers", "cli", "dispositions", "errors", "events", "exercises", "gates",
+         "intake", "load", "messages", "plan", "prescription", "progression", "red_flags",
+         "rules", "self_checks", "serialization", "sources", "stages", "symptoms",
+         "transitions", "triage"],
     )  # fmt: skip
     def test_modules_declare_all(self, module: str) -> None:
         """Each public module lists its public names."""

@@ -8,6 +8,8 @@ its domain concept (:mod:`lowback.red_flags`, :mod:`lowback.exercises`, ...).
 <Disposition.EMERGENCY: 'emergency'>
 """
 
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
 from .anatomy import IMBALANCES, MUSCLES, Imbalance, Muscle, MuscleGroup
 from .answers import Answer
@@ -71,6 +73,33 @@ from .symptoms import BodyRegion, NerveFeature, Onset, PainPattern, PainQuality,
 from .transitions import TRANSITIONS, Action, Transition, validate_transitions
 from .triage import TriageResult, triage
 
+if TYPE_CHECKING:  # real imports for type checkers; lazy at run time (no cattrs)
+    from .serialization import (
+        ReplayOutput,
+        dumps,
+        dumps_jsonl,
+        json_schema,
+        loads,
+        loads_jsonl,
+    )
+
+#: Names served by :mod:`lowback.serialization`, imported on first use so that
+#: ``import lowback`` stays light and does not import cattrs.
+_LAZY = frozenset(
+    {"ReplayOutput", "dumps", "dumps_jsonl", "json_schema", "loads", "loads_jsonl"}
+)
+
+
+def __getattr__(name: str) -> Any:
+    """Import the serialization names on first use."""
+    if name in _LAZY:
+        from . import serialization  # noqa: PLC0415 - lazy on purpose
+
+        return getattr(serialization, name)
+    msg = f"module 'lowback' has no attribute {name!r}"
+    raise AttributeError(msg)
+
+
 __all__ = [
     "CES_FLAGS",
     "EXERCISES",
@@ -128,6 +157,7 @@ __all__ = [
     "Problem",
     "RedFlag",
     "RedFlagAnswers",
+    "ReplayOutput",
     "Rule",
     "RuleKind",
     "SelfCheck",
@@ -149,7 +179,12 @@ __all__ = [
     "Transition",
     "TriageResult",
     "__version__",
+    "dumps",
+    "dumps_jsonl",
     "interpret",
+    "json_schema",
+    "loads",
+    "loads_jsonl",
     "most_urgent",
     "prescription",
     "render",

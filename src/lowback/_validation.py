@@ -15,9 +15,64 @@ import attrs
 
 from .errors import InvalidInput
 
-__all__ = ["enum_member", "in_range", "optional", "tuple_of", "type_is"]
+__all__ = [
+    "Constraint",
+    "constraint_of",
+    "enum_member",
+    "in_range",
+    "optional",
+    "tuple_of",
+    "type_is",
+]
 
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+
+
+@attrs.frozen(kw_only=True)
+class Constraint:
+    """What a validator from this module checks, for the wire edge to read.
+
+    :mod:`lowback.serialization` checks these bounds while parsing (so it can
+    list every problem at once) and writes them into JSON Schema.
+    """
+
+    #: Closed numeric bounds, when the validator has them.
+    low: float | None = None
+    high: float | None = None
+    #: The most items a tuple may hold.
+    max_length: int | None = None
+
+
+_CONSTRAINTS: dict[object, Constraint] = {}
+
+
+def _described(check: Validator, constraint: Constraint) -> Validator:
+    _CONSTRAINTS[check] = constraint
+    return check
+
+
+def constraint_of(validator: object) -> Constraint:
+    """Return the merged :class:`Constraint` of *validator* (attrs ``and_`` lists too).
+
+    Validators that are not from this module contribute nothing.
+
+    >>> constraint_of(optional(in_range(0, 10)))
+    Constraint(low=0, high=10, max_length=None)
+    """
+    parts = getattr(validator, "_validators", None)
+    if parts is not None:
+        merged: dict[str, Any] = {}
+        for part in parts:
+            merged |= {
+                k: v
+                for k, v in attrs.asdict(constraint_of(part)).items()
+                if v is not None
+            }
+        return Constraint(**merged)
+    try:
+        return _CONSTRAINTS.get(validator, Constraint())
+    except TypeError:  # an unhashable validator object
+        return Constraint()
 
 
 def _path(attribute: attrs.Attribute[Any]) -> str:
@@ -54,7 +109,7 @@ def in_range(low: float, high: float, *, kind: type = int) -> Validator:
                 _path(attribute), "out_of_range", f"must be {low}..{high}"
             )
 
-    return check
+    return _described(check, Constraint(low=low, high=high))
 
 
 def enum_member(enum_type: type[enum.Enum]) -> Validator:
@@ -76,7 +131,7 @@ def optional(inner: Validator) -> Validator:
         if value is not None:
             inner(inst, attribute, value)
 
-    return check
+    return _described(check, constraint_of(inner))
 
 
 def tuple_of(item_type: type, *, max_length: int = 1000) -> Validator:
@@ -96,4 +151,4 @@ def tuple_of(item_type: type, *, max_length: int = 1000) -> Validator:
                     f"{path}[{index}]", "wrong_type", f"expected {item_type.__name__}"
                 )
 
-    return check
+    return _described(check, Constraint(max_length=max_length))

@@ -14,6 +14,7 @@ A result either records observations, or that the check was ``stopped`` for a
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import ClassVar
@@ -388,9 +389,10 @@ _NO = Answer.NO
 _UNKNOWN = Answer.UNKNOWN
 _DEFAULT_THRESHOLDS = Thresholds()
 
-# Precomputed at import so that interpret() does no catalog lookups: each
-# check's Answer observations with the finding a ``yes`` gives (or None), and
-# findings and stop reasons as bit masks indexing their ordered summaries.
+# Precomputed so that interpret() does no catalog lookups: each check's Answer
+# observations with the finding a ``yes`` gives (or None), and findings as bit
+# masks whose ordered summaries are cached on first use (building all 1,024
+# at import cost more than the rest of the module).
 _FINDING_BIT = {f: 1 << i for i, f in enumerate(SelfCheckFinding)}
 
 
@@ -407,13 +409,13 @@ _PLAN: Mapping[SelfCheck, tuple[tuple[str, int], ...]] = MappingProxyType(
 )
 
 
+@functools.cache
 def _summary(mask: int) -> tuple[tuple[SelfCheckFinding, ...], tuple[MuscleGroup, ...]]:
     findings = tuple(f for f, bit in _FINDING_BIT.items() if mask & bit)
     muscles = frozenset().union(*(FINDINGS[f].implicates for f in findings))
     return findings, tuple(m for m in _MUSCLE_ORDER if m in muscles)
 
 
-_BY_FINDING_MASK = tuple(_summary(mask) for mask in range(1 << len(SelfCheckFinding)))
 _STOP_BIT = {r: 1 << i for i, r in enumerate(StopReason)}
 _BY_STOP_MASK = tuple(
     tuple(r for r, bit in _STOP_BIT.items() if mask & bit)
@@ -508,7 +510,7 @@ def interpret(
         if result.stopped is not None:
             stops |= _STOP_BIT[result.stopped]
         found |= _reading_bits(result, thresholds)
-    findings, muscles = _BY_FINDING_MASK[found]
+    findings, muscles = _summary(found)
     return SelfCheckInterpretation(
         findings=findings,
         implicated_muscles=muscles,

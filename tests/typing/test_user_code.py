@@ -34,6 +34,15 @@ def translated(message_id: str) -> str:
     return lowback.render(message_id, catalog)
 
 
+def stored_thresholds(text: str) -> Thresholds:
+    # An app keeps its tuned thresholds as JSON and reads them back strictly.
+    return lowback.loads(text, Thresholds)
+
+
+def thresholds_document() -> str:
+    return lowback.dumps(Thresholds(persistent_days=28))
+
+
 class TestUserCode:
     def test_user_code_runs(self) -> None:
         """The typed user code above behaves as written."""
@@ -42,3 +51,4 @@ class TestUserCode:
         assert rejected_input_paths() == ("$.weekly_volume_cap",)
         assert translated("mindset.trainable").startswith("Tu")
         assert Answer("unknown").is_not_no
+        assert stored_thresholds(thresholds_document()).persistent_days == 28

@@ -1,0 +1,589 @@
+"""Python values parsed from JSON to lowback values: the strict structuring walk.
+
+A structurer is built once per type from the attrs fields, their type hints
+and their validators' constraints. For a class it is generated code: inline
+checks accept the common, valid case quickly; anything else goes to the
+general structurer of the field, which records each problem with its JSON
+path and reason code. The model's own constructor then has the last word,
+and its problems are re-rooted under the object's path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+import re
+import typing
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+import attrs
+
+from ._validation import Constraint, constraint_of
+from ._wire import (
+    _DATE_RE,
+    _SPARSE,
+    _VERSION_KEY,
+    MAX_LIST_LENGTH,
+    MAX_PROBLEMS,
+    MAX_STRING_CHARS,
+    SCHEMA_VERSION,
+    _class_tag,
+    _hints,
+    _is_sequence_type,
+    _non_null,
+    _tag_of,
+    _union_members,
+)
+from ._wire_parse import _DuplicateKeys
+from .errors import InvalidInput, Problem
+
+_KEY_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}", re.ASCII)
+
+
+class _Bad:
+    """The marker a structurer returns after recording a problem."""
+
+
+_BAD: Final = _Bad()
+
+Structurer = Callable[[Any, str, list[Problem]], Any]
+
+
+def _key_path(path: str, key: object) -> str:
+    if isinstance(key, str) and _KEY_RE.fullmatch(key):
+        return f"{path}.{key}"
+    return f"{path}.*"
+
+
+def _int_structurer(c: Constraint) -> Structurer:
+    low, high = c.low, c.high
+
+    def structure(v: Any, path: str, problems: list[Problem]) -> Any:
+        if type(v) is not int:
+            problems.append(
+                Problem(path=path, code="wrong_type", detail="expected an integer")
+            )
+            return _BAD
+        if (low is not None and v < low) or (high is not None and v > high):
+            problems.append(
+                Problem(path=path, code="out_of_range", detail=f"must be {low}..{high}")
+            )
+            return _BAD
+        return v
+
+    return structure
+
+
+def _float_structurer(c: Constraint) -> Structurer:
+    low, high = c.low, c.high
+
+    def structure(v: Any, path: str, problems: list[Problem]) -> Any:
+        if type(v) is not float and type(v) is not int:
+            problems.append(
+                Problem(path=path, code="wrong_type", detail="expected a number")
+            )
+            return _BAD
+        if (low is not None and not v >= low) or (high is not None and not v <= high):
+            problems.append(
+                Problem(path=path, code="out_of_range", detail=f"must be {low}..{high}")
+            )
+            return _BAD
+        try:
+            number = float(v)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
+            problems.append(
+                Problem(path=path, code="out_of_range", detail="must be finite")
+            )
+            return _BAD
+        return number
+
+    return structure
+
+
+def _str_structurer(path: str, problems: list[Problem], v: Any) -> Any:
+    if type(v) is not str:
+        problems.append(
+            Problem(path=path, code="wrong_type", detail="expected a string")
+        )
+        return _BAD
+    if len(v) > MAX_STRING_CHARS:
+        problems.append(
+            Problem(
+                path=path,
+                code="too_large",
+                detail=f"at most {MAX_STRING_CHARS} characters",
+            )
+        )
+        return _BAD
+    return v
+
+
+def _structure_str(v: Any, path: str, problems: list[Problem]) -> Any:
+    return _str_structurer(path, problems, v)
+
+
+def _structure_bool(v: Any, path: str, problems: list[Problem]) -> Any:
+    if type(v) is not bool:
+        problems.append(
+            Problem(path=path, code="wrong_type", detail="expected true or false")
+        )
+        return _BAD
+    return v
+
+
+def _structure_date(v: Any, path: str, problems: list[Problem]) -> Any:
+    if type(v) is not str:
+        problems.append(
+            Problem(path=path, code="wrong_type", detail="expected a date YYYY-MM-DD")
+        )
+        return _BAD
+    if _DATE_RE.fullmatch(v):
+        try:
+            return dt.date.fromisoformat(v)
+        except ValueError:
+            pass
+    problems.append(
+        Problem(path=path, code="bad_date", detail="expected a date YYYY-MM-DD")
+    )
+    return _BAD
+
+
+def _enum_structurer(tp: type[enum.Enum]) -> Structurer:
+    members = {m.value: m for m in tp}
+    detail = f"expected one of: {', '.join(map(str, members))}"
+
+    def structure(v: Any, path: str, problems: list[Problem]) -> Any:
+        if type(v) is not str:
+            problems.append(Problem(path=path, code="wrong_type", detail=detail))
+            return _BAD
+        member = members.get(v)
+        if member is None:
+            problems.append(Problem(path=path, code="bad_enum", detail=detail))
+            return _BAD
+        return member
+
+    return structure
+
+
+def _optional_structurer(inner: Structurer) -> Structurer:
+    def structure(v: Any, path: str, problems: list[Problem]) -> Any:
+        return None if v is None else inner(v, path, problems)
+
+    return structure
+
+
+def _sequence_structurer(
+    item: Structurer, max_length: int, *, unique: bool
+) -> Structurer:
+    limit = min(max_length, MAX_LIST_LENGTH)
+    code = "too_long" if max_length < MAX_LIST_LENGTH else "too_large"
+
+    def structure(v: Any, path: str, problems: list[Problem]) -> Any:
+        if type(v) is not list:
+            problems.append(
+                Problem(path=path, code="wrong_type", detail="expected an array")
+            )
+            return _BAD
+        if len(v) > limit:
+            problems.append(
+                Problem(path=path, code=code, detail=f"at most {limit} items")
+            )
+            return _BAD
+        before = len(problems)
+        items = [item(x, f"{path}[{i}]", problems) for i, x in enumerate(v)]
+        if len(problems) > before:
+            return _BAD
+        if not unique:
+            return tuple(items)
+        result = frozenset(items)
+        if len(result) != len(items):
+            problems.append(
+                Problem(path=path, code="duplicate", detail="items must differ")
+            )
+            return _BAD
+        return result
+
+    return structure
+
+
+def _report_duplicates(v: dict[str, Any], path: str, problems: list[Problem]) -> None:
+    if isinstance(v, _DuplicateKeys):
+        problems.extend(
+            Problem(
+                path=_key_path(path, k),
+                code="duplicate_key",
+                detail="a key given twice",
+            )
+            for k in v.duplicates
+        )
+
+
+def _not_null(inner: Structurer) -> Structurer:
+    """In a sparse record, a key is left out when the question was not asked."""
+
+    def structure(v: Any, path: str, problems: list[Problem]) -> Any:
+        if v is None:
+            problems.append(
+                Problem(
+                    path=path,
+                    code="wrong_type",
+                    detail="leave the key out when the question was not asked",
+                )
+            )
+            return _BAD
+        return inner(v, path, problems)
+
+    return structure
+
+
+def _check_keys(
+    v: dict[str, Any],
+    path: str,
+    problems: list[Problem],
+    known: frozenset[str],
+    name: str,
+) -> None:
+    _report_duplicates(v, path, problems)
+    if not known.issuperset(v):
+        problems.extend(
+            Problem(
+                path=_key_path(path, k),
+                code="unknown_key",
+                detail=f"not a field of {name}",
+            )
+            for k in v
+            if k not in known
+        )
+
+
+def _check_tag(
+    v: dict[str, Any], path: str, problems: list[Problem], tag: tuple[str, str]
+) -> None:
+    key, expected = tag
+    code = (
+        "missing"
+        if key not in v
+        else "wrong_type"
+        if type(v[key]) is not str
+        else "bad_enum"
+        if v[key] != expected
+        else None
+    )
+    if code is not None:
+        problems.append(
+            Problem(path=f"{path}.{key}", code=code, detail=f"must be {expected}")
+        )
+
+
+def _fast_check(tp: Any, c: Constraint, ns: dict[str, Any]) -> tuple[str, str] | None:
+    """A Python condition on ``x`` that accepts only valid input, and its conversion.
+
+    The generated structurer uses it to skip the general walk for the common,
+    valid case; whatever it does not accept goes to the general structurer,
+    which has the last word and reports the problem. ``None``: no shortcut.
+    """
+    members = _union_members(tp)
+    if members:
+        non_null = [m for m in members if m is not type(None)]
+        inner = _fast_check(non_null[0], c, ns) if len(non_null) == 1 else None
+        if inner is None or len(non_null) == len(members):
+            return None
+        return f"(x is None or ({inner[0]}))", f"(None if x is None else {inner[1]})"
+    scalar = _fast_scalar(tp, c, ns)
+    if scalar is not None:
+        return scalar
+    args = typing.get_args(tp)
+    if (
+        _is_sequence_type(tp)
+        and isinstance(args[0], type)
+        and issubclass(args[0], enum.Enum)
+    ):
+        name = f"m{len(ns)}"
+        ns[name] = {m.value: m for m in args[0]}
+        ns[f"k{name}"] = frozenset(ns[name])
+        limit = min(c.max_length or MAX_LIST_LENGTH, MAX_LIST_LENGTH)
+        return (
+            f"type(x) is list and len(x) <= {limit} and _within(k{name}, x)",
+            f"tuple([{name}[e] for e in x])",
+        )
+    return None
+
+
+def _within(keys: frozenset[str], items: list[Any]) -> bool:
+    """Whether every item is one of *keys* (JSON strings only can be)."""
+    try:
+        return keys.issuperset(items)
+    except TypeError:  # an array or object among the items
+        return False
+
+
+def _fast_scalar(tp: Any, c: Constraint, ns: dict[str, Any]) -> tuple[str, str] | None:
+    """The shortcut of a scalar type, or ``None``."""
+    result: tuple[str, str] | None = None
+    if tp is bool:
+        result = "type(x) is bool", "x"
+    elif tp is str:
+        result = f"type(x) is str and len(x) <= {MAX_STRING_CHARS}", "x"
+    elif tp in (int, float) and (tp is int or None not in (c.low, c.high)):
+        kinds = (
+            "type(x) is int" if tp is int else "(type(x) is float or type(x) is int)"
+        )
+        bounds = "".join(
+            f" and {op}"
+            for op in (
+                None if c.low is None else f"{c.low!r} <= x",
+                None if c.high is None else f"x <= {c.high!r}",
+            )
+            if op
+        )
+        result = f"{kinds}{bounds}", "x" if tp is int else "float(x)"
+    elif isinstance(tp, type) and issubclass(tp, enum.Enum):
+        name = f"m{len(ns)}"
+        ns[name] = {m.value: m for m in tp}
+        result = f"type(x) is str and x in {name}", f"{name}[x]"
+    return result
+
+
+def _class_structurer(cls: type) -> Structurer:
+    """Generate a structurer for *cls*: inline checks for the common valid case."""
+    tag = _class_tag(cls)
+    sparse = cls in _SPARSE
+    hints = _hints(cls)
+    ns: dict[str, Any] = {
+        "_BAD": _BAD,
+        "Problem": Problem,
+        "_check_keys": _check_keys,
+        "_check_tag": _check_tag,
+        "InvalidInput": InvalidInput,
+        "_within": _within,
+        "cls": cls,
+        "tag": tag,
+        "name": cls.__name__,
+    }
+    lines = [
+        "def structure(v, path, problems):",
+        "    if not isinstance(v, dict):",
+        (
+            "        problems.append(Problem(path=path, code='wrong_type',"
+            f" detail={f'expected a {cls.__name__} object'!r}))"
+        ),
+        "        return _BAD",
+        "    before = len(problems)",
+        "    if type(v) is not dict or not known.issuperset(v):",
+        "        _check_keys(v, path, problems, known, name)",
+    ]
+    if tag is not None:
+        lines += [
+            f"    if v.get({tag[0]!r}) != {tag[1]!r}:",
+            "        _check_tag(v, path, problems, tag)",
+        ]
+    lines.append("    kw = {}")
+    known = {tag[0]} if tag else set()
+    for index, f in enumerate(attrs.fields(cls)):
+        if not f.init:
+            continue
+        known.add(f.name)
+        hint, constraint = hints[f.name], constraint_of(f.validator)
+        general = _structurer(hint, constraint)
+        if sparse:
+            general, hint = _not_null(general), _non_null(hint)
+        ns[f"s{index}"] = general
+        suffix = f".{f.name}"
+        fast = _fast_check(hint, constraint, ns)
+        lines += [f"    if {f.name!r} in v:", f"        x = v[{f.name!r}]"]
+        call = f"s{index}(x, path + {suffix!r}, problems)"
+        if fast is None:
+            lines.append(f"        kw[{f.alias!r}] = {call}")
+        else:
+            lines += [
+                f"        if {fast[0]}:",
+                f"            kw[{f.alias!r}] = {fast[1]}",
+                "        else:",
+                f"            kw[{f.alias!r}] = {call}",
+            ]
+        if f.default is attrs.NOTHING:
+            lines += [
+                "    else:",
+                (
+                    f"        problems.append(Problem(path=path + {suffix!r},"
+                    " code='missing', detail='a required key'))"
+                ),
+            ]
+    lines += [
+        "    if len(problems) > before:",
+        "        return _BAD",
+        "    try:",
+        "        return cls(**kw)",
+        "    except InvalidInput as err:",
+        "        problems.extend(err.under(path).problems)",
+        "    except Exception:",
+        (
+            "        problems.append(Problem(path=path, code='invalid',"
+            f" detail={f'not a valid {cls.__name__}'!r}))"
+        ),
+        "    return _BAD",
+    ]
+    ns["known"] = frozenset(known)
+    exec("\n".join(lines), ns)  # noqa: S102 - generated from the class's own fields
+    return ns["structure"]  # type: ignore[no-any-return]
+
+
+def _union_structurer(tag: str, classes: Mapping[str, type]) -> Structurer:
+    structurers = {value: _structurer(cls) for value, cls in classes.items()}
+    detail = f"expected one of: {', '.join(classes)}"
+
+    def structure(v: Any, path: str, problems: list[Problem]) -> Any:
+        if not isinstance(v, dict):
+            problems.append(
+                Problem(path=path, code="wrong_type", detail="expected an object")
+            )
+            return _BAD
+        if tag not in v:
+            problems.append(
+                Problem(path=f"{path}.{tag}", code="missing", detail=detail)
+            )
+            return _BAD
+        value = v[tag]
+        if type(value) is not str:
+            problems.append(
+                Problem(path=f"{path}.{tag}", code="wrong_type", detail=detail)
+            )
+            return _BAD
+        struct = structurers.get(value)
+        if struct is None:
+            problems.append(
+                Problem(path=f"{path}.{tag}", code="bad_enum", detail=detail)
+            )
+            return _BAD
+        return struct(v, path, problems)
+
+    return structure
+
+
+_CACHE: dict[tuple[Any, Constraint], Structurer] = {}
+
+
+def _structurer(tp: Any, constraint: Constraint = Constraint()) -> Structurer:  # noqa: B008 - a frozen value
+    key = (tp, constraint)
+    found = _CACHE.get(key)
+    if found is None:
+        found = _CACHE[key] = _make_structurer(tp, constraint)
+    return found
+
+
+_SIMPLE: Mapping[Any, Structurer] = {
+    bool: _structure_bool,
+    str: _structure_str,
+    dt.date: _structure_date,
+}
+_NUMBERS: Mapping[Any, Callable[[Constraint], Structurer]] = {
+    int: _int_structurer,
+    float: _float_structurer,
+}
+
+
+def _make_structurer(tp: Any, c: Constraint) -> Structurer:
+    simple = _SIMPLE.get(tp) or (_NUMBERS[tp](c) if tp in _NUMBERS else None)
+    if simple is not None:
+        return simple
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return _enum_structurer(tp)
+    if isinstance(tp, type) and attrs.has(tp):
+        return _class_structurer(tp)
+    if _union_members(tp):
+        return _union_or_optional_structurer(tp, c)
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    max_length = c.max_length if c.max_length is not None else MAX_LIST_LENGTH
+    if _is_sequence_type(tp) or origin is frozenset:
+        return _sequence_structurer(
+            _structurer(args[0]), max_length, unique=origin is frozenset
+        )
+    raise TypeError(f"lowback has no wire form for {tp!r}")
+
+
+def _union_or_optional_structurer(tp: Any, c: Constraint) -> Structurer:
+    members = _union_members(tp)
+    non_null = tuple(m for m in members if m is not type(None))
+    inner: Structurer
+    if len(non_null) == 1:
+        inner = _structurer(non_null[0], c)
+    else:
+        tagged = _tag_of(non_null)
+        if tagged is None:
+            raise TypeError(f"lowback cannot read the untagged union {tp!r}")
+        inner = _union_structurer(*tagged)
+    return _optional_structurer(inner) if len(non_null) < len(members) else inner
+
+
+def _finish(problems: list[Problem]) -> InvalidInput:
+    if len(problems) > MAX_PROBLEMS:
+        more = len(problems) - MAX_PROBLEMS
+        problems = [
+            *problems[:MAX_PROBLEMS],
+            Problem(
+                path="$", code="too_many_problems", detail=f"{more} more not listed"
+            ),
+        ]
+    return InvalidInput(problems)
+
+
+def _check_version(
+    v: dict[str, Any], path: str, problems: list[Problem], *, required: bool
+) -> dict[str, Any]:
+    """Check and remove ``schema_version`` from a document object."""
+    if _VERSION_KEY not in v:
+        if required:
+            problems.append(
+                Problem(
+                    path=f"{path}.{_VERSION_KEY}",
+                    code="missing",
+                    detail=f"must be {SCHEMA_VERSION}",
+                )
+            )
+        return v
+    version = v[_VERSION_KEY]
+    if type(version) is not int:
+        problems.append(
+            Problem(
+                path=f"{path}.{_VERSION_KEY}",
+                code="wrong_type",
+                detail="expected an integer",
+            )
+        )
+    elif version != SCHEMA_VERSION:
+        problems.append(
+            Problem(
+                path=f"{path}.{_VERSION_KEY}",
+                code="bad_version",
+                detail=f"this lowback reads version {SCHEMA_VERSION}",
+            )
+        )
+    rest = type(v)(v)
+    if isinstance(v, _DuplicateKeys):
+        rest.duplicates = v.duplicates  # type: ignore[attr-defined]
+    del rest[_VERSION_KEY]
+    return rest
+
+
+def _structure_document(
+    value: Any, tp: Any, root: str = "$", *, version_required: bool = True
+) -> Any:
+    problems: list[Problem] = []
+    if _is_sequence_type(tp):
+        if type(value) is list:
+            value = [
+                _check_version(item, f"{root}[{i}]", problems, required=False)
+                if isinstance(item, dict)
+                else item
+                for i, item in enumerate(value)
+            ]
+    elif isinstance(value, dict):
+        value = _check_version(value, root, problems, required=version_required)
+    result = _structurer(tp)(value, root, problems)
+    if problems:
+        raise _finish(problems)
+    return result

@@ -1,0 +1,233 @@
+"""The ``lowback`` command: triage an intake, replay a journal, rules, schemas, a demo.
+
+Human-readable text by default; ``--json`` writes the wire contract
+(:mod:`lowback.serialization`). Input comes from a file or from ``-``
+(standard input).
+
+Exit codes: 0 done, 2 bad usage (also an unreadable file), 3 invalid input.
+On invalid input every problem is written to standard error as
+``path: code (detail)`` and nothing is written to standard output; the
+input's values are never repeated.
+
+>>> main(["schema", "Dose"])  # doctest: +ELLIPSIS
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+...
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from . import serialization
+from ._version import __version__
+from .errors import InvalidInput
+from .events import Journal
+from .intake import Intake
+from .progression import Decision, PlanState
+from .rules import RULES, FiredRule
+from .triage import TriageResult
+
+__all__ = ["EXIT_INVALID_INPUT", "EXIT_OK", "EXIT_USAGE", "main"]
+
+#: The command did what was asked.
+EXIT_OK = 0
+#: The command line was wrong, or the input file could not be read.
+EXIT_USAGE = 2
+#: The input was read but refused: its problems are on standard error.
+EXIT_INVALID_INPUT = 3
+
+
+class _UsageError(Exception):
+    """A usage problem found after argument parsing (an unreadable file)."""
+
+
+def _read(source: str) -> bytes:
+    """Read at most one byte more than the wire limit from *source* or stdin."""
+    limit = serialization.MAX_DOCUMENT_CHARS + 1
+    if source == "-":
+        return sys.stdin.buffer.read(limit)
+    try:
+        with Path(source).open("rb") as handle:
+            return handle.read(limit)
+    except OSError as err:
+        msg = f"cannot read {source}: {err.strerror or 'error'}"
+        raise _UsageError(msg) from None
+
+
+def _rule_line(rule: FiredRule) -> str:
+    summary = RULES[rule.id].summary if rule.id in RULES else ""
+    sources = ", ".join(s.value for s in rule.sources)
+    return f"  {rule.id:<14} {summary}\n  {'':<14} sources: {sources}"
+
+
+def _names(values: Sequence[Any]) -> str:
+    return ", ".join(str(v) for v in values) if values else "none"
+
+
+def format_triage(result: TriageResult) -> str:
+    """Render a triage result as text for a person reading a terminal."""
+    stage = (
+        f"{result.entry_stage} ({result.plan_status})"
+        if result.entry_stage is not None
+        else "no plan may start yet"
+    )
+    lines = [
+        f"Disposition:     {result.disposition}",
+        f"Pain pattern:    {result.pain_pattern}",
+        f"Red flags:       {_names(result.red_flags)}",
+        f"Plan:            {stage}",
+        f"Findings:        {_names(result.findings)}",
+        f"Muscles:         {_names(result.implicated_muscles)}",
+        f"Unknown answers: {_names(result.unknown_answers)}",
+        "Why (rules that fired):",
+        *(_rule_line(rule) for rule in result.rules),
+        f"Ruleset {result.ruleset_version}.",
+        "",
+        result.safety_net,
+    ]
+    return "\n".join(lines)
+
+
+def _cmd_triage(args: argparse.Namespace, out: TextIO) -> None:
+    intake = serialization.loads(_read(args.file), Intake)
+    from .triage import triage  # noqa: PLC0415 - the engine loads only when needed
+
+    result = triage(intake)
+    out.write(serialization.dumps(result) if args.json else format_triage(result))
+    out.write("\n")
+
+
+def _journal(data: bytes) -> Journal:
+    """A journal from a JSON array, or from JSON Lines (one event a line)."""
+    if data.lstrip().startswith(b"["):
+        return serialization.loads(data, Journal)
+    journal: Journal = serialization.loads_jsonl(data, Journal)
+    return journal
+
+
+def format_replay(state: PlanState, decisions: tuple[Decision, ...]) -> str:
+    """Render a replayed journal as text: one line per decision, then the state."""
+    lines = [
+        f"{d.date}  {d.action:<8} {d.from_stage} -> {d.to_stage} ({d.status})  "
+        f"{', '.join(rule.id for rule in d.rules)}"
+        for d in decisions
+    ]
+    seek = f", seek care: {state.seek_care}" if state.seek_care else ""
+    lines.append(f"Now: {state.stage} ({state.status}{seek}).")
+    return "\n".join(lines)
+
+
+def _cmd_replay(args: argparse.Namespace, out: TextIO) -> None:
+    journal = _journal(_read(args.file))
+    from .progression import replay  # noqa: PLC0415 - the engine loads only when needed
+
+    state, decisions = replay(journal)
+    if args.json:
+        report = serialization.ReplayOutput(state=state, decisions=decisions)
+        out.write(serialization.dumps(report))
+    else:
+        out.write(format_replay(state, decisions))
+    out.write("\n")
+
+
+def _cmd_demo(args: argparse.Namespace, out: TextIO) -> None:
+    from ._demo import demo_journal, narrate  # noqa: PLC0415 - only for the demo
+
+    journal = demo_journal()
+    out.write(
+        serialization.dumps_jsonl(journal) if args.json else narrate(journal) + "\n"
+    )
+
+
+def _cmd_rules(args: argparse.Namespace, out: TextIO) -> None:
+    if args.json:
+        out.write(serialization.dumps(tuple(RULES.values())) + "\n")
+        return
+    for rule in RULES.values():
+        disposition = f" -> {rule.disposition}" if rule.disposition else ""
+        out.write(f"{rule.id} [{rule.kind}]{disposition}\n  {rule.summary}\n")
+        out.write(f"  sources: {', '.join(s.value for s in rule.sources)}\n")
+
+
+def _cmd_schema(args: argparse.Namespace, out: TextIO) -> None:
+    if args.name not in serialization.WIRE_TYPES:
+        known = ", ".join(serialization.WIRE_TYPES)
+        msg = f"no schema named {args.name!r}; choose one of: {known}"
+        raise _UsageError(msg)
+    schema = serialization.json_schema(serialization.WIRE_TYPES[args.name])
+    out.write(json.dumps(schema, indent=2) + "\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lowback",
+        description="Low back pain triage and staged self-management, explained.",
+        epilog="Exit codes: 0 done, 2 bad usage, 3 invalid input.",
+    )
+    parser.add_argument("--version", action="version", version=__version__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def command(
+        name: str, handler: Callable[[argparse.Namespace, TextIO], None], text: str
+    ) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=text, description=text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    triage = command("triage", _cmd_triage, "Triage an intake (JSON).")
+    triage.add_argument(
+        "file", metavar="FILE", help="an intake document, or - for stdin"
+    )
+    triage.add_argument("--json", action="store_true", help="write the wire contract")
+    replay = command(
+        "replay", _cmd_replay, "Replay a journal (a JSON array or JSON Lines)."
+    )
+    replay.add_argument("file", metavar="FILE", help="a journal, or - for stdin")
+    replay.add_argument("--json", action="store_true", help="write the wire contract")
+    demo = command(
+        "demo", _cmd_demo, "Narrate one person's weeks, from intake to progress."
+    )
+    demo.add_argument(
+        "--json", action="store_true", help="write the demo journal as JSON Lines"
+    )
+    rules = command("rules", _cmd_rules, "List every rule with its sources.")
+    rules.add_argument("--json", action="store_true", help="write JSON")
+    schema = command("schema", _cmd_schema, "Print the JSON Schema of a wire type.")
+    schema.add_argument(
+        "name", metavar="NAME", help=f"one of: {', '.join(serialization.WIRE_TYPES)}"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code.
+
+    Args:
+        argv: The arguments after the program name; ``sys.argv[1:]`` when
+            ``None``.
+    """
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # argparse's own usage errors and --help
+        return int(exit_.code or 0)
+    out = io.StringIO()  # nothing reaches stdout when a command fails
+    try:
+        args.handler(args, out)
+    except InvalidInput as err:
+        sys.stderr.write("invalid input:\n")
+        sys.stderr.writelines(f"  {problem}\n" for problem in err.problems)
+        return EXIT_INVALID_INPUT
+    except _UsageError as err:
+        sys.stderr.write(f"lowback: {err}\n")
+        return EXIT_USAGE
+    sys.stdout.write(out.getvalue())
+    return EXIT_OK
