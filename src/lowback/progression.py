@@ -219,7 +219,7 @@ def step(
     """Apply one *event* to *state*: the next state and the decision, pure.
 
     *state* is ``None`` before the plan starts; the first event must then be
-    :class:`PlanStarted`, which is triaged to start the plan.
+    :class:`~lowback.events.PlanStarted`, which is triaged to start the plan.
 
     Raises:
         InvalidInput: the event is not an event (``$``), it is dated before
@@ -263,7 +263,7 @@ def replay(
 
     Raises:
         InvalidInput: the journal is empty or does not start with
-            :class:`PlanStarted` (``$[0]``), or an event is invalid, out of
+            :class:`~lowback.events.PlanStarted` (``$[0]``), or an event is invalid, out of
             date order (``$[i].date``) or a second ``PlanStarted`` (``$[i].type``).
     """
     if not events or not isinstance(events[0], PlanStarted):

@@ -129,7 +129,7 @@ RED_FLAGS: Mapping[RedFlag, RedFlagInfo] = MappingProxyType(
     }
 )
 
-#: The flags that suggest cauda equina syndrome: any one means emergency.
+#: The flags that suggest cauda equina syndrome; any one means emergency.
 CES_FLAGS: frozenset[RedFlag] = frozenset(
     f for f, info in RED_FLAGS.items() if info.suggests is Suspicion.CAUDA_EQUINA
 )

@@ -37,7 +37,7 @@ class BodyRegion(enum.StrEnum):
     SADDLE = "saddle"
 
 
-#: Regions of the leg: nerve-like pain felt here is a nerve feature.
+#: Regions of the leg, where nerve-like pain is a nerve feature.
 LEG_REGIONS: frozenset[BodyRegion] = frozenset(
     {BodyRegion.THIGH, BodyRegion.BELOW_KNEE, BodyRegion.FOOT}
 )
@@ -76,7 +76,7 @@ class PainQuality(enum.StrEnum):
         return self in MUSCLE_LIKE_QUALITIES
 
 
-#: Qualities typical of muscle-dominant pain (article: muscle or nerve).
+#: Qualities typical of muscle-dominant pain (article, muscle or nerve).
 MUSCLE_LIKE_QUALITIES: frozenset[PainQuality] = frozenset(
     {
         PainQuality.ACHE,
@@ -87,7 +87,7 @@ MUSCLE_LIKE_QUALITIES: frozenset[PainQuality] = frozenset(
     }
 )
 
-#: Qualities typical of nerve involvement (article: muscle or nerve).
+#: Qualities typical of nerve involvement (article, muscle or nerve).
 NERVE_LIKE_QUALITIES: frozenset[PainQuality] = frozenset(
     {PainQuality.SHARP, PainQuality.ELECTRIC, PainQuality.SHOOTING, PainQuality.BURNING}
 )
