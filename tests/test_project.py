@@ -38,6 +38,20 @@ class TestReadme:
         assert all("\n" not in c for c in commands)
 
 
+class TestReadmeExample:
+    def test_the_python_example_runs(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """The README's Python block runs from the repository root and prints what it says."""
+        text = (ROOT / "README.md").read_text(encoding="utf-8")
+        block = re.search(r"```python\n(.+?)\n```", text, re.DOTALL)
+        assert block is not None
+        with pytest.MonkeyPatch.context() as patch:
+            patch.chdir(ROOT)
+            exec(compile(block.group(1), "README.md", "exec"), {})  # noqa: S102 - our own README
+        out = capsys.readouterr().out
+        assert "self_care calm_and_unload ['SELF', 'EN-CALM']" in out
+        assert "missing" in out
+
+
 class TestExamples:
     @pytest.mark.parametrize(
         "path", sorted((ROOT / "examples").glob("*.py")), ids=lambda p: p.name

@@ -141,6 +141,10 @@ class Decision:
     status: PlanStatus
     #: The doses planned from now on for the stage's exercises.
     doses: tuple[ExerciseDose, ...]
+    #: The rules that decided, with their sources. On a ``hold`` these are
+    #: ``PR-HOLD`` followed by each advance condition or stage gate that was
+    #: not met (so a clinician sees why the plan did not move) and any rule
+    #: that blocked a dose increase.
     rules: tuple[FiredRule, ...]
     ruleset_version: str = RULESET_VERSION
     #: Message IDs to show (see :mod:`lowback.messages`).
