@@ -9,17 +9,6 @@ import lowback
 from lowback import EXERCISES, RED_FLAGS, RULES, STAGE_PLANS, render
 
 
-def _dose(dose: lowback.Dose) -> str:
-    parts = [f"{dose.sets} x {dose.reps}" if dose.reps else f"{dose.sets} set"]
-    if dose.hold_seconds:
-        parts.append(f"hold {dose.hold_seconds:g} s")
-    if dose.effort_percent:
-        parts.append(f"{dose.effort_percent} % effort")
-    if dose.minutes:
-        parts.append(f"{dose.minutes} min")
-    return ", ".join(parts)
-
-
 def main() -> None:
     """Print the catalog, stage by stage, then the red flags and the rules."""
     print(f"lowback {lowback.__version__}, ruleset {lowback.RULESET_VERSION}\n")
@@ -29,7 +18,7 @@ def main() -> None:
         for exercise_id in plan.exercises:
             exercise = EXERCISES[exercise_id]
             print(
-                f"  - {exercise_id.value}: start {_dose(exercise.start)}; up to {_dose(exercise.ceiling)}"
+                f"  - {exercise_id.value}: start {exercise.start.describe()}; up to {exercise.ceiling.describe()}"
             )
         habits = ", ".join(h.value for h in plan.habits)
         print(f"  habits: {habits}\n")

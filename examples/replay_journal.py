@@ -28,18 +28,6 @@ def read_journal(path: Path) -> lowback.Journal:
     return events
 
 
-def describe_dose(dose: lowback.Dose) -> str:
-    """Return a dose in words: ``2 x 10``, ``hold 8 s``, ``5 min``."""
-    parts = [f"{dose.sets} x {dose.reps}" if dose.reps else f"{dose.sets} set"]
-    if dose.hold_seconds:
-        parts.append(f"hold {dose.hold_seconds:g} s")
-    if dose.effort_percent:
-        parts.append(f"at {dose.effort_percent} % effort")
-    if dose.minutes:
-        parts.append(f"{dose.minutes} min")
-    return ", ".join(parts)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Replay the journal named in *argv* (or the sample) and print the outcome."""
     path = Path(argv[0]) if argv else DATA / "journal.jsonl"
@@ -61,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         f"\nToday: stage {today.stage.number} ({today.stage.value}), {today.status.value}"
     )
     for item in today.exercises:
-        print(f"  - {item.exercise.value}: {describe_dose(item.dose)}")
+        print(f"  - {item.exercise.value}: {item.dose.describe()}")
     if today.habits:
         print("  habits: " + ", ".join(h.value for h in today.habits))
     for message_id in today.messages:

@@ -35,7 +35,6 @@ from lowback import (
     STAGE_PLANS,
     URGENCY_ORDER,
     Disposition,
-    Dose,
     RuleKind,
     Stage,
     Suspicion,
@@ -153,23 +152,6 @@ def _vocabulary(enum_cls: type[enum.Enum]) -> str:
     docs = _member_docs(enum_cls)
     rows = [(_code(m.value), docs.get(m.name, "")) for m in enum_cls]
     return _table(("Value", "Meaning"), rows)
-
-
-def _dose(dose: Dose) -> str:
-    parts = []
-    if dose.reps:
-        parts.append(f"{dose.sets} x {dose.reps} reps")
-    elif dose.sets > 1:
-        parts.append(f"{dose.sets} sets")
-    if dose.hold_seconds:
-        parts.append(f"hold {dose.hold_seconds:g} s")
-    if dose.rest_seconds:
-        parts.append(f"rest {dose.rest_seconds:g} s")
-    if dose.effort_percent:
-        parts.append(f"{dose.effort_percent} % effort")
-    if dose.minutes:
-        parts.append(f"{dose.minutes} min")
-    return ", ".join(parts) or "1 set"
 
 
 def _number(value: float) -> str:
@@ -366,9 +348,9 @@ def _stages_page() -> str:
                     _code(ex.id.value),
                     ex.kind.value,
                     _values(ex.targets) or "-",
-                    _dose(ex.start),
-                    _dose(ex.goal),
-                    _dose(ex.ceiling),
+                    ex.start.describe(),
+                    ex.goal.describe(),
+                    ex.ceiling.describe(),
                     " ".join(render(c) for c in ex.cautions) or "-",
                 )
             )

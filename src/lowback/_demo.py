@@ -30,7 +30,6 @@ from .events import (
     SelfCheckRecorded,
     SessionLogged,
 )
-from .exercises import Dose
 from .intake import Intake, RedFlagAnswers
 from .messages import render
 from .prescription import prescription
@@ -215,18 +214,6 @@ def _decision_lines(decision: Decision, previous: Stage | None) -> Iterator[str]
         yield f'      "{render(message)}"'
 
 
-def _dose_text(dose: Dose) -> str:
-    """A dose in words: ``2 x 10, hold 5 s``, ``10 min``."""
-    parts = [f"{dose.sets} x {dose.reps}" if dose.reps else ""]
-    if dose.hold_seconds:
-        parts.append(f"hold {dose.hold_seconds:g} s")
-    if dose.effort_percent:
-        parts.append(f"{dose.effort_percent} % effort")
-    if dose.minutes:
-        parts.append(f"{dose.minutes} min")
-    return ", ".join(p for p in parts if p) or f"{dose.sets} x"
-
-
 def narrate(journal: Journal) -> str:
     """Replay *journal* and tell each event and decision, with the rules that made it."""
     state, decisions = replay(journal)
@@ -245,7 +232,7 @@ def narrate(journal: Journal) -> str:
         "",
         f"After {len(journal)} entries: {state.stage} ({state.status}).",
         "Today's plan:",
-        *(f"  {item.exercise}: {_dose_text(item.dose)}" for item in today.exercises),
+        *(f"  {item.exercise}: {item.dose.describe()}" for item in today.exercises),
         "",
         today.safety_net,
     ]

@@ -128,6 +128,31 @@ class Dose:
             * (self.minutes or 1)
         )
 
+    def describe(self) -> str:
+        """Return the dose in words, for logs, the CLI and reference pages.
+
+        >>> Dose(sets=2, reps=10, hold_seconds=5.0).describe()
+        '2 x 10 reps, hold 5 s'
+        >>> Dose(sets=5, reps=1, hold_seconds=8.0, rest_seconds=5.0, effort_percent=20).describe()
+        '5 x 1 reps, hold 8 s, rest 5 s, 20 % effort'
+        >>> Dose(minutes=10).describe()
+        '10 min'
+        """
+        parts = []
+        if self.reps:
+            parts.append(f"{self.sets} x {self.reps} reps")
+        elif self.sets > 1:
+            parts.append(f"{self.sets} sets")
+        if self.hold_seconds:
+            parts.append(f"hold {self.hold_seconds:g} s")
+        if self.rest_seconds:
+            parts.append(f"rest {self.rest_seconds:g} s")
+        if self.effort_percent:
+            parts.append(f"{self.effort_percent} % effort")
+        if self.minutes:
+            parts.append(f"{self.minutes} min")
+        return ", ".join(parts) or "1 set"
+
     def fits_within(self, other: Dose) -> bool:
         """Whether every part of this dose is at most the same part of *other*."""
         return all(
