@@ -77,6 +77,23 @@ def _nerve_reset(
 _NEXT = {stage: stage.next for stage in Stage}
 
 
+def _leg_symptoms_reset(
+    state: PlanState, t: Thresholds, rules: list[str]
+) -> tuple[PlanState, Action, list[str], tuple[str, ...]]:
+    """PR-NERVE for leg symptoms in a session or a stopped self-check.
+
+    In stage 1 the isometric hold goes first (PR-ISO), then the reset.
+    """
+    if state.stage is Stage.CALM_AND_UNLOAD:
+        state = _iso_drop(state, rules)
+    return (
+        _nerve_reset(state, t, rules),
+        Action.RESET,
+        rules,
+        ("progression.reset_nerve",),
+    )
+
+
 def _on_session(
     state: PlanState, event: SessionLogged, t: Thresholds
 ) -> tuple[PlanState, Action, list[str], tuple[str, ...]]:
@@ -89,15 +106,7 @@ def _on_session(
     changes = _pain_changes(state, event.pain_before, date, t)
     changes["last_session"] = date
     if event.new_symptoms:
-        state = _replace(state, **changes)
-        if state.stage is Stage.CALM_AND_UNLOAD:
-            state = _iso_drop(state, rules)
-        return (
-            _nerve_reset(state, t, rules),
-            Action.RESET,
-            rules,
-            ("progression.reset_nerve",),
-        )
+        return _leg_symptoms_reset(_replace(state, **changes), t, rules)
     spike = (
         event.pain_during_max > t.max_pain_during
         or event.pain_after >= event.pain_before + t.spike_pain_rise
@@ -260,14 +269,7 @@ def _on_self_check(
             held = 0.0 if r.stopped is not None else float(r.hold_seconds or 0.0)
             state = _replace(state, endurance_seconds=held)
     if stops & _NERVE_STOPS:
-        if state.stage is Stage.CALM_AND_UNLOAD:
-            state = _iso_drop(state, rules)
-        return (
-            _nerve_reset(state, t, rules),
-            Action.RESET,
-            rules,
-            ("progression.reset_nerve",),
-        )
+        return _leg_symptoms_reset(state, t, rules)
     if stops:
         rules.append("PR-REDFLAG")
         return (
