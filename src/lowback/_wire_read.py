@@ -440,29 +440,31 @@ def _implied(kind: tuple[Any, ...] | None, hint: Any, c: Constraint) -> bool:
     if kind is None:
         return False
     name, *args = kind
-    hint = _non_null(hint)
-    if name == "optional":
-        return _implied(kind_of(args[0]), hint, c)
-    if name == "type_is":
-        return isinstance(hint, type) and hint in args[0]
-    if name == "enum_member":
-        return hint is args[0]
-    if name == "in_range":
-        low, high, number = args
-        return hint is number and (c.low, c.high) == (low, high)
-    if name == "tuple_of":
-        item_type, max_length = args
-        if not _is_sequence_type(hint) or c.max_length != max_length:
-            return False
-        item = typing.get_args(hint)[0]
-        members = _union_members(item) or (item,)
-        return all(
-            isinstance(m, type)
-            and issubclass(m, item_type)
-            and (m is not bool or item_type is bool)
-            for m in members
-        )
-    return False
+    return _IMPLIED[name](args, _non_null(hint), c)
+
+
+def _tuple_of_implied(args: list[Any], hint: Any, c: Constraint) -> bool:
+    item_type, max_length = args
+    if not _is_sequence_type(hint) or c.max_length != max_length:
+        return False
+    item = typing.get_args(hint)[0]
+    return all(
+        isinstance(m, type)
+        and issubclass(m, item_type)
+        and (m is not bool or item_type is bool)
+        for m in _union_members(item) or (item,)
+    )
+
+
+_IMPLIED: Mapping[str, Callable[[list[Any], Any, Constraint], bool]] = {
+    "optional": lambda args, hint, c: _implied(kind_of(args[0]), hint, c),
+    "type_is": lambda args, hint, _c: isinstance(hint, type) and hint in args[0],
+    "enum_member": lambda args, hint, _c: hint is args[0],
+    "in_range": lambda args, hint, c: (
+        hint is args[2] and (c.low, c.high) == (args[0], args[1])
+    ),
+    "tuple_of": _tuple_of_implied,
+}
 
 
 def _parts(validator: Any) -> tuple[Any, ...]:
@@ -473,12 +475,13 @@ def _parts(validator: Any) -> tuple[Any, ...]:
 
 def _constructible_directly(cls: type) -> bool:
     """Whether *cls* is built by attrs' own ``__init__`` and nothing more."""
-    init_file = getattr(getattr(cls.__init__, "__code__", None), "co_filename", "")
+    klass: Any = cls
+    init_file = getattr(getattr(klass.__init__, "__code__", None), "co_filename", "")
     return (
         init_file.startswith("<attrs generated")
-        and cls.__new__ is object.__new__
+        and klass.__new__ is object.__new__
         # frozen: attrs' __init__ sets fields with object.__setattr__ too
-        and getattr(cls.__setattr__, "__name__", "") == "_frozen_setattrs"
+        and getattr(klass.__setattr__, "__name__", "") == "_frozen_setattrs"
         and not hasattr(cls, "__attrs_pre_init__")
         and "_attrs_cached_hash" not in getattr(cls, "__slots__", ())
         and all(
