@@ -132,10 +132,12 @@ class TestRoundTrip:
 
 class TestLazyImport:
     def test_import_lowback_does_not_import_cattrs(self) -> None:
-        """`import lowback` stays light: cattrs loads only when serialization is used."""
+        """`import lowback` stays light, and the wire's own writer needs no cattrs."""
         code = (
             "import lowback, sys; assert 'cattrs' not in sys.modules; "
-            "lowback.dumps(lowback.Dose()); assert 'cattrs' in sys.modules"
+            "lowback.loads(lowback.dumps(lowback.Dose()), lowback.Dose); "
+            "assert 'lowback.serialization' in sys.modules; "
+            "assert 'cattrs' not in sys.modules"
         )
         subprocess.run([sys.executable, "-c", code], check=True)
 

@@ -84,18 +84,20 @@ if TYPE_CHECKING:  # real imports for type checkers; lazy at run time (no cattrs
     )
 
 #: Names served by :mod:`lowback.serialization`, imported on first use so that
-#: ``import lowback`` stays light and does not import cattrs.
+#: ``import lowback`` stays light and does not import the wire modules.
 _LAZY = frozenset(
     {"ReplayOutput", "dumps", "dumps_jsonl", "json_schema", "loads", "loads_jsonl"}
 )
 
 
 def __getattr__(name: str) -> Any:
-    """Import the serialization names on first use."""
+    """Import the serialization names on first use (then kept as attributes)."""
     if name in _LAZY:
         from . import serialization  # noqa: PLC0415 - lazy on purpose
 
-        return getattr(serialization, name)
+        value = getattr(serialization, name)
+        globals()[name] = value  # later look-ups skip this function
+        return value
     msg = f"module 'lowback' has no attribute {name!r}"
     raise AttributeError(msg)
 

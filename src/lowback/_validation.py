@@ -20,6 +20,7 @@ __all__ = [
     "constraint_of",
     "enum_member",
     "in_range",
+    "kind_of",
     "optional",
     "tuple_of",
     "type_is",
@@ -44,6 +45,32 @@ class Constraint:
 
 
 _CONSTRAINTS: dict[object, Constraint] = {}
+#: What each validator built here checks, by kind and arguments, for the wire
+#: reader to tell which checks it has already made field by field.
+_KINDS: dict[object, tuple[Any, ...]] = {}
+
+
+def _kind(check: Validator, *kind: Any) -> Validator:
+    _KINDS[check] = kind
+    return check
+
+
+def kind_of(validator: object) -> tuple[Any, ...] | None:
+    """Return what a validator from this module checks, or ``None`` for others.
+
+    The kinds are ``("type_is", types)``, ``("in_range", low, high, kind)``,
+    ``("enum_member", enum_type)``, ``("optional", inner)`` and
+    ``("tuple_of", item_type, max_length)``.
+
+    >>> kind_of(in_range(0, 10))
+    ('in_range', 0, 10, <class 'int'>)
+    >>> kind_of(print) is None
+    True
+    """
+    try:
+        return _KINDS.get(validator)
+    except TypeError:  # an unhashable validator object
+        return None
 
 
 def _described(check: Validator, constraint: Constraint) -> Validator:
@@ -89,7 +116,7 @@ def type_is(*types: type) -> Validator:
         ):
             raise InvalidInput.at(_path(attribute), "wrong_type", f"expected {names}")
 
-    return check
+    return _kind(check, "type_is", types)
 
 
 def in_range(low: float, high: float, *, kind: type = int) -> Validator:
@@ -109,7 +136,9 @@ def in_range(low: float, high: float, *, kind: type = int) -> Validator:
                 _path(attribute), "out_of_range", f"must be {low}..{high}"
             )
 
-    return _described(check, Constraint(low=low, high=high))
+    return _kind(
+        _described(check, Constraint(low=low, high=high)), "in_range", low, high, kind
+    )
 
 
 def enum_member(enum_type: type[enum.Enum]) -> Validator:
@@ -121,7 +150,7 @@ def enum_member(enum_type: type[enum.Enum]) -> Validator:
                 _path(attribute), "wrong_type", f"expected a {enum_type.__name__}"
             )
 
-    return check
+    return _kind(check, "enum_member", enum_type)
 
 
 def optional(inner: Validator) -> Validator:
@@ -131,7 +160,7 @@ def optional(inner: Validator) -> Validator:
         if value is not None:
             inner(inst, attribute, value)
 
-    return _described(check, constraint_of(inner))
+    return _kind(_described(check, constraint_of(inner)), "optional", inner)
 
 
 def tuple_of(item_type: type, *, max_length: int = 1000) -> Validator:
@@ -151,4 +180,9 @@ def tuple_of(item_type: type, *, max_length: int = 1000) -> Validator:
                     f"{path}[{index}]", "wrong_type", f"expected {item_type.__name__}"
                 )
 
-    return _described(check, Constraint(max_length=max_length))
+    return _kind(
+        _described(check, Constraint(max_length=max_length)),
+        "tuple_of",
+        item_type,
+        max_length,
+    )

@@ -20,7 +20,7 @@ from typing import Any, Final
 
 import attrs
 
-from ._validation import Constraint, constraint_of
+from ._validation import Constraint, constraint_of, kind_of
 from ._wire import (
     _DATE_RE,
     _SPARSE,
@@ -413,11 +413,10 @@ def _class_structurer(cls: type) -> Structurer:
                     " code='missing', detail='a required key'))"
                 ),
             ]
+    lines += ["    if len(problems) > before:", "        return _BAD", "    try:"]
+    construction = _construction(cls, sparse=sparse, ns=ns)
+    lines += construction or ["        return cls(**kw)"]
     lines += [
-        "    if len(problems) > before:",
-        "        return _BAD",
-        "    try:",
-        "        return cls(**kw)",
         "    except InvalidInput as err:",
         "        problems.extend(err.under(path).problems)",
         "    except Exception:",
@@ -430,6 +429,154 @@ def _class_structurer(cls: type) -> Structurer:
     ns["known"] = frozenset(known)
     exec("\n".join(lines), ns)  # noqa: S102 - generated from the class's own fields
     return ns["structure"]  # type: ignore[no-any-return]
+
+
+def _implied(kind: tuple[Any, ...] | None, hint: Any, c: Constraint) -> bool:
+    """Whether the reader's output for *hint* always passes the validator *kind*.
+
+    *c* is the field's constraint, which the reader enforces; a validator is
+    implied only when what it checks is exactly what the reader has checked.
+    """
+    if kind is None:
+        return False
+    name, *args = kind
+    return _IMPLIED[name](args, _non_null(hint), c)
+
+
+def _tuple_of_implied(args: list[Any], hint: Any, c: Constraint) -> bool:
+    item_type, max_length = args
+    if not _is_sequence_type(hint) or c.max_length != max_length:
+        return False
+    item = typing.get_args(hint)[0]
+    return all(
+        isinstance(m, type)
+        and issubclass(m, item_type)
+        and (m is not bool or item_type is bool)
+        for m in _union_members(item) or (item,)
+    )
+
+
+_IMPLIED: Mapping[str, Callable[[list[Any], Any, Constraint], bool]] = {
+    "optional": lambda args, hint, c: _implied(kind_of(args[0]), hint, c),
+    "type_is": lambda args, hint, _c: isinstance(hint, type) and hint in args[0],
+    "enum_member": lambda args, hint, _c: hint is args[0],
+    "in_range": lambda args, hint, c: (
+        hint is args[2] and (c.low, c.high) == (args[0], args[1])
+    ),
+    "tuple_of": _tuple_of_implied,
+}
+
+
+def _parts(validator: Any) -> tuple[Any, ...]:
+    if validator is None:
+        return ()
+    return tuple(getattr(validator, "_validators", None) or (validator,))
+
+
+def _constructible_directly(cls: type) -> bool:
+    """Whether *cls* is built by attrs' own ``__init__`` and nothing more."""
+    klass: Any = cls
+    init_file = getattr(getattr(klass.__init__, "__code__", None), "co_filename", "")
+    return (
+        init_file.startswith("<attrs generated")
+        and klass.__new__ is object.__new__
+        # frozen: attrs' __init__ sets fields with object.__setattr__ too
+        and getattr(klass.__setattr__, "__name__", "") == "_frozen_setattrs"
+        and not hasattr(cls, "__attrs_pre_init__")
+        and "_attrs_cached_hash" not in getattr(cls, "__slots__", ())
+        and all(
+            f.init
+            and f.converter is None
+            and not (isinstance(f.default, attrs.Factory) and f.default.takes_self)  # type: ignore[arg-type]
+            for f in attrs.fields(cls)
+        )
+    )
+
+
+def _construction(cls: type, *, sparse: bool, ns: dict[str, Any]) -> list[str] | None:
+    """Generated code that builds *cls* from ``kw`` without re-running checks made.
+
+    It does what attrs' ``__init__`` does (set each field, a default when
+    the key is missing, then the validators in field order, then
+    ``__attrs_post_init__``), except that a validator part from
+    :mod:`lowback._validation` which the reader has already enforced for the
+    field's type hint and constraint is skipped: it cannot fail on the
+    reader's output. A default that such a part would refuse, a factory's
+    value, and every other validator are still checked. ``None``: *cls* is
+    not built by attrs alone, so the reader calls its constructor.
+    """
+    if not _constructible_directly(cls):
+        return None
+    hints = _hints(cls)
+    ns |= {"_new": object.__new__, "_set": object.__setattr__}
+    ns["_disabled"] = attrs.validators.get_disabled
+    build = ["        inst = _new(cls)"]
+    checks: list[str] = []
+    for index, f in enumerate(attrs.fields(cls)):
+        constraint = constraint_of(f.validator)
+        hint = _non_null(hints[f.name]) if sparse else hints[f.name]
+        parts = _parts(f.validator)
+        unknown = [p for p in parts if not _implied(kind_of(p), hint, constraint)]
+        ns[f"a{index}"] = f
+        ns[f"v{index}"] = f.validator
+        for number, part in enumerate(unknown):
+            ns[f"u{index}_{number}"] = part
+        run_unknown = [
+            f"u{index}_{number}(inst, a{index}, inst.{f.name})"
+            for number in range(len(unknown))
+        ]
+        set_given = f"_set(inst, {f.name!r}, kw[{f.alias!r}])"
+        if f.default is attrs.NOTHING:
+            build.append(f"        {set_given}")
+            checks += run_unknown
+            continue
+        if isinstance(f.default, attrs.Factory):  # type: ignore[arg-type]
+            ns[f"d{index}"] = f.default.factory
+            default = f"d{index}()"
+        else:
+            ns[f"d{index}"] = f.default
+            default = f"d{index}"
+        known = [p for p in parts if not any(p is u for u in unknown)]
+        if not known or (
+            not isinstance(f.default, attrs.Factory)  # type: ignore[arg-type]
+            and _passes(f, known)
+        ):  # the default needs no check beyond the unknown parts
+            build += [
+                f"        if {f.alias!r} in kw:",
+                f"            {set_given}",
+                "        else:",
+                f"            _set(inst, {f.name!r}, {default})",
+            ]
+            checks += run_unknown
+            continue
+        build += [
+            f"        if {f.alias!r} in kw:",
+            f"            {set_given}",
+            f"            g{index} = False",
+            "        else:",
+            f"            _set(inst, {f.name!r}, {default})",
+            f"            g{index} = True",
+        ]
+        checks += [f"if g{index}:", f"    v{index}(inst, a{index}, inst.{f.name})"]
+        if run_unknown:
+            checks += ["else:", *("    " + line for line in run_unknown)]
+    if checks:
+        build.append("        if not _disabled():")
+        build += ["            " + line for line in checks]
+    if hasattr(cls, "__attrs_post_init__"):
+        build.append("        inst.__attrs_post_init__()")
+    build.append("        return inst")
+    return build
+
+
+def _passes(f: attrs.Attribute[Any], parts: list[Any]) -> bool:
+    """Whether the default of *f* passes the (context-free) validator *parts*."""
+    try:
+        for part in parts:
+            part(None, f, f.default)
+    except Exception:  # noqa: BLE001 - any failure: check the default at run time
+        return False
+    return True
 
 
 def _union_structurer(tag: str, classes: Mapping[str, type]) -> Structurer:

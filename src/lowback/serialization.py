@@ -1,8 +1,8 @@
 """The wire contract: strict JSON in and canonical JSON out, and its JSON Schema.
 
 This is the edge of the library: the models carry no serialization hooks.
-Output goes through one private, configured ``cattrs`` converter, built on
-first use (``import lowback`` does not import ``cattrs``). Input goes through
+Output goes through a writer generated per class from its attrs fields and
+type hints (built on first use). Input goes through
 a strict structuring walk driven by the attrs fields and their type hints,
 which can name every problem with its JSON path and a reason code.
 
@@ -54,22 +54,14 @@ invalid input: $.sets: wrong_type (expected an integer)
 
 from __future__ import annotations
 
-import datetime as dt
-import enum
-import functools
 import json
 import types
-import typing
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar, overload
 
 import attrs
-import cattrs
 
 from ._wire import (
-    _SPARSE,
-    _TAG_NAMES,
-    _VERSION_KEY,
     MAX_DEPTH,
     MAX_DOCUMENT_CHARS,
     MAX_LIST_LENGTH,
@@ -81,6 +73,7 @@ from ._wire import (
 from ._wire_parse import _parse, _text_of
 from ._wire_read import _finish, _structure_document, _structurer
 from ._wire_schema import json_schema
+from ._wire_write import _document
 from .errors import InvalidInput, Problem
 from .events import (
     AskedNerveFeatures,
@@ -222,64 +215,11 @@ def loads_jsonl(text: str | bytes, type_: Any) -> Any:
     return _structure_document(values, type_)
 
 
-# --------------------------------------------------------------------------
-# Writing: the private cattrs converter
-
-
-def _float_out(value: float) -> float:
-    return float(value) + 0.0  # ints become floats, -0.0 becomes 0.0
-
-
-def _sorted_list(value: frozenset[Any]) -> list[Any]:
-    items = [_converter().unstructure(item) for item in value]
-    return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
-
-
-def _is_frozenset(tp: Any) -> bool:
-    origin: Any = typing.get_origin(tp)
-    return origin is frozenset or tp is frozenset
-
-
-@functools.cache
-def _converter() -> cattrs.Converter:
-    """The private converter, configured on first use."""
-    from cattrs.gen import make_dict_unstructure_fn  # noqa: PLC0415 - lazy like the converter
-
-    conv = cattrs.Converter()
-    conv.register_unstructure_hook(float, _float_out)
-    conv.register_unstructure_hook(dt.date, dt.date.isoformat)
-    conv.register_unstructure_hook_func(_is_frozenset, _sorted_list)
-
-    def factory(cls: Any) -> Callable[[Any], Any]:
-        fn = make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=cls in _SPARSE)
-        tag = next(
-            (
-                name
-                for name in _TAG_NAMES
-                if isinstance(getattr(cls, name, None), enum.Enum)
-            ),
-            None,
-        )
-        if tag is None:
-            return fn
-        tag_value = getattr(cls, tag).value
-        return lambda value: {tag: tag_value, **fn(value)}
-
-    conv.register_unstructure_hook_factory(attrs.has, factory)
-    return conv
+_ENCODER = json.JSONEncoder(ensure_ascii=True, allow_nan=False, separators=(",", ":"))
 
 
 def _encode(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
-
-
-def _unstructure_document(value: Any) -> Any:
-    if isinstance(value, tuple):
-        return [_converter().unstructure(item) for item in value]
-    if not attrs.has(type(value)):
-        msg = f"lowback has no wire form for {type(value).__name__}"
-        raise TypeError(msg)
-    return {_VERSION_KEY: SCHEMA_VERSION, **_converter().unstructure(value)}
+    return _ENCODER.encode(value)
 
 
 def dumps(value: Any) -> str:
@@ -295,7 +235,7 @@ def dumps(value: Any) -> str:
     >>> dumps((rule,))
     '[{"id":"SELF","sources":["article:when-to-seek-help"]}]'
     """
-    return _encode(_unstructure_document(value))
+    return _encode(_document(value))
 
 
 def dumps_jsonl(values: Iterable[Any]) -> str:
