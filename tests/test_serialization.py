@@ -33,6 +33,7 @@ from lowback import (
 from lowback import serialization as wire
 from lowback._wire_parse import _too_deep
 from strategies import (
+    clear_intake,
     doses,
     fired_rules,
     intakes,
@@ -864,3 +865,62 @@ class TestJsonSchema:
             "minimum": 0,
             "maximum": 10,
         }
+
+
+@attrs.frozen
+class _Visit:
+    """An app's own record holding lowback values."""
+
+    patient: str
+    intake: lowback.Intake
+    events: tuple[lowback.Event, ...]
+
+
+class TestConverter:
+    @given(intakes)
+    def test_unstructure_is_the_wire_object(self, intake: lowback.Intake) -> None:
+        """Unstructuring gives what dumps writes, without schema_version."""
+        expected = json.loads(wire.dumps(intake))
+        del expected["schema_version"]
+        assert json.loads(json.dumps(wire.converter().unstructure(intake))) == expected
+
+    @given(intakes, triage_results)
+    def test_structure_round_trips(
+        self, intake: lowback.Intake, result: TriageResult
+    ) -> None:
+        """Structuring an unstructured lowback value gives it back."""
+        conv = wire.converter()
+        assert conv.structure(conv.unstructure(intake), lowback.Intake) == intake
+        assert conv.structure(conv.unstructure(result), TriageResult) == result
+
+    def test_structuring_is_strict(self) -> None:
+        """A string for an int is InvalidInput at the value's path, never coerced."""
+        data = wire.converter().unstructure(clear_intake()) | {"pain_now": "7"}
+        with pytest.raises(lowback.InvalidInput) as info:
+            wire.converter().structure(data, lowback.Intake)
+        assert info.value.paths == ("$.pain_now",)
+
+    def test_values_inside_an_app_model(self) -> None:
+        """An app's cattrs model with lowback fields round-trips, events by their tag."""
+        event = lowback.CheckIn(
+            date=dt.date(2026, 11, 3), pain_now=4, morning_pain=4,
+            very_tired=lowback.Answer.NO, red_flags=lowback.AskedRedFlags(),
+            nerve_features=lowback.AskedNerveFeatures(),
+        )  # fmt: skip
+        visit = _Visit(patient="p-1", intake=clear_intake(), events=(event,))
+        conv = wire.converter()
+        data = conv.unstructure(visit)
+        assert data["events"][0]["type"] == "check_in"
+        assert conv.structure(data, _Visit) == visit
+
+    def test_an_error_inside_an_app_model_is_lowbacks(self) -> None:
+        """cattrs reports lowback's InvalidInput for the nested field."""
+        conv = wire.converter()
+        data = conv.unstructure(_Visit(patient="p", intake=clear_intake(), events=()))
+        data["intake"]["red_flags"]["saddle_numbness"] = None
+        with pytest.raises(ExceptionGroup) as info:
+            conv.structure(data, _Visit)
+        nested = [
+            e for e in info.value.exceptions if isinstance(e, lowback.InvalidInput)
+        ]
+        assert nested[0].paths == ("$.red_flags.saddle_numbness",)

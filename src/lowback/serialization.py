@@ -57,9 +57,12 @@ from __future__ import annotations
 import json
 import types
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import attrs
+
+if TYPE_CHECKING:
+    import cattrs
 
 from ._wire import (
     MAX_DEPTH,
@@ -69,11 +72,12 @@ from ._wire import (
     MAX_STRING_CHARS,
     SCHEMA_VERSION,
     _is_sequence_type,
+    _union_members,
 )
 from ._wire_parse import _parse, _text_of
 from ._wire_read import _finish, _structure_document, _structurer
 from ._wire_schema import json_schema
-from ._wire_write import _document
+from ._wire_write import _document, _out
 from .errors import InvalidInput, Problem
 from .events import (
     AskedNerveFeatures,
@@ -106,6 +110,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "WIRE_TYPES",
     "ReplayOutput",
+    "converter",
     "dumps",
     "dumps_jsonl",
     "json_schema",
@@ -247,3 +252,51 @@ def dumps_jsonl(values: Iterable[Any]) -> str:
     {"schema_version":1,"sets":2,...}
     """
     return "".join(dumps(value) + "\n" for value in values)
+
+
+def _is_lowback_type(tp: Any) -> bool:
+    """Whether *tp* is a lowback attrs class, or a union of only such classes."""
+    if isinstance(tp, type):
+        return attrs.has(tp) and tp.__module__.startswith("lowback.")
+    members = _union_members(tp)
+    return bool(members) and all(_is_lowback_type(m) for m in members)
+
+
+def converter() -> cattrs.Converter:
+    """Return a new cattrs converter that reads and writes lowback values strictly.
+
+    For apps that keep lowback values inside their own cattrs-managed models.
+    Unstructuring a lowback value gives exactly the object :func:`dumps`
+    writes (without the top-level ``schema_version``); structuring one goes
+    through lowback's strict reader, so ``"7"`` never becomes 7 and a bad
+    value raises :class:`~lowback.errors.InvalidInput` with JSON paths rooted
+    at that value. Everything else is the app's: configure the converter
+    further as you like. (Within an app's own class, cattrs' detailed
+    validation wraps lowback's error in its ``ClassValidationError``.)
+
+    >>> import attrs
+    >>> from lowback import Dose
+    >>> @attrs.frozen
+    ... class Visit:
+    ...     patient: str
+    ...     dose: Dose
+    >>> conv = converter()
+    >>> conv.unstructure(Visit("p-1", Dose(sets=2, reps=10)))
+    {'patient': 'p-1', 'dose': {'sets': 2, 'reps': 10, 'hold_seconds': None, 'rest_seconds': None, 'effort_percent': None, 'minutes': None}}
+    >>> conv.structure({"sets": "2"}, Dose)
+    Traceback (most recent call last):
+    lowback.errors.InvalidInput: invalid input: $.sets: wrong_type (expected an integer)
+    """
+    import cattrs  # noqa: PLC0415 - cattrs loads only when an app asks for it
+
+    conv = cattrs.Converter()
+    # Through the canonical encoder, so the result holds only JSON values
+    # (the writer leaves enum members for the encoder to spell).
+    conv.register_unstructure_hook_func(
+        _is_lowback_type, lambda value: json.loads(_encode(_out(value)))
+    )
+    conv.register_structure_hook_func(
+        _is_lowback_type,
+        lambda data, tp: _structure_document(data, tp, version_required=False),
+    )
+    return conv
