@@ -22,6 +22,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pydantic
@@ -32,9 +33,7 @@ from lowback import (
     Answer,
     BodyRegion,
     Disposition,
-    EnduranceHoldResult,
     ExerciseId,
-    ForwardBendResult,
     HoldDirection,
     MuscleGroup,
     NerveFeature,
@@ -220,39 +219,9 @@ class PTriageResult(BaseModel):
 
 
 def _intake() -> lowback.Intake:
-    return lowback.Intake(
-        age=44,
-        duration_days=10,
-        onset=Onset.GRADUAL,
-        pain_now=6,
-        pain_worst_24h=7,
-        pain_regions=(BodyRegion.LOW_BACK, BodyRegion.BUTTOCK),
-        pain_side=Side.LEFT,
-        pain_qualities=(PainQuality.ACHE, PainQuality.TIGHTNESS),
-        pressing_reproduces_pain=Answer.YES,
-        eases_with_movement=Answer.YES,
-        worse_with_sustained_posture=Answer.YES,
-        muscle_spasm_or_stuck=Answer.NO,
-        leg_pain_below_knee=Answer.NO,
-        numbness_or_tingling_in_a_line=Answer.NO,
-        leg_or_foot_weakness=Answer.NO,
-        red_flags=lowback.RedFlagAnswers.all_no(),
-        frequent_flare_ups=Answer.NO,
-        fear_of_movement=Answer.NO,
-        rest_without_relief=Answer.NO,
-        self_checks=(
-            ForwardBendResult(
-                one_side_tighter=Answer.YES,
-                tighter_side=Side.LEFT,
-                pull_in_muscles=Answer.YES,
-                pain_in_centre_of_spine=Answer.NO,
-                knee_bend_eases=Answer.UNKNOWN,
-            ),
-            EnduranceHoldResult(
-                hold_seconds=6.0, shaking_early=Answer.YES, cramped=Answer.NO
-            ),
-        ),
-    )
+    """The sample intake the examples ship (the architecture's example intake)."""
+    path = Path(__file__).resolve().parent.parent / "examples" / "data" / "intake.json"
+    return lowback.loads(path.read_text(encoding="utf-8"), lowback.Intake)
 
 
 def _triage_result() -> lowback.TriageResult:
