@@ -97,6 +97,7 @@ def _constructor_path() -> Iterator[None]:
     """Read with structurers that call each class's constructor."""
     with (
         mock.patch.object(reader, "_CACHE", {}),
+        mock.patch.object(reader, "_DOCUMENTS", {}),
         mock.patch.object(reader, "_construction", return_value=None),
     ):
         yield

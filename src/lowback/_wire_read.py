@@ -766,21 +766,34 @@ def _check_version(
     return rest
 
 
+#: Per document type: whether it is a sequence, and its structurer.
+_DOCUMENTS: dict[Any, tuple[bool, Structurer]] = {}
+
+
+def _document_plan(tp: Any) -> tuple[bool, Structurer]:
+    """How to read a document of type *tp* (a TypeError if it has no wire form)."""
+    plan = _DOCUMENTS.get(tp)
+    if plan is None:
+        plan = _DOCUMENTS[tp] = (_is_sequence_type(tp), _structurer(tp))
+    return plan
+
+
 def _structure_document(
     value: Any, tp: Any, root: str = "$", *, version_required: bool = True
 ) -> Any:
+    sequence, structure = _document_plan(tp)
     problems: list[Problem] = []
-    if _is_sequence_type(tp):
+    if sequence:
         if type(value) is list:
             value = [
                 _check_version(item, f"{root}[{i}]", problems, required=False)
-                if isinstance(item, dict)
+                if isinstance(item, dict) and _VERSION_KEY in item
                 else item
                 for i, item in enumerate(value)
             ]
     elif isinstance(value, dict):
         value = _check_version(value, root, problems, required=version_required)
-    result = _structurer(tp)(value, root, problems)
+    result = structure(value, root, problems)
     if problems:
         raise _finish(problems)
     return result

@@ -75,7 +75,7 @@ from ._wire import (
     _union_members,
 )
 from ._wire_parse import _parse, _text_of
-from ._wire_read import _finish, _structure_document, _structurer
+from ._wire_read import _document_plan, _finish, _structure_document, _structurer
 from ._wire_schema import json_schema
 from ._wire_write import _document, _out
 from .errors import InvalidInput, Problem
@@ -187,7 +187,7 @@ def loads(text: str | bytes, type_: Any) -> Any:
     ...
     lowback.errors.InvalidInput: invalid input: $.schema_version: missing (must be 1)
     """
-    _structurer(type_)  # an unsupported type is a TypeError before reading
+    _document_plan(type_)  # an unsupported type is a TypeError before reading
     return _structure_document(_parse(_text_of(text, "$")), type_)
 
 
@@ -220,7 +220,10 @@ def loads_jsonl(text: str | bytes, type_: Any) -> Any:
     return _structure_document(values, type_)
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=True, allow_nan=False, separators=(",", ":"))
+#: The writers build fresh lists and dicts, so no cycle can arise to check for.
+_ENCODER = json.JSONEncoder(
+    ensure_ascii=True, allow_nan=False, separators=(",", ":"), check_circular=False
+)
 
 
 def _encode(value: Any) -> str:
