@@ -97,6 +97,11 @@ def _too_deep(text: str) -> bool:
     """Whether arrays and objects nest deeper than :data:`MAX_DEPTH` (no recursion)."""
     if text.count("[") + text.count("{") <= MAX_DEPTH or _shallow(text):
         return False
+    return _too_deep_exactly(text)
+
+
+def _too_deep_exactly(text: str) -> bool:
+    """:func:`_too_deep` by a scan of every bracket outside strings."""
     if "\\" in text:  # escaped quotes possible: find the strings properly
         outside = _STRING_RE.sub("", text)
     else:  # no escapes: every other piece between quotes is a string
