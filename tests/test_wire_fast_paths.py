@@ -354,6 +354,23 @@ class TestQuickParse:
         if parser._shallow(text):
             assert not deep
 
+    @given(
+        _TREES,
+        st.sampled_from(["", " ", "\n\t", "x", ","]),
+        st.sampled_from(["", " ", "\r\n", "x", " ]", "{}"]),
+        st.sampled_from(["", "[", '{"a":', "[1,"]),
+    )
+    def test_scanning_directly_is_decoding(
+        self, tree: Any, before: str, after: str, cut: str
+    ) -> None:
+        """Calling the scanner directly gives what ``decode`` gives: the value,
+        or the same error, whatever surrounds or truncates the document."""
+        text = before + cut + _text_of_tree(tree, ":") + after
+        decoder = json.JSONDecoder()
+        assert _written(lambda: parser._decode(decoder, text)) == _written(
+            lambda: decoder.decode(text)
+        )
+
     @pytest.mark.parametrize("depth", [wire.MAX_DEPTH, wire.MAX_DEPTH + 1])
     @pytest.mark.parametrize("inner", ["[]", '{"a":1}', '["]]"]', '["\\\\"]'])
     def test_depth_boundary(self, depth: int, inner: str) -> None:

@@ -33,6 +33,8 @@ _QUOTES_AND_NESTING: Final = {
     c: {'"': '"', "[": "(", "{": "(", "]": ")", "}": ")"}.get(chr(c))
     for c in range(128)
 }
+#: The whitespace JSON allows between tokens.
+_JSON_SPACE: Final = " \t\n\r"
 #: A quote ending a key: JSON allows whitespace before the colon.
 _KEY_END_RE = re.compile(r'"[ \t\n\r]*:')
 
@@ -139,7 +141,7 @@ def _keys_at_least(text: str) -> int:
     """
     quoted = text.count('":')
     if quoted == text.count(":") or not any(
-        space + ":" in text for space in " \t\n\r"
+        space + ":" in text for space in _JSON_SPACE
     ):  # every colon follows a quote, or no colon follows whitespace
         return quoted
     return len(_KEY_END_RE.findall(text))
@@ -166,6 +168,24 @@ class _CountingDecoder(threading.local):
 
 
 _COUNTING: Final = _CountingDecoder()
+
+
+def _decode(decoder: json.JSONDecoder, text: str) -> Any:
+    """``decoder.decode(text)``, calling its scanner directly when that suffices.
+
+    A document that starts with its value and ends with it, or with
+    whitespace, is the scanner's result; anything else goes through
+    ``decode``, which skips leading whitespace and words the errors.
+    """
+    try:
+        value, end = decoder.scan_once(text, 0)  # type: ignore[attr-defined]
+    except StopIteration:  # no value at the very start
+        return decoder.decode(text)
+    if end != len(text) and text[end:].strip(_JSON_SPACE):
+        return decoder.decode(text)
+    return value
+
+
 #: Documents with fewer objects than this go straight to the exact parse,
 #: which marks repeated keys object by object at little cost when few.
 _QUICK_FROM_OBJECTS: Final = 16
@@ -181,7 +201,7 @@ def _parse_quickly(text: str) -> Any:
     sizes = counting.sizes
     sizes.clear()
     try:
-        value = counting.decoder.decode(text)
+        value = _decode(counting.decoder, text)
     except Exception:  # noqa: BLE001 - the exact parse names the problem
         raise _Unsure from None
     # A repeated key leaves its object with fewer keys than the text names.
@@ -208,7 +228,7 @@ def _parse(text: str, root: str = "$") -> Any:
 def _parse_exactly(text: str, root: str) -> Any:
     """Parse *text*, no deeper than the limit, marking repeated keys."""
     try:
-        return _DECODER.decode(text)
+        return _decode(_DECODER, text)
     except _RejectedConstant:
         raise InvalidInput.at(
             root, "bad_number", "NaN and Infinity are not JSON"

@@ -298,6 +298,14 @@ def _fast_check(tp: Any, c: Constraint, ns: dict[str, Any]) -> tuple[str, str] |
     if scalar is not None:
         return scalar
     args = typing.get_args(tp)
+    if _is_sequence_type(tp) and args[0] is str:
+        limit = min(
+            MAX_LIST_LENGTH if c.max_length is None else c.max_length, MAX_LIST_LENGTH
+        )
+        return (
+            f"type(x) is list and len(x) <= {limit} and _short_texts(x)",
+            "tuple(x)",
+        )
     if (
         _is_sequence_type(tp)
         and isinstance(args[0], type)
@@ -312,6 +320,11 @@ def _fast_check(tp: Any, c: Constraint, ns: dict[str, Any]) -> tuple[str, str] |
             f"tuple([{name}[e] for e in x])",
         )
     return None
+
+
+def _short_texts(items: list[Any]) -> bool:
+    """Whether every item is a string the reader accepts."""
+    return all(type(e) is str and len(e) <= MAX_STRING_CHARS for e in items)
 
 
 def _within(keys: frozenset[str], items: list[Any]) -> bool:
@@ -361,6 +374,7 @@ def _class_structurer(cls: type) -> Structurer:
         "_check_tag": _check_tag,
         "InvalidInput": InvalidInput,
         "_within": _within,
+        "_short_texts": _short_texts,
         "cls": cls,
         "tag": tag,
         "name": cls.__name__,
