@@ -2,62 +2,70 @@
 
 The engine's load-management steps (spec 3, LD-* and PR-ISO) applied to a
 :class:`~lowback.plan.PlanState`; the dose arithmetic itself is in
-:mod:`lowback.load`. Every function here is pure and private to the engine:
-it takes an already-valid state and returns the next one.
+:mod:`lowback.load`. Every function here is private to the engine and
+changes, in place, the next state that :func:`lowback.plan._begin` started
+for the event being applied (a value nobody else holds yet), so that one
+event makes one copy of the state however many rules it applies.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
 
 from .events import SessionLogged
 from .exercises import EXERCISES, STAGE_PLANS, Dose, ExerciseId
 from .load import ExerciseDose, deload, step_up, within_cap
-from .plan import _CATALOG_ORDER, PlanState, _replace
+from .plan import _CATALOG_ORDER, PlanState, _replan
 from .rules import Thresholds
 from .stages import Stage
 
 
-def _with_doses(
-    state: PlanState, new: Mapping[ExerciseId, Dose], **changes: Any
-) -> PlanState:
+def _set_doses(state: PlanState, new: Mapping[ExerciseId, Dose]) -> None:
+    """Give the exercises in *new* those doses, keeping the others' (in place)."""
     merged = {d.exercise: d for d in state.doses}
     for e, dose in new.items():
         old = merged.get(e)
         if old is None or old.dose != dose:
             merged[e] = ExerciseDose(exercise=e, dose=dose)
-    ordered = tuple(merged[e] for e in _CATALOG_ORDER if e in merged)
-    return _replace(state, doses=ordered, **changes)
+    fields = state.__dict__
+    fields["doses"] = tuple(merged[e] for e in _CATALOG_ORDER if e in merged)
+    _replan(fields)
 
 
-def _enter(state: PlanState, stage: Stage, **changes: Any) -> PlanState:
+def _enter(state: PlanState, stage: Stage) -> None:
     """Move to *stage*, giving its exercises their remembered or first doses."""
     known = state.dose_map
-    new = {e: known.get(e, EXERCISES[e].start) for e in STAGE_PLANS[stage].exercises}
-    return _with_doses(state, new, stage=stage, sessions=(), **changes)
+    _set_doses(
+        state,
+        {e: known.get(e, EXERCISES[e].start) for e in STAGE_PLANS[stage].exercises},
+    )
+    fields = state.__dict__
+    fields["stage"] = stage
+    fields["sessions"] = ()
 
 
 _STAGE1_KEEP = frozenset({ExerciseId.SHORT_WALKS})
+_STAGE1_GONE = frozenset(STAGE_PLANS[Stage.CALM_AND_UNLOAD].exercises) - _STAGE1_KEEP
 
 
-def _iso_drop(state: PlanState, rules: list[str]) -> PlanState:
+def _iso_drop(state: PlanState, rules: list[str]) -> None:
     """PR-ISO: in stage 1, drop the hold and keep unloading and short walks."""
     if state.stage is not Stage.CALM_AND_UNLOAD or state.iso_dropped:
-        return state
+        return
     rules.append("PR-ISO")
-    gone = frozenset(STAGE_PLANS[Stage.CALM_AND_UNLOAD].exercises) - _STAGE1_KEEP
-    return _replace(state, dropped=state.dropped | gone)
+    fields = state.__dict__
+    fields["dropped"] = state.dropped | _STAGE1_GONE
+    _replan(fields)
 
 
 def _spike(
     state: PlanState, date: dt.date, thresholds: Thresholds, rules: list[str]
-) -> PlanState:
+) -> None:
     """PR-SPIKE + LD-DELOAD: down one stage (not below 1), every dose cut."""
     rules += ["PR-SPIKE", "LD-DELOAD", "LD-MONITOR"]
     if state.stage is Stage.CALM_AND_UNLOAD:
-        state = _iso_drop(state, rules)
+        _iso_drop(state, rules)
     target = state.stage.previous or state.stage
     known = state.dose_map
     cut: dict[ExerciseId, Dose] = {}
@@ -75,17 +83,15 @@ def _spike(
             cut[e] = smaller
     if ExerciseId.ISOMETRIC_HOLD in dropped and target is Stage.CALM_AND_UNLOAD:
         rules.append("PR-ISO")
-    return _with_doses(
-        state,
-        cut,
-        stage=target,
-        sessions=(),
-        dropped=frozenset(dropped),
-        last_regression=date,
-    )
+    _set_doses(state, cut)
+    fields = state.__dict__
+    fields["stage"] = target
+    fields["sessions"] = ()
+    fields["dropped"] = frozenset(dropped)
+    fields["last_regression"] = date
 
 
-def _enforce_cap(state: PlanState, t: Thresholds) -> PlanState:
+def _enforce_cap(state: PlanState, t: Thresholds) -> None:
     """LD-CAP over whatever the plan now holds.
 
     An exercise may have grown this week while others in the plan kept the
@@ -95,26 +101,29 @@ def _enforce_cap(state: PlanState, t: Thresholds) -> PlanState:
     reference = {d.exercise: d.dose for d in state.reference}
     planned = state.planned
     if within_cap(planned, reference, t.weekly_volume_cap):
-        return state
-    back = {
-        d.exercise: reference[d.exercise]
-        for d in planned
-        if d.exercise in reference and d.dose.volume > reference[d.exercise].volume
-    }
-    return _with_doses(state, back)
+        return
+    _set_doses(
+        state,
+        {
+            d.exercise: reference[d.exercise]
+            for d in planned
+            if d.exercise in reference and d.dose.volume > reference[d.exercise].volume
+        },
+    )
 
 
-def _roll_week(state: PlanState, date: dt.date) -> PlanState:
+def _roll_week(state: PlanState, date: dt.date) -> None:
     """On a new week, last week's plan becomes the reference (LD-CAP)."""
     week = (date - state.started).days // 7
-    if week <= state.week:
-        return state
-    return _replace(state, week=week, reference=state.planned)
+    if week > state.week:
+        fields = state.__dict__
+        fields["reference"] = state.planned
+        fields["week"] = week
 
 
 def _progress_doses(
     state: PlanState, event: SessionLogged, t: Thresholds, rules: list[str]
-) -> PlanState:
+) -> None:
     """LD-PROGRESS within LD-CAP: one step for each exercise done, in plan order."""
     done = {x.exercise for x in event.exercises}
     reference = {d.exercise: d.dose for d in state.reference}
@@ -135,5 +144,4 @@ def _progress_doses(
         stepped = True
     if stepped:
         rules.append("LD-PROGRESS")
-        return _with_doses(state, {e: d.dose for e, d in current.items()})
-    return state
+        _set_doses(state, {e: d.dose for e, d in current.items()})
