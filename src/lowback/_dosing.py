@@ -15,10 +15,75 @@ from collections.abc import Mapping
 
 from .events import SessionLogged
 from .exercises import EXERCISES, STAGE_PLANS, Dose, ExerciseId
-from .load import ExerciseDose, deload, step_up, within_cap
+from .load import ExerciseDose, deload, step_up
 from .plan import _CATALOG_ORDER, PlanState, _replan
 from .rules import Thresholds
 from .stages import Stage
+
+_new = object.__new__
+_setattr = object.__setattr__
+
+
+def _exercise_dose(exercise: ExerciseId, dose: Dose) -> ExerciseDose:
+    """An :class:`ExerciseDose` of a catalog exercise and a dose the engine made.
+
+    Both are already valid values, so ``__init__``'s checks are skipped.
+    """
+    new = _new(ExerciseDose)
+    _setattr(new, "exercise", exercise)
+    _setattr(new, "dose", dose)
+    return new
+
+
+# step_up and deload are pure functions of the exercise and the parts of the
+# dose, and a plan meets few distinct doses (those between an exercise's
+# start and its ceiling), so each answer is computed once and the same Dose
+# value is shared. The tables are cleared if an app's stored plans bring
+# more doses than that.
+_DoseKey = tuple[
+    ExerciseId, int, int | None, float | None, float | None, int | None, int | None
+]
+_STEPPED: dict[_DoseKey, Dose | None] = {}
+_DELOADED: dict[tuple[_DoseKey, float], Dose | None] = {}
+_MEMO_LIMIT = 4096
+
+
+def _key(exercise: ExerciseId, d: Dose) -> _DoseKey:
+    return (
+        exercise,
+        d.sets,
+        d.reps,
+        d.hold_seconds,
+        d.rest_seconds,
+        d.effort_percent,
+        d.minutes,
+    )
+
+
+def _stepped(exercise: ExerciseId, dose: Dose) -> Dose | None:
+    """:func:`~lowback.load.step_up`, remembered; ``None`` when it cannot grow."""
+    key = _key(exercise, dose)
+    try:
+        return _STEPPED[key]
+    except KeyError:
+        if len(_STEPPED) >= _MEMO_LIMIT:
+            _STEPPED.clear()
+        bigger = step_up(exercise, dose)
+        # step_up returns the dose itself, and only then, at the ceiling.
+        grown = _STEPPED[key] = None if bigger is dose else bigger
+        return grown
+
+
+def _deloaded(exercise: ExerciseId, dose: Dose, fraction: float) -> Dose | None:
+    """:func:`~lowback.load.deload`, remembered."""
+    key = (_key(exercise, dose), fraction)
+    try:
+        return _DELOADED[key]
+    except KeyError:
+        if len(_DELOADED) >= _MEMO_LIMIT:
+            _DELOADED.clear()
+        smaller = _DELOADED[key] = deload(exercise, dose, fraction)
+        return smaller
 
 
 def _set_doses(state: PlanState, new: Mapping[ExerciseId, Dose]) -> None:
@@ -26,8 +91,8 @@ def _set_doses(state: PlanState, new: Mapping[ExerciseId, Dose]) -> None:
     merged = {d.exercise: d for d in state.doses}
     for e, dose in new.items():
         old = merged.get(e)
-        if old is None or old.dose != dose:
-            merged[e] = ExerciseDose(exercise=e, dose=dose)
+        if old is None or (old.dose is not dose and old.dose != dose):
+            merged[e] = _exercise_dose(e, dose)
     fields = state.__dict__
     fields["doses"] = tuple(merged[e] for e in _CATALOG_ORDER if e in merged)
     _replan(fields)
@@ -73,7 +138,7 @@ def _spike(
     for e in STAGE_PLANS[target].exercises:
         if e in dropped:
             continue
-        smaller = deload(
+        smaller = _deloaded(
             e, known.get(e, EXERCISES[e].start), thresholds.deload_fraction
         )
         if smaller is None:
@@ -91,6 +156,25 @@ def _spike(
     fields["last_regression"] = date
 
 
+def _carried_volumes(
+    planned: tuple[ExerciseDose, ...], reference: tuple[ExerciseDose, ...]
+) -> tuple[float, list[float]]:
+    """LD-CAP's sums over the exercises carried over from last week.
+
+    Returns their total volume last week and, in plan order, each one's
+    volume now, summed in the order :func:`~lowback.load.within_cap` sums.
+    """
+    last_week = {d.exercise: d.dose for d in reference}
+    base = 0.0
+    volumes = []
+    for d in planned:
+        then = last_week.get(d.exercise)
+        if then is not None:
+            base += then.volume
+            volumes.append(d.dose.volume)
+    return base, volumes
+
+
 def _enforce_cap(state: PlanState, t: Thresholds) -> None:
     """LD-CAP over whatever the plan now holds.
 
@@ -98,10 +182,13 @@ def _enforce_cap(state: PlanState, t: Thresholds) -> None:
     total under the cap; when those others leave the plan (a new stage, a
     drop), the grown one goes back to last week's dose so the cap holds.
     """
-    reference = {d.exercise: d.dose for d in state.reference}
     planned = state.planned
-    if within_cap(planned, reference, t.weekly_volume_cap):
+    if planned is state.reference:
+        return  # the week has just rolled over and nothing else changed
+    base, volumes = _carried_volumes(planned, state.reference)
+    if sum(volumes) <= base * (1.0 + t.weekly_volume_cap) + 1e-9:
         return
+    reference = {d.exercise: d.dose for d in state.reference}
     _set_doses(
         state,
         {
@@ -112,36 +199,40 @@ def _enforce_cap(state: PlanState, t: Thresholds) -> None:
     )
 
 
-def _roll_week(state: PlanState, date: dt.date) -> None:
-    """On a new week, last week's plan becomes the reference (LD-CAP)."""
-    week = (date - state.started).days // 7
-    if week > state.week:
-        fields = state.__dict__
-        fields["reference"] = state.planned
-        fields["week"] = week
-
-
 def _progress_doses(
     state: PlanState, event: SessionLogged, t: Thresholds, rules: list[str]
 ) -> None:
-    """LD-PROGRESS within LD-CAP: one step for each exercise done, in plan order."""
+    """LD-PROGRESS within LD-CAP: one step for each exercise done, in plan order.
+
+    Exercises new this week are held at their first dose (LD-CAP), and a step
+    that would take the planned volume past the cap is not taken.
+    """
+    planned = state.planned
+    base, volumes = _carried_volumes(planned, state.reference)
+    if not volumes:
+        return
+    limit = base * (1.0 + t.weekly_volume_cap) + 1e-9
     done = {x.exercise for x in event.exercises}
-    reference = {d.exercise: d.dose for d in state.reference}
-    current = {d.exercise: d for d in state.planned}
-    stepped = False
-    for e, now in current.items():
-        if e not in done or e not in reference:
-            continue  # new this week: held at its first dose (LD-CAP)
-        bigger = step_up(e, now.dose)
-        if bigger == now.dose:
+    last_week = {d.exercise for d in state.reference}
+    bigger: dict[ExerciseId, Dose] = {}
+    i = -1
+    for d in planned:
+        e = d.exercise
+        if e not in last_week:
             continue
-        trial = dict(current)
-        trial[e] = ExerciseDose(exercise=e, dose=bigger)
-        if not within_cap(trial.values(), reference, t.weekly_volume_cap):
+        i += 1
+        if e not in done:
+            continue
+        dose = _stepped(e, d.dose)
+        if dose is None:
+            continue
+        trial = volumes.copy()
+        trial[i] = dose.volume
+        if sum(trial) > limit:
             rules.append("LD-CAP")
             continue
-        current = trial
-        stepped = True
-    if stepped:
+        volumes = trial
+        bigger[e] = dose
+    if bigger:
         rules.append("LD-PROGRESS")
-        _set_doses(state, {e: d.dose for e, d in current.items()})
+        _set_doses(state, {d.exercise: d.dose for d in planned} | bigger)

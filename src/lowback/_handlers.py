@@ -9,8 +9,9 @@ The cautious readings they implement are listed in :mod:`lowback.progression`.
 
 from __future__ import annotations
 
+import datetime as dt
 import operator
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -27,7 +28,7 @@ from .events import (
     SelfCheckRecorded,
     SessionLogged,
 )
-from .gates import GATES, _failed, _record_pain, _remember, _summarise
+from .gates import GATES, _failed, _remember, _summarise
 from .plan import PauseKind, PlanState, _replan
 from .red_flags import CES_FLAGS, RedFlag
 from .rules import Thresholds
@@ -35,7 +36,18 @@ from .self_checks import EnduranceHoldResult, StopReason
 from .stages import PlanStatus, Stage
 from .transitions import Action
 
-_Outcome = tuple[Action, list[str], tuple[str, ...]]
+#: What a handler returns: the action, the rule IDs that fired, the messages.
+_Outcome = tuple[Action, Sequence[str], tuple[str, ...]]
+
+
+def _record_pain(
+    fields: dict[str, Any], pain: int, date: dt.date, t: Thresholds
+) -> None:
+    """Record a reported pain now (PR-GATE-4 counts its low days)."""
+    fields["pain_now"] = pain
+    fields["low_pain_since"] = (
+        None if pain > t.gate4_pain else fields["low_pain_since"] or date
+    )
 
 
 def _pause(state: PlanState, kind: PauseKind, seek: Disposition | None = None) -> None:
@@ -87,59 +99,46 @@ def _leg_symptoms_reset(state: PlanState, rules: list[str]) -> _Outcome:
 
 
 def _on_session(state: PlanState, event: SessionLogged, t: Thresholds) -> _Outcome:
-    rules: list[str] = []
     date = event.date
-    last = state.last_session
+    fields = state.__dict__
+    last = fields["last_session"]
     gap = last is not None and (date - last).days >= t.gap_days
     pain = event.pain_before
-    _record_pain(state, pain, date, t)
-    fields = state.__dict__
+    _record_pain(fields, pain, date, t)
     fields["last_session"] = date
     if event.new_symptoms:
-        return _leg_symptoms_reset(state, rules)
+        return _leg_symptoms_reset(state, [])
     if (
         event.pain_during_max > t.max_pain_during
         or event.pain_after >= pain + t.spike_pain_rise
     ):
+        rules: list[str] = []
         _spike(state, date, t, rules)
         return Action.REGRESS, rules, ("progression.regressed",)
     summary = _summarise(state, event, t)
-    fields["sessions"] = _remember(state.sessions, summary)
-    rules.append("LD-MONITOR")
-    if state.status is PlanStatus.PAUSED:
-        return (
-            Action.HOLD,
-            [*rules, "PR-HOLD", "PR-CLEAR"],
-            ("progression.paused",),
-        )
+    fields["sessions"] = _remember(fields["sessions"], summary)
+    if fields["status"] is PlanStatus.PAUSED:
+        return _PAUSED_SESSION
+    stage = fields["stage"]
     failed = _failed(state, date, t)
-    gate = GATES.get(state.stage)
-    nxt = _NEXT[state.stage]
-    if not failed and nxt is not None and gate is not None:
-        rules += ["PR-REDFLAG", "PR-NERVE", "PR-ADVANCE", gate[0]]
-        _enter(state, nxt)
-        fields["dropped"] = frozenset()
-        return Action.ADVANCE, rules, ("progression.advanced",)
-    rules.append("PR-HOLD")
-    rules += failed
-    return _hold(state, event, gap=gap, green=summary.green, t=t, rules=rules)
-
-
-def _hold(  # noqa: PLR0913 - each flag blocks an increase
-    state: PlanState,
-    event: SessionLogged,
-    *,
-    gap: bool,
-    green: bool,
-    t: Thresholds,
-    rules: list[str],
-) -> _Outcome:
-    """PR-HOLD: stay, and raise the dose only after a green, settled session."""
+    if not failed:
+        nxt = _NEXT[stage]
+        gate = GATES.get(stage)
+        if nxt is not None and gate is not None:
+            _enter(state, nxt)
+            fields["dropped"] = frozenset()
+            return (
+                Action.ADVANCE,
+                ["LD-MONITOR", "PR-REDFLAG", "PR-NERVE", "PR-ADVANCE", gate[0]],
+                ("progression.advanced",),
+            )
+    rules = ["LD-MONITOR", "PR-HOLD", *failed]
+    # PR-HOLD: stay, and raise the dose only after a green, settled session.
     blocked = False
-    if not green:
-        rules.append("LD-MONITOR" if state.morning_settled else "LD-SETTLE")
+    if not summary.green:
+        rules.append("LD-MONITOR" if fields["morning_settled"] else "LD-SETTLE")
         blocked = True
-    if state.tired_on == event.date:
+    if fields["tired_on"] == date:
         rules.append("LD-TIRED")
         blocked = True
     if gap:
@@ -149,6 +148,13 @@ def _hold(  # noqa: PLR0913 - each flag blocks an increase
         return Action.HOLD, rules, ("progression.hold_no_increase",)
     _progress_doses(state, event, t, rules)
     return Action.HOLD, rules, ("progression.hold",)
+
+
+_PAUSED_SESSION: _Outcome = (
+    Action.HOLD,
+    ("LD-MONITOR", "PR-HOLD", "PR-CLEAR"),
+    ("progression.paused",),
+)
 
 
 # Every answer of a check-in's questions in one call, to test for a yes or
@@ -184,38 +190,48 @@ def _on_flagged(state: PlanState, event: CheckIn, rules: list[str]) -> _Outcome:
 
 
 def _on_check_in(state: PlanState, event: CheckIn, t: Thresholds) -> _Outcome:
-    rules: list[str] = []
     date = event.date
-    previous_morning, was_settled = state.last_morning_pain, state.morning_settled
-    morning = event.morning_pain
-    _record_pain(state, event.pain_now, date, t)
     fields = state.__dict__
+    previous_morning, was_settled = (
+        fields["last_morning_pain"],
+        fields["morning_settled"],
+    )
+    morning = event.morning_pain
+    _record_pain(fields, event.pain_now, date, t)
     fields["last_morning_pain"] = morning
-    if event.very_tired is not Answer.NO:
+    # LD-TIRED; unknown counts as tired.
+    tired = event.very_tired is not Answer.NO
+    if tired:
         fields["tired_on"] = date
-        rules.append("LD-TIRED")
     answers = _FLAG_ANSWERS(event.red_flags) + _NERVE_ANSWERS(event.nerve_features)
     if answers != _NOT_ASKED and (Answer.YES in answers or Answer.UNKNOWN in answers):
-        return _on_flagged(state, event, rules)
-    if morning > state.settled_morning_pain:
-        fields["morning_settled"] = False
-        rules.append("LD-SETTLE")
-        # lowback's reading of PR-SPIKE's morning clause: a morning pain above
-        # the settled level is a spike when it is new or still rising. One that
-        # stays at a level a regression and deload already answered holds with
-        # no increase (LD-SETTLE) and blocks advancing, instead of regressing
-        # again every morning: read literally, a plateau compounds deloads
-        # until every exercise is dropped, which is not the pain-monitoring
-        # model's "reduce load when next-day pain has risen" (Silbernagel).
-        if was_settled or previous_morning is None or morning > previous_morning:
-            _spike(state, date, t, rules)
-            return Action.REGRESS, rules, ("progression.regressed",)
-        rules.append("PR-HOLD")
-        return Action.HOLD, rules, ("progression.hold_no_increase",)
-    fields["morning_settled"] = True
-    fields["settled_morning_pain"] = morning
-    rules += ["PR-HOLD", "PR-TIME"]
-    return Action.HOLD, rules, ("progression.hold",)
+        return _on_flagged(state, event, ["LD-TIRED"] if tired else [])
+    if morning <= fields["settled_morning_pain"]:
+        fields["morning_settled"] = True
+        fields["settled_morning_pain"] = morning
+        return _SETTLED_TIRED if tired else _SETTLED
+    fields["morning_settled"] = False
+    rules = ["LD-TIRED", "LD-SETTLE"] if tired else ["LD-SETTLE"]
+    # lowback's reading of PR-SPIKE's morning clause: a morning pain above
+    # the settled level is a spike when it is new or still rising. One that
+    # stays at a level a regression and deload already answered holds with
+    # no increase (LD-SETTLE) and blocks advancing, instead of regressing
+    # again every morning: read literally, a plateau compounds deloads
+    # until every exercise is dropped, which is not the pain-monitoring
+    # model's "reduce load when next-day pain has risen" (Silbernagel).
+    if was_settled or previous_morning is None or morning > previous_morning:
+        _spike(state, date, t, rules)
+        return Action.REGRESS, rules, ("progression.regressed",)
+    rules.append("PR-HOLD")
+    return Action.HOLD, rules, ("progression.hold_no_increase",)
+
+
+_SETTLED: _Outcome = (Action.HOLD, ("PR-HOLD", "PR-TIME"), ("progression.hold",))
+_SETTLED_TIRED: _Outcome = (
+    Action.HOLD,
+    ("LD-TIRED", "PR-HOLD", "PR-TIME"),
+    ("progression.hold",),
+)
 
 
 _NERVE_STOPS = frozenset(

@@ -25,15 +25,6 @@ from .stages import Stage
 __all__ = ["ADVANCE_CRITERIA", "GATES"]
 
 
-def _record_pain(state: PlanState, pain: int, date: dt.date, t: Thresholds) -> None:
-    """Record a reported pain now, in place (PR-GATE-4 counts its low days)."""
-    fields = state.__dict__
-    fields["pain_now"] = pain
-    fields["low_pain_since"] = (
-        None if pain > t.gate4_pain else state.low_pain_since or date
-    )
-
-
 #: The recent sessions PR-ADVANCE reads (see :func:`_window`).
 _Window = tuple[SessionSummary, ...]
 _Check = Callable[[PlanState, _Window, dt.date, Thresholds], bool]

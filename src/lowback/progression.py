@@ -51,7 +51,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from ._dosing import _enforce_cap, _enter, _roll_week
+from ._dosing import _enforce_cap, _enter
 from ._handlers import _HANDLERS
 from .dispositions import Disposition
 from .errors import InvalidInput
@@ -114,6 +114,8 @@ __all__ = [
 
 
 _DEFAULT = Thresholds()
+_new = object.__new__
+_setattr = object.__setattr__
 
 
 # The rule lists the handlers build come from a small, fixed set of code
@@ -252,20 +254,50 @@ def step(
     date = event.date
     if date < state.last_date:
         raise InvalidInput.at("$.date", "out_of_order", "events must be in date order")
-    # One new state per event, changed in place by the rules below and
-    # finished before it is returned.
-    new, fields = _begin(state)
-    _roll_week(new, date)
+    # One new state per event (built as lowback.plan._begin does, inline on
+    # this hot path), changed in place by the rules below and finished
+    # before it is returned.
+    before = state.__dict__
+    fields = before.copy()
+    new = _new(PlanState)
+    _setattr(new, "__dict__", fields)
+    week = (date - before["started"]).days // 7
+    if week > before["week"]:
+        # LD-CAP: on a new week, last week's plan becomes the reference.
+        fields["reference"] = new.planned
+        fields["week"] = week
     action, rules, messages = handler(new, event, thresholds)
     if (
-        fields["doses"] is not state.doses
-        or fields["stage"] is not state.stage
-        or fields["dropped"] is not state.dropped
-        or fields["reference"] is not state.reference
+        fields["doses"] is not before["doses"]
+        or fields["stage"] is not before["stage"]
+        or fields["dropped"] is not before["dropped"]
+        or fields["reference"] is not before["reference"]
     ):
         _enforce_cap(new, thresholds)
     fields["last_date"] = date
-    return new, _decide(state, new, date, action, rules, messages)
+    # The decision, as _decide builds it.
+    from_stage, to_stage = before["stage"], fields["stage"]
+    TRANSITIONS_BY_KEY[(from_stage, to_stage, action)]
+    key = tuple(rules)
+    fired = _FIRED.get(key) or _fired(key)
+    decision = _new(Decision)
+    _setattr(
+        decision,
+        "__dict__",
+        {
+            "date": date,
+            "action": action,
+            "from_stage": from_stage,
+            "to_stage": to_stage,
+            "status": fields["status"],
+            "doses": new.planned,
+            "rules": fired,
+            "ruleset_version": RULESET_VERSION,
+            "messages": messages,
+            "seek_care": fields["seek_care"],
+        },
+    )
+    return new, decision
 
 
 def replay(
