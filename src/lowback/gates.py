@@ -37,11 +37,11 @@ def _window(sessions: _Window, t: Thresholds) -> _Window:
     someone who exercises daily advance; the window therefore grows back
     until it spans the days, and every session in it must qualify.
     """
-    if not sessions:
-        return ()
+    start = len(sessions) - t.advance_sessions
+    if start <= 0:
+        return sessions
     last = sessions[-1].date
     span = t.advance_span_days
-    start = max(0, len(sessions) - t.advance_sessions)
     while start > 0 and (last - sessions[start].date).days < span:
         start -= 1
     return sessions[start:]
@@ -115,7 +115,10 @@ GATES: Mapping[Stage, tuple[str, _Check]] = {
 def _failed(state: PlanState, date: dt.date, t: Thresholds) -> list[str]:
     """The rules of :data:`ADVANCE_CRITERIA` and the stage's gate not met, in order."""
     w = _window(state.sessions, t)
-    failed = [rid for rid, check in ADVANCE_CRITERIA if not check(state, w, date, t)]
+    failed = []
+    for rid, check in ADVANCE_CRITERIA:
+        if not check(state, w, date, t):
+            failed.append(rid)
     gate = GATES.get(state.stage)
     if gate is not None and not gate[1](state, w, date, t):
         failed.append(gate[0])
