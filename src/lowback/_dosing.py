@@ -86,15 +86,20 @@ def _deloaded(exercise: ExerciseId, dose: Dose, fraction: float) -> Dose | None:
         return smaller
 
 
+#: Each exercise's place in the catalog, the order of PlanState.doses.
+_RANK = {e: i for i, e in enumerate(_CATALOG_ORDER)}
+
+
 def _set_doses(state: PlanState, new: Mapping[ExerciseId, Dose]) -> None:
     """Give the exercises in *new* those doses, keeping the others' (in place)."""
-    merged = {d.exercise: d for d in state.doses}
+    merged = {_RANK[d.exercise]: d for d in state.doses}
     for e, dose in new.items():
-        old = merged.get(e)
+        rank = _RANK[e]
+        old = merged.get(rank)
         if old is None or (old.dose is not dose and old.dose != dose):
-            merged[e] = _exercise_dose(e, dose)
+            merged[rank] = _exercise_dose(e, dose)
     fields = state.__dict__
-    fields["doses"] = tuple(merged[e] for e in _CATALOG_ORDER if e in merged)
+    fields["doses"] = tuple([merged[rank] for rank in sorted(merged)])
     _replan(fields)
 
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import functools
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar, overload
 
 import attrs
 
@@ -27,6 +27,8 @@ from .stages import PlanStatus, Stage
 from .transitions import Action
 
 __all__ = ["Decision", "PauseKind", "PlanState", "SessionSummary"]
+
+_V = TypeVar("_V")
 
 _CATALOG_ORDER = tuple(ExerciseId)
 _PLAN_EXERCISES = {stage: plan.exercises for stage, plan in STAGE_PLANS.items()}
@@ -58,6 +60,32 @@ class SessionSummary:
     habits: bool
     #: Every strength exercise was done at its target dose (PR-GATE-3).
     on_target: bool
+
+
+class _cached(Generic[_V]):  # noqa: N801 - used as a decorator, like cached_property
+    """:func:`functools.cached_property` without the lock it takes on Python 3.11.
+
+    The value is computed on first use and kept in the instance's
+    ``__dict__`` (invisible to attrs' ``__eq__``, ``__repr__`` and the wire).
+    The engine, which builds states by changing a copy's ``__dict__``, drops
+    it whenever a field it is computed from changes (:func:`_replan`). Values
+    are immutable, so two threads computing it at once compute the same.
+    """
+
+    def __init__(self, func: Callable[[Any], _V]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> _cached[_V]: ...
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> _V: ...
+    def __get__(self, obj: object | None, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
 
 
 # Not slotted: the engine copies states on every event, and copying a
@@ -112,7 +140,7 @@ class PlanState:
         """The current doses by exercise."""
         return {d.exercise: d.dose for d in self.doses}
 
-    @functools.cached_property
+    @_cached
     def planned(self) -> tuple[ExerciseDose, ...]:
         """The current stage's exercises and doses, without dropped ones."""
         known = {d.exercise: d for d in self.doses}
