@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lowback import EXERCISES, Dose, ExerciseId, ExerciseKind, Stage
+import strategies as sts
+from lowback import EXERCISES, Dose, ExerciseId, ExerciseKind, Stage, _dosing
 from lowback.load import ExerciseDose, deload, start_doses, step_up, within_cap
 
 _STEPPING = [e for e in ExerciseId if EXERCISES[e].kind is not ExerciseKind.ISOMETRIC]
@@ -89,3 +91,42 @@ class TestCap:
         grown = [ExerciseDose(exercise=ExerciseId.SHORT_WALKS, dose=Dose(minutes=12))]
         assert not within_cap(grown, ref, 0.1)
         assert within_cap(grown, ref, 0.2)
+
+
+class TestEngineMemo:
+    """The engine remembers step_up and deload answers; they must stay the same."""
+
+    @given(st.sampled_from(ExerciseId), sts.doses)
+    def test_remembered_step_is_step_up(self, exercise: ExerciseId, dose: Dose) -> None:
+        """_stepped gives step_up's dose, or None exactly when step_up cannot grow it."""
+        bigger = step_up(exercise, dose)
+        remembered = _dosing._stepped(exercise, dose)
+        assert remembered == (None if bigger == dose else bigger)
+        assert _dosing._stepped(exercise, dose) is remembered
+
+    @given(st.sampled_from(ExerciseId), sts.doses, st.floats(0.1, 0.9))
+    def test_remembered_deload_is_deload(
+        self, exercise: ExerciseId, dose: Dose, fraction: float
+    ) -> None:
+        """_deloaded gives deload's answer, the first time and after."""
+        expected = deload(exercise, dose, fraction)
+        assert _dosing._deloaded(exercise, dose, fraction) == expected
+        assert _dosing._deloaded(exercise, dose, fraction) == expected
+
+    def test_tables_are_cleared_at_their_limit(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A full table is emptied rather than growing past its limit."""
+        monkeypatch.setattr(_dosing, "_MEMO_LIMIT", 3)
+        monkeypatch.setattr(_dosing, "_STEPPED", {})
+        monkeypatch.setattr(_dosing, "_DELOADED", {})
+        for reps in range(1, 10):
+            dose = Dose(sets=1, reps=reps)
+            assert _dosing._stepped(ExerciseId.PELVIC_TILT, dose) == step_up(
+                ExerciseId.PELVIC_TILT, dose
+            )
+            assert _dosing._deloaded(ExerciseId.PELVIC_TILT, dose, 0.3) == deload(
+                ExerciseId.PELVIC_TILT, dose, 0.3
+            )
+            assert len(_dosing._STEPPED) <= 3
+            assert len(_dosing._DELOADED) <= 3

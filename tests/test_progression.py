@@ -519,3 +519,35 @@ class TestOrdering:
         """Anything but an event is invalid input."""
         with pytest.raises(InvalidInput):
             step(started(), "check_in")  # type: ignore[arg-type]
+
+    def test_an_apps_subclass_of_an_event_steps_like_the_event(self) -> None:
+        """A subclass of an event class is handled by its base class's rules."""
+
+        @attrs.frozen(kw_only=True)
+        class AppCheckIn(lowback.CheckIn):
+            pass
+
+        state = started()
+        plain = check_in(1, morning=9)
+        sub = AppCheckIn(**attrs.asdict(plain, recurse=False))
+        assert step(state, sub) == step(state, plain)
+
+
+class TestPlanned:
+    def test_planned_is_kept_once_computed(self) -> None:
+        """The planned doses are computed on first use, then the same tuple is returned."""
+        state = started()
+        assert state.planned is state.planned
+
+    def test_planned_follows_the_stage_of_each_value(self) -> None:
+        """A state built by __init__ with another stage plans that stage's exercises."""
+        state = started()
+        moved = attrs.evolve(state, stage=S3)
+        assert [d.exercise for d in moved.planned] == list(
+            lowback.STAGE_PLANS[S3].exercises
+        )
+        assert moved.planned != state.planned
+
+    def test_planned_is_documented_on_the_class(self) -> None:
+        """Reading planned on the class gives its descriptor and docstring."""
+        assert "exercises and doses" in (type(started()).planned.__doc__ or "")

@@ -1,15 +1,16 @@
 """The engine's event handlers: one pure function per event type.
 
-Each handler takes the state (its week already rolled by
-:func:`lowback.progression.step`), the event and the thresholds, and returns
-the next state, the action, the rule IDs that fired and the message IDs.
+Each handler takes the next state, started by :func:`lowback.plan._begin`
+with its week already rolled by :func:`lowback.progression.step`, the event
+and the thresholds. It changes that state in place (nobody else holds it
+yet) and returns the action, the rule IDs that fired and the message IDs.
 The cautious readings they implement are listed in :mod:`lowback.progression`.
 """
 
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -23,33 +24,32 @@ from .events import (
     CheckIn,
     ClinicianCleared,
     ClinicianOverride,
-    EventType,
     SelfCheckRecorded,
     SessionLogged,
 )
-from .gates import GATES, _failed, _pain_changes, _remember, _summarise
-from .plan import PauseKind, PlanState, _evolved, _replace
+from .gates import GATES, _failed, _remember, _summarise
+from .plan import PauseKind, PlanState, _replan
 from .red_flags import CES_FLAGS, RedFlag
 from .rules import Thresholds
 from .self_checks import EnduranceHoldResult, StopReason
 from .stages import PlanStatus, Stage
 from .transitions import Action
 
+#: What a handler returns: the action, the rule IDs that fired, the messages.
+_Outcome = tuple[Action, Sequence[str], tuple[str, ...]]
 
-def _pause(
-    state: PlanState, kind: PauseKind, seek: Disposition | None = None
-) -> PlanState:
+
+def _pause(state: PlanState, kind: PauseKind, seek: Disposition | None = None) -> None:
     """Pause, escalating but never relaxing an existing pause."""
     if state.pause is PauseKind.SEEK_CARE:
         kind = PauseKind.SEEK_CARE
     if seek is not None and state.seek_care is not None:
         seek = most_urgent((seek, state.seek_care))
-    return _replace(
-        state,
-        status=PlanStatus.PAUSED,
-        pause=kind,
-        seek_care=seek if seek is not None else state.seek_care,
-    )
+    fields = state.__dict__
+    fields["status"] = PlanStatus.PAUSED
+    fields["pause"] = kind
+    if seek is not None:
+        fields["seek_care"] = seek
 
 
 def _flag_urgency(flags: Iterable[RedFlag]) -> Disposition:
@@ -61,115 +61,93 @@ def _flag_urgency(flags: Iterable[RedFlag]) -> Disposition:
 
 
 def _nerve_reset(
-    state: PlanState,
-    _t: Thresholds,
-    rules: list[str],
-    seek: Disposition | None = None,
-) -> PlanState:
+    state: PlanState, rules: list[str], seek: Disposition | None = None
+) -> None:
     """PR-NERVE: back to stage 1, paused, with short walks only."""
     rules.append("PR-NERVE")
-    in_stage1 = _replace(state, stage=Stage.CALM_AND_UNLOAD)
-    in_stage1 = _iso_drop(in_stage1, rules)
-    moved = _enter(in_stage1, Stage.CALM_AND_UNLOAD)
-    return _pause(moved, PauseKind.SEEK_CARE if seek else PauseKind.REVIEW, seek)
+    fields = state.__dict__
+    fields["stage"] = Stage.CALM_AND_UNLOAD
+    _replan(fields)
+    _iso_drop(state, rules)
+    _enter(state, Stage.CALM_AND_UNLOAD)
+    _pause(state, PauseKind.SEEK_CARE if seek else PauseKind.REVIEW, seek)
 
 
 _NEXT = {stage: stage.next for stage in Stage}
 
 
-def _leg_symptoms_reset(
-    state: PlanState, t: Thresholds, rules: list[str]
-) -> tuple[PlanState, Action, list[str], tuple[str, ...]]:
+def _leg_symptoms_reset(state: PlanState, rules: list[str]) -> _Outcome:
     """PR-NERVE for leg symptoms in a session or a stopped self-check.
 
     In stage 1 the isometric hold goes first (PR-ISO), then the reset.
     """
     if state.stage is Stage.CALM_AND_UNLOAD:
-        state = _iso_drop(state, rules)
-    return (
-        _nerve_reset(state, t, rules),
-        Action.RESET,
-        rules,
-        ("progression.reset_nerve",),
-    )
+        _iso_drop(state, rules)
+    _nerve_reset(state, rules)
+    return Action.RESET, rules, ("progression.reset_nerve",)
 
 
-def _on_session(
-    state: PlanState, event: SessionLogged, t: Thresholds
-) -> tuple[PlanState, Action, list[str], tuple[str, ...]]:
-    rules: list[str] = []
+def _on_session(state: PlanState, event: SessionLogged, t: Thresholds) -> _Outcome:
     date = event.date
-    gap = (
-        state.last_session is not None
-        and (date - state.last_session).days >= t.gap_days
+    fields = state.__dict__
+    last = fields["last_session"]
+    gap = last is not None and (date - last).days >= t.gap_days
+    pain = event.pain_before
+    # The pain now it reports; PR-GATE-4 counts the days it stays low.
+    fields["pain_now"] = pain
+    fields["low_pain_since"] = (
+        None if pain > t.gate4_pain else fields["low_pain_since"] or date
     )
-    changes = _pain_changes(state, event.pain_before, date, t)
-    changes["last_session"] = date
+    fields["last_session"] = date
     if event.new_symptoms:
-        return _leg_symptoms_reset(_replace(state, **changes), t, rules)
-    spike = (
+        return _leg_symptoms_reset(state, [])
+    if (
         event.pain_during_max > t.max_pain_during
-        or event.pain_after >= event.pain_before + t.spike_pain_rise
-    )
-    if spike:
-        return (
-            _spike(_replace(state, **changes), date, t, rules),
-            Action.REGRESS,
-            rules,
-            ("progression.regressed",),
-        )
-    summary = _summarise(state, event, spike, t)
-    changes["sessions"] = _remember(state.sessions, summary)
-    state = _evolved(state, changes)
-    rules.append("LD-MONITOR")
-    if state.status is PlanStatus.PAUSED:
-        return (
-            state,
-            Action.HOLD,
-            [*rules, "PR-HOLD", "PR-CLEAR"],
-            ("progression.paused",),
-        )
+        or event.pain_after >= pain + t.spike_pain_rise
+    ):
+        rules: list[str] = []
+        _spike(state, date, t, rules)
+        return Action.REGRESS, rules, ("progression.regressed",)
+    summary = _summarise(state, event, t)
+    fields["sessions"] = _remember(fields["sessions"], summary)
+    if fields["status"] is PlanStatus.PAUSED:
+        return _PAUSED_SESSION
+    stage = fields["stage"]
     failed = _failed(state, date, t)
-    gate = GATES.get(state.stage)
-    nxt = _NEXT[state.stage]
-    if not failed and nxt is not None and gate is not None:
-        rules += ["PR-REDFLAG", "PR-NERVE", "PR-ADVANCE", gate[0]]
-        return (
-            _enter(state, nxt, dropped=frozenset()),
-            Action.ADVANCE,
-            rules,
-            ("progression.advanced",),
-        )
-    rules += ["PR-HOLD", *failed]
-    return _hold(state, event, gap=gap, green=summary.green, t=t, rules=rules)
-
-
-def _hold(  # noqa: PLR0913 - each flag blocks an increase
-    state: PlanState,
-    event: SessionLogged,
-    *,
-    gap: bool,
-    green: bool,
-    t: Thresholds,
-    rules: list[str],
-) -> tuple[PlanState, Action, list[str], tuple[str, ...]]:
-    """PR-HOLD: stay, and raise the dose only after a green, settled session."""
-    blockers = []
-    if not green:
-        blockers.append("LD-MONITOR" if state.morning_settled else "LD-SETTLE")
-    if state.tired_on == event.date:
-        blockers.append("LD-TIRED")
+    if not failed:
+        nxt = _NEXT[stage]
+        gate = GATES.get(stage)
+        if nxt is not None and gate is not None:
+            _enter(state, nxt)
+            fields["dropped"] = frozenset()
+            return (
+                Action.ADVANCE,
+                ["LD-MONITOR", "PR-REDFLAG", "PR-NERVE", "PR-ADVANCE", gate[0]],
+                ("progression.advanced",),
+            )
+    rules = ["LD-MONITOR", "PR-HOLD", *failed]
+    # PR-HOLD: stay, and raise the dose only after a green, settled session.
+    blocked = False
+    if not summary.green:
+        rules.append("LD-MONITOR" if fields["morning_settled"] else "LD-SETTLE")
+        blocked = True
+    if fields["tired_on"] == date:
+        rules.append("LD-TIRED")
+        blocked = True
     if gap:
-        blockers.append("LD-GAP")
-    if blockers:
-        rules += blockers
-        return state, Action.HOLD, rules, ("progression.hold_no_increase",)
-    return (
-        _progress_doses(state, event, t, rules),
-        Action.HOLD,
-        rules,
-        ("progression.hold",),
-    )
+        rules.append("LD-GAP")
+        blocked = True
+    if blocked:
+        return Action.HOLD, rules, ("progression.hold_no_increase",)
+    _progress_doses(state, event, t, rules)
+    return Action.HOLD, rules, ("progression.hold",)
+
+
+_PAUSED_SESSION: _Outcome = (
+    Action.HOLD,
+    ("LD-MONITOR", "PR-HOLD", "PR-CLEAR"),
+    ("progression.paused",),
+)
 
 
 # Every answer of a check-in's questions in one call, to test for a yes or
@@ -178,80 +156,79 @@ _FLAG_ANSWERS = operator.attrgetter(*(f.name for f in attrs.fields(AskedRedFlags
 _NERVE_ANSWERS = operator.attrgetter(
     *(f.name for f in attrs.fields(AskedNerveFeatures))
 )
+#: The answers of a check-in that asked nothing, the usual case.
+_NOT_ASKED = (None,) * (
+    len(attrs.fields(AskedRedFlags)) + len(attrs.fields(AskedNerveFeatures))
+)
 
 
-def _on_flagged(
-    state: PlanState, event: CheckIn, t: Thresholds, rules: list[str]
-) -> tuple[PlanState, Action, list[str], tuple[str, ...]]:
+def _on_flagged(state: PlanState, event: CheckIn, rules: list[str]) -> _Outcome:
     """A check-in with a red flag or nerve feature answered yes or unknown."""
     flags_yes = event.red_flags.answered(Answer.YES)
     seek = _flag_urgency(flags_yes) if flags_yes else None
     if event.nerve_features.answered(Answer.YES):
         if seek is not None:
             rules.append("PR-REDFLAG")
-        state = _nerve_reset(state, t, rules, seek)
-        return state, Action.RESET, rules, ("progression.reset_nerve",)
+        _nerve_reset(state, rules, seek)
+        return Action.RESET, rules, ("progression.reset_nerve",)
     if seek is not None:
         rules.append("PR-REDFLAG")
-        state = _pause(state, PauseKind.SEEK_CARE, seek)
-        return state, Action.PAUSE, rules, ("progression.paused_red_flag",)
+        _pause(state, PauseKind.SEEK_CARE, seek)
+        return Action.PAUSE, rules, ("progression.paused_red_flag",)
     rules.append(
         "PR-REDFLAG" if event.red_flags.answered(Answer.UNKNOWN) else "PR-NERVE"
     )
-    return (
-        _pause(state, PauseKind.REVIEW),
-        Action.PAUSE,
-        rules,
-        ("progression.paused_review",),
-    )
+    _pause(state, PauseKind.REVIEW)
+    return Action.PAUSE, rules, ("progression.paused_review",)
 
 
-def _on_check_in(
-    state: PlanState, event: CheckIn, t: Thresholds
-) -> tuple[PlanState, Action, list[str], tuple[str, ...]]:
-    rules: list[str] = []
+def _on_check_in(state: PlanState, event: CheckIn, t: Thresholds) -> _Outcome:
     date = event.date
-    previous_morning, was_settled = state.last_morning_pain, state.morning_settled
-    changes = _pain_changes(state, event.pain_now, date, t)
-    changes["last_morning_pain"] = event.morning_pain
-    if event.very_tired.is_not_no:
-        changes["tired_on"] = date
-        rules.append("LD-TIRED")
+    fields = state.__dict__
+    previous_morning, was_settled = (
+        fields["last_morning_pain"],
+        fields["morning_settled"],
+    )
+    morning = event.morning_pain
+    pain = event.pain_now
+    fields["pain_now"] = pain
+    fields["low_pain_since"] = (
+        None if pain > t.gate4_pain else fields["low_pain_since"] or date
+    )
+    fields["last_morning_pain"] = morning
+    # LD-TIRED; unknown counts as tired.
+    tired = event.very_tired is not Answer.NO
+    if tired:
+        fields["tired_on"] = date
     answers = _FLAG_ANSWERS(event.red_flags) + _NERVE_ANSWERS(event.nerve_features)
-    if Answer.YES in answers or Answer.UNKNOWN in answers:
-        return _on_flagged(_evolved(state, changes), event, t, rules)
-    if event.morning_pain > state.settled_morning_pain:
-        state = _replace(state, morning_settled=False, **changes)
-        rules.append("LD-SETTLE")
-        # lowback's reading of PR-SPIKE's morning clause: a morning pain above
-        # the settled level is a spike when it is new or still rising. One that
-        # stays at a level a regression and deload already answered holds with
-        # no increase (LD-SETTLE) and blocks advancing, instead of regressing
-        # again every morning: read literally, a plateau compounds deloads
-        # until every exercise is dropped, which is not the pain-monitoring
-        # model's "reduce load when next-day pain has risen" (Silbernagel).
-        rising = (
-            was_settled
-            or previous_morning is None
-            or event.morning_pain > previous_morning
-        )
-        if not rising:
-            return (
-                state,
-                Action.HOLD,
-                [*rules, "PR-HOLD"],
-                ("progression.hold_no_increase",),
-            )
-        return (
-            _spike(state, date, t, rules),
-            Action.REGRESS,
-            rules,
-            ("progression.regressed",),
-        )
-    changes["morning_settled"] = True
-    changes["settled_morning_pain"] = event.morning_pain
-    state = _evolved(state, changes)
-    return state, Action.HOLD, [*rules, "PR-HOLD", "PR-TIME"], ("progression.hold",)
+    if answers != _NOT_ASKED and (Answer.YES in answers or Answer.UNKNOWN in answers):
+        return _on_flagged(state, event, ["LD-TIRED"] if tired else [])
+    if morning <= fields["settled_morning_pain"]:
+        fields["morning_settled"] = True
+        fields["settled_morning_pain"] = morning
+        return _SETTLED_TIRED if tired else _SETTLED
+    fields["morning_settled"] = False
+    rules = ["LD-TIRED", "LD-SETTLE"] if tired else ["LD-SETTLE"]
+    # lowback's reading of PR-SPIKE's morning clause: a morning pain above
+    # the settled level is a spike when it is new or still rising. One that
+    # stays at a level a regression and deload already answered holds with
+    # no increase (LD-SETTLE) and blocks advancing, instead of regressing
+    # again every morning: read literally, a plateau compounds deloads
+    # until every exercise is dropped, which is not the pain-monitoring
+    # model's "reduce load when next-day pain has risen" (Silbernagel).
+    if was_settled or previous_morning is None or morning > previous_morning:
+        _spike(state, date, t, rules)
+        return Action.REGRESS, rules, ("progression.regressed",)
+    rules.append("PR-HOLD")
+    return Action.HOLD, rules, ("progression.hold_no_increase",)
+
+
+_SETTLED: _Outcome = (Action.HOLD, ("PR-HOLD", "PR-TIME"), ("progression.hold",))
+_SETTLED_TIRED: _Outcome = (
+    Action.HOLD,
+    ("LD-TIRED", "PR-HOLD", "PR-TIME"),
+    ("progression.hold",),
+)
 
 
 _NERVE_STOPS = frozenset(
@@ -260,40 +237,33 @@ _NERVE_STOPS = frozenset(
 
 
 def _on_self_check(
-    state: PlanState, event: SelfCheckRecorded, t: Thresholds
-) -> tuple[PlanState, Action, list[str], tuple[str, ...]]:
+    state: PlanState, event: SelfCheckRecorded, _t: Thresholds
+) -> _Outcome:
     rules: list[str] = []
     stops = {r.stopped for r in event.results if r.stopped is not None}
     for r in event.results:
         if isinstance(r, EnduranceHoldResult):
             held = 0.0 if r.stopped is not None else float(r.hold_seconds or 0.0)
-            state = _replace(state, endurance_seconds=held)
+            state.__dict__["endurance_seconds"] = held
     if stops & _NERVE_STOPS:
-        return _leg_symptoms_reset(state, t, rules)
+        return _leg_symptoms_reset(state, rules)
     if stops:
         rules.append("PR-REDFLAG")
-        return (
-            _pause(state, PauseKind.REVIEW),
-            Action.PAUSE,
-            rules,
-            ("progression.paused_review",),
-        )
-    return state, Action.HOLD, ["PR-HOLD", "PR-TIME"], ("progression.hold",)
+        _pause(state, PauseKind.REVIEW)
+        return Action.PAUSE, rules, ("progression.paused_review",)
+    return Action.HOLD, ["PR-HOLD", "PR-TIME"], ("progression.hold",)
 
 
-def _set_stage(state: PlanState, stage: Stage, _t: Thresholds) -> PlanState:
-    if stage is state.stage:
-        return state
-    return _enter(state, stage, dropped=frozenset())
+def _set_stage(state: PlanState, stage: Stage) -> None:
+    if stage is not state.stage:
+        _enter(state, stage)
+        state.__dict__["dropped"] = frozenset()
 
 
-def _on_cleared(
-    state: PlanState, event: ClinicianCleared, t: Thresholds
-) -> tuple[PlanState, Action, list[str], tuple[str, ...]]:
+def _on_cleared(state: PlanState, event: ClinicianCleared, _t: Thresholds) -> _Outcome:
     if state.status is not PlanStatus.PAUSED:
-        moved = _set_stage(state, event.resume_stage, t)
+        _set_stage(state, event.resume_stage)
         return (
-            moved,
             Action.OVERRIDE,
             ["PR-CLEAR", "PR-OVERRIDE"],
             ("progression.override",),
@@ -302,40 +272,34 @@ def _on_cleared(
     # pain becomes the settled baseline, so a plateau the clinician accepted
     # does not regress the plan again every morning (PR-SPIKE).
     baseline = state.last_morning_pain
-    resumed = _enter(
-        state,
-        event.resume_stage,
-        settled_morning_pain=(
-            state.settled_morning_pain if baseline is None else baseline
-        ),
-        morning_settled=True,
-        status=PlanStatus.ACTIVE,
-        pause=None,
-        seek_care=None,
-        dropped=frozenset(),
-    )
-    return resumed, Action.RESUME, ["PR-CLEAR"], ("progression.resumed",)
+    _enter(state, event.resume_stage)
+    fields = state.__dict__
+    if baseline is not None:
+        fields["settled_morning_pain"] = baseline
+    fields["morning_settled"] = True
+    fields["status"] = PlanStatus.ACTIVE
+    fields["pause"] = None
+    fields["seek_care"] = None
+    fields["dropped"] = frozenset()
+    return Action.RESUME, ["PR-CLEAR"], ("progression.resumed",)
 
 
 def _on_override(
-    state: PlanState, event: ClinicianOverride, t: Thresholds
-) -> tuple[PlanState, Action, list[str], tuple[str, ...]]:
+    state: PlanState, event: ClinicianOverride, _t: Thresholds
+) -> _Outcome:
     # An override sets the stage only; a paused plan stays paused (PR-CLEAR).
     rules = ["PR-OVERRIDE"]
     if state.status is PlanStatus.PAUSED:
         rules.append("PR-CLEAR")
-    return (
-        _set_stage(state, event.stage, t),
-        Action.OVERRIDE,
-        rules,
-        ("progression.override",),
-    )
+    _set_stage(state, event.stage)
+    return Action.OVERRIDE, rules, ("progression.override",)
 
 
-_HANDLERS: Mapping[EventType, Callable[..., Any]] = {
-    EventType.SESSION_LOGGED: _on_session,
-    EventType.CHECK_IN: _on_check_in,
-    EventType.SELF_CHECK_RECORDED: _on_self_check,
-    EventType.CLINICIAN_CLEARED: _on_cleared,
-    EventType.CLINICIAN_OVERRIDE: _on_override,
+#: Each event class's handler (``PlanStarted`` starts the plan instead).
+_HANDLERS: Mapping[type, Callable[[PlanState, Any, Thresholds], _Outcome]] = {
+    SessionLogged: _on_session,
+    CheckIn: _on_check_in,
+    SelfCheckRecorded: _on_self_check,
+    ClinicianCleared: _on_cleared,
+    ClinicianOverride: _on_override,
 }

@@ -3,8 +3,8 @@
 Each session in the current stage is remembered as a :class:`SessionSummary`;
 the advance rules read a window of them (:data:`ADVANCE_CRITERIA`) and the
 gate of the stage being left (:data:`GATES`). Each check is a pure
-predicate over the state, the event's date and the thresholds, paired with
-the rule ID that states it.
+predicate over the state, that window of sessions, the event's date and the
+thresholds, paired with the rule ID that states it.
 
 >>> from lowback.stages import Stage
 >>> GATES[Stage.CALM_AND_UNLOAD][0]
@@ -15,91 +15,70 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import Any
 
 from .events import SessionLogged
 from .exercises import EXERCISES, STAGE_PLANS, ExerciseId, ExerciseKind
-from .plan import PlanState, SessionSummary
+from .plan import PlanState, SessionSummary, _made
 from .rules import Thresholds
 from .stages import Stage
 
 __all__ = ["ADVANCE_CRITERIA", "GATES"]
 
 
-def _pain_changes(
-    state: PlanState, pain: int, date: dt.date, t: Thresholds
-) -> dict[str, Any]:
-    """The fields a reported pain now changes (PR-GATE-4 counts its low days)."""
-    since = None if pain > t.gate4_pain else state.low_pain_since or date
-    return {"pain_now": pain, "low_pain_since": since}
+#: The recent sessions PR-ADVANCE reads (see :func:`_window`).
+_Window = tuple[SessionSummary, ...]
+_Check = Callable[[PlanState, _Window, dt.date, Thresholds], bool]
 
 
-_Check = Callable[[PlanState, dt.date, Thresholds], bool]
-
-
-# The criteria and gates of one session all read the same window: the last
-# one computed is remembered, keyed by the identity of the (immutable)
-# sessions tuple and thresholds it was computed from.
-_LAST_WINDOW: list[tuple[object, object, tuple[SessionSummary, ...]]] = [((), None, ())]
-
-
-def _window(state: PlanState, t: Thresholds) -> tuple[SessionSummary, ...]:
+def _window(sessions: _Window, t: Thresholds) -> _Window:
     """The sessions PR-ADVANCE reads: at least the last N, reaching back M days.
 
     "The last 3 sessions spanning >= 5 days" read literally would never let
     someone who exercises daily advance; the window therefore grows back
     until it spans the days, and every session in it must qualify.
     """
-    ss = state.sessions
-    seen, seen_t, window = _LAST_WINDOW[0]
-    if seen is ss and seen_t is t:
-        return window
-    if not ss:
-        return ()
-    last = ss[-1].date
-    start = max(0, len(ss) - t.advance_sessions)
-    while start > 0 and (last - ss[start].date).days < t.advance_span_days:
+    start = len(sessions) - t.advance_sessions
+    if start <= 0:
+        return sessions
+    last = sessions[-1].date
+    span = t.advance_span_days
+    while start > 0 and (last - sessions[start].date).days < span:
         start -= 1
-    window = ss[start:]
-    _LAST_WINDOW[0] = (ss, t, window)
-    return window
+    return sessions[start:]
 
 
-def _enough_sessions(state: PlanState, _d: dt.date, t: Thresholds) -> bool:
-    w = _window(state, t)
+def _enough_sessions(_s: PlanState, w: _Window, _d: dt.date, t: Thresholds) -> bool:
     return (
         len(w) >= t.advance_sessions
         and (w[-1].date - w[0].date).days >= t.advance_span_days
     )
 
 
-def _all_green(state: PlanState, _d: dt.date, t: Thresholds) -> bool:
-    return all(s.green for s in _window(state, t)) and state.morning_settled
+def _all_green(state: PlanState, w: _Window, _d: dt.date, _t: Thresholds) -> bool:
+    return state.morning_settled and all(s.green for s in w)
 
 
-def _not_rising(state: PlanState, _d: dt.date, t: Thresholds) -> bool:
-    w = _window(state, t)
+def _not_rising(_s: PlanState, w: _Window, _d: dt.date, _t: Thresholds) -> bool:
     return bool(w) and w[-1].pain_during_max <= w[0].pain_during_max
 
 
-def _cooled_down(state: PlanState, date: dt.date, t: Thresholds) -> bool:
+def _cooled_down(state: PlanState, _w: _Window, date: dt.date, t: Thresholds) -> bool:
     last = state.last_regression
     return last is None or (date - last).days >= t.regression_cooldown_days
 
 
-def _gate1(state: PlanState, _d: dt.date, t: Thresholds) -> bool:
+def _gate1(state: PlanState, _w: _Window, _d: dt.date, t: Thresholds) -> bool:
     return (
         state.pain_now <= t.gate1_pain
         or state.entry_pain - state.pain_now >= t.gate1_drop
     )
 
 
-def _gate2(state: PlanState, _d: dt.date, t: Thresholds) -> bool:
-    return all(s.mobility for s in _window(state, t))
+def _gate2(_s: PlanState, w: _Window, _d: dt.date, _t: Thresholds) -> bool:
+    return all(s.mobility for s in w)
 
 
-def _gate3(state: PlanState, _d: dt.date, t: Thresholds) -> bool:
-    w = _window(state, t)
+def _gate3(state: PlanState, w: _Window, _d: dt.date, t: Thresholds) -> bool:
     hold_ok = (
         state.endurance_seconds is None
         or state.endurance_seconds >= t.gate3_endurance_seconds
@@ -107,12 +86,12 @@ def _gate3(state: PlanState, _d: dt.date, t: Thresholds) -> bool:
     return bool(w) and w[-1].on_target and hold_ok
 
 
-def _gate4(state: PlanState, date: dt.date, t: Thresholds) -> bool:
+def _gate4(state: PlanState, w: _Window, date: dt.date, t: Thresholds) -> bool:
     since = state.low_pain_since
     return (
         since is not None
         and (date - since).days >= t.gate4_days
-        and any(s.habits for s in _window(state, t))
+        and any(s.habits for s in w)
     )
 
 
@@ -131,16 +110,17 @@ GATES: Mapping[Stage, tuple[str, _Check]] = {
     Stage.STRENGTHEN_AND_COORDINATE: ("PR-GATE-3", _gate3),
     Stage.INTEGRATE: ("PR-GATE-4", _gate4),
 }
-# Each distinct check once, in table order (two rules share _all_green).
-_DISTINCT_CHECKS = tuple(dict.fromkeys(check for _, check in ADVANCE_CRITERIA))
 
 
 def _failed(state: PlanState, date: dt.date, t: Thresholds) -> list[str]:
     """The rules of :data:`ADVANCE_CRITERIA` and the stage's gate not met, in order."""
-    met = {check: check(state, date, t) for check in _DISTINCT_CHECKS}
-    failed = [rid for rid, check in ADVANCE_CRITERIA if not met[check]]
+    w = _window(state.sessions, t)
+    failed = []
+    for rid, check in ADVANCE_CRITERIA:
+        if not check(state, w, date, t):
+            failed.append(rid)
     gate = GATES.get(state.stage)
-    if gate is not None and not gate[1](state, date, t):
+    if gate is not None and not gate[1](state, w, date, t):
         failed.append(gate[0])
     return failed
 
@@ -167,37 +147,43 @@ _MOBILITY_IN = {
 }
 
 
-def _summarise(
-    state: PlanState, event: SessionLogged, spike: bool, t: Thresholds
-) -> SessionSummary:
+def _summarise(state: PlanState, event: SessionLogged, t: Thresholds) -> SessionSummary:
+    """What PR-ADVANCE remembers of a session that was not a spike."""
+    stage = state.stage
     done = {x.exercise: x for x in event.exercises}
-    goals = _STRENGTH_GOALS[state.stage]
-    on_target = bool(goals) and all(
-        e in done and done[e].sets >= sets and done[e].reps >= reps
-        for e, sets, reps in goals
-    )
-    return SessionSummary(
-        date=event.date,
-        pain_during_max=event.pain_during_max,
-        green=(
-            not spike
-            and event.completed
-            and event.pain_during_max <= t.green_zone_pain
-            and state.morning_settled
-        ),
-        mobility=not _MOBILITY_IN[state.stage].isdisjoint(done),
-        habits=not _HABITS.isdisjoint(done),
-        on_target=on_target,
+    on_target = False
+    goals = _STRENGTH_GOALS[stage]
+    if goals:
+        for e, sets, reps in goals:
+            x = done.get(e)
+            if x is None or x.sets < sets or x.reps < reps:
+                break
+        else:
+            on_target = True
+    during = event.pain_during_max
+    return _made(
+        SessionSummary,
+        {
+            "date": event.date,
+            "pain_during_max": during,
+            "green": (
+                event.completed
+                and during <= t.green_zone_pain
+                and state.morning_settled
+            ),
+            "mobility": not _MOBILITY_IN[stage].isdisjoint(done),
+            "habits": not _HABITS.isdisjoint(done),
+            "on_target": on_target,
+        },
     )
 
 
-def _remember(
-    sessions: tuple[SessionSummary, ...], summary: SessionSummary
-) -> tuple[SessionSummary, ...]:
+def _remember(sessions: _Window, summary: SessionSummary) -> _Window:
     """Add *summary*, keeping enough sessions for the widest window allowed."""
     date = summary.date
     first = 0
     # Sessions are in date order, so only the oldest can fall out of reach.
     while first < len(sessions) and (date - sessions[first].date).days > _KEEP_DAYS:
         first += 1
-    return (*sessions[first:], summary)[-_KEEP_SESSIONS:]
+    kept = (*sessions[first:], summary)
+    return kept if len(kept) <= _KEEP_SESSIONS else kept[-_KEEP_SESSIONS:]

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import functools
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar, overload
 
 import attrs
 
@@ -27,6 +27,8 @@ from .stages import PlanStatus, Stage
 from .transitions import Action
 
 __all__ = ["Decision", "PauseKind", "PlanState", "SessionSummary"]
+
+_V = TypeVar("_V")
 
 _CATALOG_ORDER = tuple(ExerciseId)
 _PLAN_EXERCISES = {stage: plan.exercises for stage, plan in STAGE_PLANS.items()}
@@ -42,7 +44,9 @@ class PauseKind(enum.StrEnum):
     REVIEW = "review"
 
 
-@attrs.frozen(kw_only=True)
+# Not slotted, like PlanState: the engine builds one per session with
+# :func:`_made`.
+@attrs.frozen(kw_only=True, slots=False)
 class SessionSummary:
     """What the advance rules remember of one session in the current stage."""
 
@@ -56,6 +60,32 @@ class SessionSummary:
     habits: bool
     #: Every strength exercise was done at its target dose (PR-GATE-3).
     on_target: bool
+
+
+class _cached(Generic[_V]):  # noqa: N801 - used as a decorator, like cached_property
+    """:func:`functools.cached_property` without the lock it takes on Python 3.11.
+
+    The value is computed on first use and kept in the instance's
+    ``__dict__`` (invisible to attrs' ``__eq__``, ``__repr__`` and the wire).
+    The engine, which builds states by changing a copy's ``__dict__``, drops
+    it whenever a field it is computed from changes (:func:`_replan`). Values
+    are immutable, so two threads computing it at once compute the same.
+    """
+
+    def __init__(self, func: Callable[[Any], _V]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> _cached[_V]: ...
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> _V: ...
+    def __get__(self, obj: object | None, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
 
 
 # Not slotted: the engine copies states on every event, and copying a
@@ -110,7 +140,7 @@ class PlanState:
         """The current doses by exercise."""
         return {d.exercise: d.dose for d in self.doses}
 
-    @functools.cached_property
+    @_cached
     def planned(self) -> tuple[ExerciseDose, ...]:
         """The current stage's exercises and doses, without dropped ones."""
         known = {d.exercise: d for d in self.doses}
@@ -153,63 +183,53 @@ class Decision:
     seek_care: Disposition | None = None
 
 
-#: The fields :attr:`PlanState.planned` is computed from.
-_PLANNED_FROM = frozenset({"stage", "doses", "dropped"})
+_T = TypeVar("_T")
+_new = object.__new__
+_setattr = object.__setattr__
+
+
+def _made(cls: type[_T], fields: dict[str, Any]) -> _T:
+    """An instance of the frozen, unslotted *cls* with *fields* as its ``__dict__``.
+
+    For values the engine computes from its own valid state and tables,
+    where ``__init__`` would have nothing to check: *fields* must name every
+    field of *cls* with a value of its type, and nobody else may hold it.
+    """
+    new = _new(cls)
+    _setattr(new, "__dict__", fields)
+    return new
+
+
+def _begin(state: PlanState) -> tuple[PlanState, dict[str, Any]]:
+    """Start the next state: a copy of *state* and its fields, to change in place.
+
+    The engine changes the copy's fields directly while it applies one
+    event, then returns it: one copy per event instead of one per rule.
+    The copy must not escape before it is finished. Whoever changes
+    ``stage``, ``doses`` or ``dropped`` drops the cached
+    :attr:`PlanState.planned` (:func:`_replan`).
+    """
+    fields = state.__dict__.copy()
+    return _made(PlanState, fields), fields
+
+
+def _replan(fields: dict[str, Any]) -> None:
+    """Forget the cached :attr:`PlanState.planned` after its inputs changed."""
+    fields.pop("planned", None)
 
 
 def _replace(state: PlanState, **changes: Any) -> PlanState:
-    """``attrs.evolve`` for PlanState on the hot path: copy the fields, then change some.
+    """``attrs.evolve`` for PlanState without ``__init__``: copy, then change some.
 
     The engine only passes field names and values it computed itself from
-    a state it already holds, so ``__init__`` is skipped.
+    a state it already holds, so there is nothing for ``__init__`` to check.
     """
-    return _evolved(state, changes)
-
-
-def _evolved(state: PlanState, changes: dict[str, Any]) -> PlanState:
-    """:func:`_replace` with the changes as a dict the caller has built.
-
-    The cached :attr:`PlanState.planned` is carried over unless a field it
-    is computed from changes.
-    """
-    new = object.__new__(PlanState)
-    fields = new.__dict__
-    fields.update(state.__dict__)
+    new, fields = _begin(state)
     fields.update(changes)
-    if "planned" in fields and not _PLANNED_FROM.isdisjoint(changes):
-        del fields["planned"]
+    if not _PLANNED_FROM.isdisjoint(changes):
+        _replan(fields)
     return new
 
 
-def _decision(  # noqa: PLR0913 - one argument per field
-    *,
-    date: dt.date,
-    action: Action,
-    from_stage: Stage,
-    to_stage: Stage,
-    status: PlanStatus,
-    doses: tuple[ExerciseDose, ...],
-    rules: tuple[FiredRule, ...],
-    messages: tuple[str, ...],
-    seek_care: Disposition | None,
-) -> Decision:
-    """Build the engine's :class:`Decision` without ``__init__``.
-
-    Every value comes from the engine's own state and tables, so there is
-    nothing for ``__init__`` to check; filling the ``__dict__`` directly
-    halves the cost of one decision per event.
-    """
-    new = object.__new__(Decision)
-    new.__dict__.update(
-        date=date,
-        action=action,
-        from_stage=from_stage,
-        to_stage=to_stage,
-        status=status,
-        doses=doses,
-        rules=rules,
-        ruleset_version=RULESET_VERSION,
-        messages=messages,
-        seek_care=seek_care,
-    )
-    return new
+#: The fields :attr:`PlanState.planned` is computed from.
+_PLANNED_FROM = frozenset({"stage", "doses", "dropped"})

@@ -51,7 +51,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from ._dosing import _enforce_cap, _enter, _roll_week
+from ._dosing import _enforce_cap, _enter
 from ._handlers import _HANDLERS
 from .dispositions import Disposition
 from .errors import InvalidInput
@@ -76,8 +76,8 @@ from .plan import (
     PauseKind,
     PlanState,
     SessionSummary,
-    _decision,
-    _replace,
+    _begin,
+    _made,
 )
 from .rules import RULESET_VERSION, FiredRule, Thresholds
 from .stages import PlanStatus, Stage
@@ -114,6 +114,8 @@ __all__ = [
 
 
 _DEFAULT = Thresholds()
+_new = object.__new__
+_setattr = object.__setattr__
 
 
 # The rule lists the handlers build come from a small, fixed set of code
@@ -137,18 +139,28 @@ def _decide(  # noqa: PLR0913, PLR0917 - a decision has this many parts
     rules: Iterable[str],
     messages: tuple[str, ...] = (),
 ) -> Decision:
+    """The decision that moved *before* to *after*, built without ``__init__``.
+
+    Every value comes from the engine's own state and tables, so there is
+    nothing for ``__init__`` to check.
+    """
+    from_stage, to_stage = before.stage, after.stage
     # The engine reads the table: a move that is not an edge is a bug.
-    TRANSITIONS_BY_KEY[(before.stage, after.stage, action)]
-    return _decision(
-        date=date,
-        action=action,
-        from_stage=before.stage,
-        to_stage=after.stage,
-        status=after.status,
-        doses=after.planned,
-        rules=_fired(rules),
-        messages=messages,
-        seek_care=after.seek_care,
+    TRANSITIONS_BY_KEY[(from_stage, to_stage, action)]
+    return _made(
+        Decision,
+        {
+            "date": date,
+            "action": action,
+            "from_stage": from_stage,
+            "to_stage": to_stage,
+            "status": after.status,
+            "doses": after.planned,
+            "rules": _fired(rules),
+            "ruleset_version": RULESET_VERSION,
+            "messages": messages,
+            "seek_care": after.seek_care,
+        },
     )
 
 
@@ -184,24 +196,23 @@ def start_plan(
         settled_morning_pain=entry_pain,
         hold_direction=result.hold_direction,
     )
+    state, fields = _begin(base)
     rules = [r.id for r in result.rules]
     if result.entry_stage is None or result.plan_status is None:
-        state = _replace(
-            base,
-            status=PlanStatus.PAUSED,
-            pause=PauseKind.SEEK_CARE,
-            seek_care=result.disposition,
-        )
+        fields["status"] = PlanStatus.PAUSED
+        fields["pause"] = PauseKind.SEEK_CARE
+        fields["seek_care"] = result.disposition
         action, msgs = Action.PAUSE, ("progression.no_plan",)
         rules.append("PR-CLEAR")
     elif result.plan_status is PlanStatus.PAUSED:
-        state = _replace(base, status=PlanStatus.PAUSED, pause=PauseKind.REVIEW)
+        fields["status"] = PlanStatus.PAUSED
+        fields["pause"] = PauseKind.REVIEW
         action, msgs = Action.PAUSE, ("progression.paused_review",)
         rules.append("PR-CLEAR")
     else:
-        state, action, msgs = base, Action.START, ("progression.started",)
-    state = _enter(state, state.stage, reference=(), week=0)
-    state = _replace(state, reference=state.doses)
+        action, msgs = Action.START, ("progression.started",)
+    _enter(state, stage)
+    fields["reference"] = state.doses
     return state, _decide(state, state, date, action, rules, msgs)
 
 
@@ -226,34 +237,67 @@ def step(
             the previous event (``$.date``), a plan is started twice or an
             event comes before the plan starts (``$.type``).
     """
-    if not isinstance(event, EVENT_TYPES):
-        raise InvalidInput.at("$", "wrong_type", "expected an event")
-    if isinstance(event, PlanStarted):
-        if state is not None:
-            raise InvalidInput.at("$.type", "unexpected", "a journal holds one plan")
-        return _start_from_intake(event, thresholds)
+    handler = _HANDLERS.get(type(event))
+    if handler is None:
+        if not isinstance(event, EVENT_TYPES):
+            raise InvalidInput.at("$", "wrong_type", "expected an event")
+        if isinstance(event, PlanStarted):
+            if state is not None:
+                raise InvalidInput.at(
+                    "$.type", "unexpected", "a journal holds one plan"
+                )
+            return _start_from_intake(event, thresholds)
+        # An app's subclass of an event class.
+        handler = _HANDLERS[next(c for c in EVENT_TYPES if isinstance(event, c))]
     if state is None:
         raise InvalidInput.at("$.type", "unexpected", "the plan has not started")
-    if event.date < state.last_date:
-        raise InvalidInput.at("$.date", "out_of_order", "events must be in date order")
     date = event.date
-    rolled = _roll_week(state, date)
-    new, action, rules, messages = _HANDLERS[event.type](rolled, event, thresholds)
+    if date < state.last_date:
+        raise InvalidInput.at("$.date", "out_of_order", "events must be in date order")
+    # One new state per event (built as lowback.plan._begin does, inline on
+    # this hot path), changed in place by the rules below and finished
+    # before it is returned.
+    before = state.__dict__
+    fields = before.copy()
+    new = _new(PlanState)
+    _setattr(new, "__dict__", fields)
+    week = (date - before["started"]).days // 7
+    if week > before["week"]:
+        # LD-CAP: on a new week, last week's plan becomes the reference.
+        fields["reference"] = new.planned
+        fields["week"] = week
+    action, rules, messages = handler(new, event, thresholds)
     if (
-        new.doses is not rolled.doses
-        or new.stage is not rolled.stage
-        or new.dropped is not rolled.dropped
-        or new.reference is not state.reference
+        fields["doses"] is not before["doses"]
+        or fields["stage"] is not before["stage"]
+        or fields["dropped"] is not before["dropped"]
+        or fields["reference"] is not before["reference"]
     ):
-        new = _enforce_cap(new, thresholds)
-    if new is state:
-        new = _replace(state, last_date=date)
-    else:
-        # Every state but the caller's was made during this step and has not
-        # escaped yet, so recording the date is still part of building it
-        # (one copy per event fewer).
-        new.__dict__["last_date"] = date
-    return new, _decide(state, new, date, action, rules, messages)
+        _enforce_cap(new, thresholds)
+    fields["last_date"] = date
+    # The decision, as _decide builds it.
+    from_stage, to_stage = before["stage"], fields["stage"]
+    TRANSITIONS_BY_KEY[(from_stage, to_stage, action)]
+    key = tuple(rules)
+    fired = _FIRED.get(key) or _fired(key)
+    decision = _new(Decision)
+    _setattr(
+        decision,
+        "__dict__",
+        {
+            "date": date,
+            "action": action,
+            "from_stage": from_stage,
+            "to_stage": to_stage,
+            "status": fields["status"],
+            "doses": new.planned,
+            "rules": fired,
+            "ruleset_version": RULESET_VERSION,
+            "messages": messages,
+            "seek_care": fields["seek_care"],
+        },
+    )
+    return new, decision
 
 
 def replay(
