@@ -134,6 +134,44 @@ class TestSparseAnswers:
         assert validator.is_valid({"schema_version": 1})
         assert not validator.is_valid({"schema_version": 1, "cancer_history": None})
 
+    @pytest.mark.parametrize(
+        ("tp", "field", "limit"),
+        [
+            (lowback.ClinicianCleared, "clinician", 200),
+            (lowback.ClinicianCleared, "note", 2000),
+            (lowback.ClinicianOverride, "clinician", 200),
+            (lowback.ClinicianOverride, "reason", 200),
+        ],
+    )
+    def test_schema_bounds_free_text_as_loads_does(
+        self, tp: Any, field: str, limit: int
+    ) -> None:
+        """A clinician's free text of the most characters allowed is valid for the
+        schema and for loads; one character more is refused by both."""
+        schema = wire.json_schema(tp)
+        validator = jsonschema.Draft202012Validator(schema)
+        doc = {
+            "schema_version": 1,
+            "type": tp.type.value,
+            "date": "2026-11-02",
+            "clinician": "c-1",
+            "stage": "calm_and_unload",
+            "resume_stage": "calm_and_unload",
+            "note": "",
+            "reason": "r",
+        }
+        doc = {k: v for k, v in doc.items() if k in schema["properties"]}
+        doc[field] = "x" * limit
+        assert validator.is_valid(doc)
+        assert getattr(wire.loads(json.dumps(doc), tp), field) == doc[field]
+        doc[field] += "x"
+        assert not validator.is_valid(doc)
+        with pytest.raises(InvalidInput) as caught:
+            wire.loads(json.dumps(doc), tp)
+        assert [(p.path, p.code) for p in caught.value.problems] == [
+            (f"$.{field}", "too_long")
+        ]
+
 
 class TestArchitectureExamples:
     def test_event_examples_parse_as_a_journal(self) -> None:

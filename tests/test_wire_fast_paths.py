@@ -27,9 +27,13 @@ from hypothesis import strategies as st
 
 import lowback
 from lowback import InvalidInput, Journal
+from lowback import _wire_parse as parser
 from lowback import _wire_read as reader
 from lowback import serialization as wire
+from lowback._demo import demo_journal
 from lowback._wire import _SPARSE, _TAG_NAMES, _VERSION_KEY, SCHEMA_VERSION
+from lowback._wire_text import _encode
+from lowback._wire_write import _document
 from strategies import journals, json_values
 from test_serialization import INTAKE, MALFORMED, ROUND_TRIPS, TRIAGE, _mutations
 from test_wire_events import EVENTS, JOURNAL
@@ -97,6 +101,7 @@ def _constructor_path() -> Iterator[None]:
     """Read with structurers that call each class's constructor."""
     with (
         mock.patch.object(reader, "_CACHE", {}),
+        mock.patch.object(reader, "_DOCUMENTS", {}),
         mock.patch.object(reader, "_construction", return_value=None),
     ):
         yield
@@ -257,3 +262,200 @@ class TestReaderMatchesConstructors:
             fast, reference = _both(json.dumps(doc), lowback.Intake)
             assert fast == reference
             assert expected in {(p.path, p.code) for p in fast}
+
+
+# --------------------------------------------------------------------------
+# The quick parse and the quick depth scan against the exact ones
+
+_KEYS = st.sampled_from(["a", "b", "", ":", ' ":', "k[", "}{", "é", "\\"]) | st.text(
+    max_size=3
+)
+_SCALARS = st.none() | st.booleans() | st.integers(-5, 5) | _KEYS
+#: A JSON tree as ("list", items) / ("object", pairs): objects may repeat keys.
+_TREES = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4).map(lambda items: ("list", items)),
+        st.lists(st.tuples(_KEYS, inner), max_size=4).map(
+            lambda pairs: ("object", pairs)
+        ),
+    ),
+    max_leaves=24,
+)
+#: What may stand between a key and its colon, and between items.
+_COLONS = st.sampled_from([":", " :", ": ", "\n:\t", "\r :"])
+
+
+def _text_of_tree(tree: Any, colon: str) -> str:
+    if isinstance(tree, tuple) and tree[0] == "list":
+        return "[" + ",".join(_text_of_tree(item, colon) for item in tree[1]) + "]"
+    if isinstance(tree, tuple):
+        return (
+            "{"
+            + ",".join(
+                json.dumps(k) + colon + _text_of_tree(v, colon) for k, v in tree[1]
+            )
+            + "}"
+        )
+    return json.dumps(tree)
+
+
+def _marks(value: Any) -> Any:
+    """*value* with each object's repeated keys made visible to ``==``."""
+    if isinstance(value, dict):
+        return (
+            type(value).__name__,
+            getattr(value, "duplicates", ()),
+            {k: _marks(v) for k, v in value.items()},
+        )
+    if isinstance(value, list):
+        return [_marks(item) for item in value]
+    return value
+
+
+def _parsed(parse: Callable[[], Any]) -> Any:
+    try:
+        return _marks(parse())
+    except InvalidInput as err:
+        return err.problems
+
+
+def _depth_of_tree(tree: Any) -> int:
+    if isinstance(tree, tuple):
+        children = tree[1] if tree[0] == "list" else [v for _, v in tree[1]]
+        return 1 + max(map(_depth_of_tree, children), default=0)
+    return 0
+
+
+class TestQuickParse:
+    @given(_TREES, _COLONS)
+    def test_quick_parse_marks_every_repeated_key(self, tree: Any, colon: str) -> None:
+        """Whatever the quick parse returns equals the exact parse, repeated keys
+        and all: it gives up whenever a key may appear twice."""
+        text = _text_of_tree(tree, colon)
+        exact = _parsed(lambda: parser._parse_exactly(text, "$"))
+        with contextlib.suppress(parser._Unsure):
+            assert _marks(parser._parse_quickly(text)) == exact
+        with mock.patch.object(parser, "_QUICK_FROM_OBJECTS", 0):
+            assert _parsed(lambda: parser._parse(text)) == exact
+
+    @given(_TREES, st.integers(0, wire.MAX_DEPTH + 2))
+    def test_quick_depth_scan_agrees_with_the_exact_scan(
+        self, tree: Any, extra: int
+    ) -> None:
+        """The quick depth scan answers only when sure, and then as the exact one."""
+        nested = ("list", [tree])
+        for _ in range(extra):
+            nested = ("object", [("k", nested)])
+        text = _text_of_tree(nested, ":")
+        deep = _depth_of_tree(nested) > wire.MAX_DEPTH
+        assert parser._too_deep_exactly(text) == deep
+        assert parser._too_deep(text) == deep
+        if parser._shallow(text):
+            assert not deep
+
+    @given(
+        _TREES,
+        st.sampled_from(["", " ", "\n\t", "x", ","]),
+        st.sampled_from(["", " ", "\r\n", "x", " ]", "{}"]),
+        st.sampled_from(["", "[", '{"a":', "[1,"]),
+    )
+    def test_scanning_directly_is_decoding(
+        self, tree: Any, before: str, after: str, cut: str
+    ) -> None:
+        """Calling the scanner directly gives what ``decode`` gives: the value,
+        or the same error, whatever surrounds or truncates the document."""
+        text = before + cut + _text_of_tree(tree, ":") + after
+        decoder = json.JSONDecoder()
+        assert _written(lambda: parser._decode(decoder, text)) == _written(
+            lambda: decoder.decode(text)
+        )
+
+    @pytest.mark.parametrize("depth", [wire.MAX_DEPTH, wire.MAX_DEPTH + 1])
+    @pytest.mark.parametrize("inner", ["[]", '{"a":1}', '["]]"]', '["\\\\"]'])
+    def test_depth_boundary(self, depth: int, inner: str) -> None:
+        """Exactly MAX_DEPTH levels parse; one more is too deep, whatever the
+        innermost value (brackets or escapes in strings included)."""
+        text = "[" * (depth - 1) + inner + "]" * (depth - 1)
+        assert parser._too_deep(text) == (depth > wire.MAX_DEPTH)
+        with mock.patch.object(parser, "_QUICK_FROM_OBJECTS", 0):
+            outcome = _parsed(lambda: parser._parse(text))
+        if depth > wire.MAX_DEPTH:
+            assert [(p.path, p.code) for p in outcome] == [("$", "too_deep")]
+        else:
+            assert not isinstance(outcome, tuple)
+
+    @pytest.mark.parametrize("colon", [":", " : "])
+    def test_repeated_key_deep_in_a_long_journal(self, colon: str) -> None:
+        """A key given twice inside a list item of a journal long enough for the
+        quick parse is refused with its path, however the colon is spaced."""
+        journal = demo_journal()
+        session = next(
+            i
+            for i, e in enumerate(journal)
+            if isinstance(e, lowback.SessionLogged) and e.exercises
+        )
+        text = wire.dumps(journal).replace(":", colon)
+        assert text.count("{") >= parser._QUICK_FROM_OBJECTS
+        # Repeat the first exercise's "sets" key.
+        at = text.index(f'"sets"{colon}', text.index(f'"exercises"{colon}'))
+        end = text.index(",", at)
+        doubled = text[:end] + "," + text[at:end] + text[end:]
+        with pytest.raises(InvalidInput) as caught:
+            wire.loads(doubled, Journal)
+        assert [(p.path, p.code) for p in caught.value.problems] == [
+            (f"$[{session}].exercises[0].sets", "duplicate_key")
+        ]
+
+
+# --------------------------------------------------------------------------
+# The text writer against encoding the JSON-ready builders' output
+
+
+class _Level(enum.IntEnum):
+    LOW = 1
+
+
+_ODD: st.SearchStrategy[Any] = st.sampled_from(
+    [
+        True,
+        0,
+        -0.0,
+        2.5,
+        float("inf"),
+        float("nan"),
+        "7",
+        "é\n",
+        None,
+        [],
+        ("a", "b"),
+        frozenset({1}),
+        dt.date(2026, 1, 2),
+        dt.datetime(2026, 1, 2, 3, 4),  # noqa: DTZ001 - a value, not a clock
+        lowback.Answer.YES,
+        _Level.LOW,
+        lowback.FiredRule.of("SELF"),
+    ]
+)
+
+
+def _written(write: Callable[[], str]) -> Any:
+    try:
+        return write()
+    except Exception as err:  # noqa: BLE001 - compared, not hidden
+        return type(err), str(err)
+
+
+class TestTextWriter:
+    @given(st.sampled_from(ALL_VALUES).flatmap(lambda pair: pair[0]), st.data())
+    def test_any_field_holding_anything(self, value: Any, data: st.DataObject) -> None:
+        """With one field holding a value of another type (validators bypassed),
+        dumps still writes what encoding the JSON-ready form writes, or raises
+        the same error."""
+        if attrs.has(type(value)) and attrs.fields(type(value)):
+            field = data.draw(st.sampled_from(attrs.fields(type(value))))
+            value = copy.copy(value)
+            object.__setattr__(value, field.name, data.draw(_ODD))
+        assert _written(lambda: wire.dumps(value)) == _written(
+            lambda: _encode(_document(value))
+        )

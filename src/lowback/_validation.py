@@ -22,6 +22,7 @@ __all__ = [
     "in_range",
     "kind_of",
     "optional",
+    "text",
     "tuple_of",
     "type_is",
 ]
@@ -42,6 +43,8 @@ class Constraint:
     high: float | None = None
     #: The most items a tuple may hold.
     max_length: int | None = None
+    #: The most characters a string may hold.
+    max_chars: int | None = None
 
 
 _CONSTRAINTS: dict[object, Constraint] = {}
@@ -84,7 +87,7 @@ def constraint_of(validator: object) -> Constraint:
     Validators that are not from this module contribute nothing.
 
     >>> constraint_of(optional(in_range(0, 10)))
-    Constraint(low=0, high=10, max_length=None)
+    Constraint(low=0, high=10, max_length=None, max_chars=None)
     """
     parts = getattr(validator, "_validators", None)
     if parts is not None:
@@ -117,6 +120,23 @@ def type_is(*types: type) -> Validator:
             raise InvalidInput.at(_path(attribute), "wrong_type", f"expected {names}")
 
     return _kind(check, "type_is", types)
+
+
+def text(max_chars: int) -> Validator:
+    """Require a string of at most *max_chars* characters.
+
+    >>> constraint_of(text(200)).max_chars
+    200
+    """
+
+    def check(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        type_is(str)(_inst, attribute, value)
+        if len(value) > max_chars:
+            raise InvalidInput.at(
+                _path(attribute), "too_long", f"at most {max_chars} characters"
+            )
+
+    return _described(check, Constraint(max_chars=max_chars))
 
 
 def in_range(low: float, high: float, *, kind: type = int) -> Validator:

@@ -14,6 +14,7 @@ import datetime as dt
 import enum
 import math
 import re
+import types
 import typing
 from collections.abc import Callable, Mapping
 from typing import Any, Final
@@ -297,6 +298,14 @@ def _fast_check(tp: Any, c: Constraint, ns: dict[str, Any]) -> tuple[str, str] |
     if scalar is not None:
         return scalar
     args = typing.get_args(tp)
+    if _is_sequence_type(tp) and args[0] is str:
+        limit = min(
+            MAX_LIST_LENGTH if c.max_length is None else c.max_length, MAX_LIST_LENGTH
+        )
+        return (
+            f"type(x) is list and len(x) <= {limit} and _short_texts(x)",
+            "tuple(x)",
+        )
     if (
         _is_sequence_type(tp)
         and isinstance(args[0], type)
@@ -311,6 +320,11 @@ def _fast_check(tp: Any, c: Constraint, ns: dict[str, Any]) -> tuple[str, str] |
             f"tuple([{name}[e] for e in x])",
         )
     return None
+
+
+def _short_texts(items: list[Any]) -> bool:
+    """Whether every item is a string the reader accepts."""
+    return all(type(e) is str and len(e) <= MAX_STRING_CHARS for e in items)
 
 
 def _within(keys: frozenset[str], items: list[Any]) -> bool:
@@ -360,6 +374,7 @@ def _class_structurer(cls: type) -> Structurer:
         "_check_tag": _check_tag,
         "InvalidInput": InvalidInput,
         "_within": _within,
+        "_short_texts": _short_texts,
         "cls": cls,
         "tag": tag,
         "name": cls.__name__,
@@ -381,7 +396,8 @@ def _class_structurer(cls: type) -> Structurer:
             f"    if v.get({tag[0]!r}) != {tag[1]!r}:",
             "        _check_tag(v, path, problems, tag)",
         ]
-    lines.append("    kw = {}")
+    direct = _construction(cls, sparse=sparse, ns=ns)
+    lines.append("    kw = {}" if direct is None else "    inst = _new(cls)")
     known = {tag[0]} if tag else set()
     for index, f in enumerate(attrs.fields(cls)):
         if not f.init:
@@ -396,26 +412,31 @@ def _class_structurer(cls: type) -> Structurer:
         fast = _fast_check(hint, constraint, ns)
         lines += [f"    if {f.name!r} in v:", f"        x = v[{f.name!r}]"]
         call = f"s{index}(x, path + {suffix!r}, problems)"
+        store = f"kw[{f.alias!r}] = {{}}" if direct is None else direct.setters[index]
         if fast is None:
-            lines.append(f"        kw[{f.alias!r}] = {call}")
+            lines.append("        " + store.replace("{}", call))
         else:
             lines += [
                 f"        if {fast[0]}:",
-                f"            kw[{f.alias!r}] = {fast[1]}",
+                "            " + store.replace("{}", fast[1]),
                 "        else:",
-                f"            kw[{f.alias!r}] = {call}",
+                "            " + store.replace("{}", call),
             ]
+        missing: list[str] = []
+        if direct is not None:
+            lines += ["        " + line for line in direct.given[index]]
+            missing = direct.missing[index]
         if f.default is attrs.NOTHING:
-            lines += [
-                "    else:",
+            missing = [
                 (
-                    f"        problems.append(Problem(path=path + {suffix!r},"
+                    f"problems.append(Problem(path=path + {suffix!r},"
                     " code='missing', detail='a required key'))"
-                ),
+                )
             ]
+        if missing:
+            lines += ["    else:", *("        " + line for line in missing)]
     lines += ["    if len(problems) > before:", "        return _BAD", "    try:"]
-    construction = _construction(cls, sparse=sparse, ns=ns)
-    lines += construction or ["        return cls(**kw)"]
+    lines += ["        return cls(**kw)"] if direct is None else direct.final
     lines += [
         "    except InvalidInput as err:",
         "        problems.extend(err.under(path).problems)",
@@ -493,8 +514,39 @@ def _constructible_directly(cls: type) -> bool:
     )
 
 
-def _construction(cls: type, *, sparse: bool, ns: dict[str, Any]) -> list[str] | None:
-    """Generated code that builds *cls* from ``kw`` without re-running checks made.
+@attrs.define
+class _Direct:
+    """How a generated structurer builds its class without the constructor.
+
+    The instance is made first and each field set as it is read; the lines
+    are Python source for the generated function, by field index.
+    """
+
+    #: The generated function's namespace, for the defaults.
+    ns: dict[str, Any]
+    #: A statement setting the field to the expression put in ``{}``.
+    setters: dict[int, str] = attrs.Factory(dict)
+    #: Lines run after a field's key was read.
+    given: dict[int, list[str]] = attrs.Factory(dict)
+    #: Lines run when a field's key is missing (a default to set).
+    missing: dict[int, list[str]] = attrs.Factory(dict)
+    #: Lines setting the defaults made by factories that were needed.
+    factories: list[str] = attrs.Factory(list)
+    #: The body of the final ``try``: the checks left, returning the instance.
+    final: list[str] = attrs.Factory(list)
+
+
+def _setter(cls: type, f: attrs.Attribute[Any], index: int, ns: dict[str, Any]) -> str:
+    """A statement setting field *f* of ``inst`` to ``{}``, like attrs' own setter."""
+    slot = getattr(cls, f.name, None)
+    if type(slot) is types.MemberDescriptorType:  # the slot itself: no lookup
+        ns[f"S{index}"] = slot.__set__
+        return f"S{index}(inst, {{}})"
+    return f"_set(inst, {f.name!r}, {{}})"
+
+
+def _construction(cls: type, *, sparse: bool, ns: dict[str, Any]) -> _Direct | None:
+    """How generated code builds *cls* without re-running checks made.
 
     It does what attrs' ``__init__`` does (set each field, a default when
     the key is missing, then the validators in field order, then
@@ -510,7 +562,7 @@ def _construction(cls: type, *, sparse: bool, ns: dict[str, Any]) -> list[str] |
     hints = _hints(cls)
     ns |= {"_new": object.__new__, "_set": object.__setattr__}
     ns["_disabled"] = attrs.validators.get_disabled
-    build = ["        inst = _new(cls)"]
+    direct = _Direct(ns=ns)
     checks: list[str] = []
     for index, f in enumerate(attrs.fields(cls)):
         constraint = constraint_of(f.validator)
@@ -525,48 +577,60 @@ def _construction(cls: type, *, sparse: bool, ns: dict[str, Any]) -> list[str] |
             f"u{index}_{number}(inst, a{index}, inst.{f.name})"
             for number in range(len(unknown))
         ]
-        set_given = f"_set(inst, {f.name!r}, kw[{f.alias!r}])"
+        direct.setters[index] = _setter(cls, f, index, ns)
+        direct.given[index], direct.missing[index] = [], []
         if f.default is attrs.NOTHING:
-            build.append(f"        {set_given}")
             checks += run_unknown
-            continue
-        if isinstance(f.default, attrs.Factory):  # type: ignore[arg-type]
-            ns[f"d{index}"] = f.default.factory
-            default = f"d{index}()"
         else:
-            ns[f"d{index}"] = f.default
-            default = f"d{index}"
-        known = [p for p in parts if not any(p is u for u in unknown)]
-        if not known or (
-            not isinstance(f.default, attrs.Factory)  # type: ignore[arg-type]
-            and _passes(f, known)
-        ):  # the default needs no check beyond the unknown parts
-            build += [
-                f"        if {f.alias!r} in kw:",
-                f"            {set_given}",
-                "        else:",
-                f"            _set(inst, {f.name!r}, {default})",
-            ]
-            checks += run_unknown
-            continue
-        build += [
-            f"        if {f.alias!r} in kw:",
-            f"            {set_given}",
-            f"            g{index} = False",
-            "        else:",
-            f"            _set(inst, {f.name!r}, {default})",
-            f"            g{index} = True",
-        ]
-        checks += [f"if g{index}:", f"    v{index}(inst, a{index}, inst.{f.name})"]
-        if run_unknown:
-            checks += ["else:", *("    " + line for line in run_unknown)]
+            known = [p for p in parts if not any(p is u for u in unknown)]
+            checks += _default(direct, f, index, known, run_unknown)
+    body = direct.factories
     if checks:
-        build.append("        if not _disabled():")
-        build += ["            " + line for line in checks]
+        body += ["if not _disabled():", *("    " + line for line in checks)]
     if hasattr(cls, "__attrs_post_init__"):
-        build.append("        inst.__attrs_post_init__()")
-    build.append("        return inst")
-    return build
+        body.append("inst.__attrs_post_init__()")
+    body.append("return inst")
+    direct.final = ["        " + line for line in body]
+    return direct
+
+
+def _default(
+    direct: _Direct,
+    f: attrs.Attribute[Any],
+    index: int,
+    known: list[Any],
+    run_unknown: list[str],
+) -> list[str]:
+    """Plan the default of field *f*; return the checks it needs, in source lines.
+
+    *known* are the validator parts the reader enforces, *run_unknown* the
+    lines running the others. A given value needs only the others; a default
+    needs the whole validator, unless the known parts surely accept it.
+    """
+    setter, ns = direct.setters[index], direct.ns
+    default: Any = f.default
+    factory = isinstance(default, attrs.Factory)  # type: ignore[arg-type]
+    default_passes = not known or (not factory and _passes(f, known))
+    if factory:  # called where the constructor would call it: in the try
+        ns[f"d{index}"] = default.factory
+        direct.given[index] = [f"g{index} = False"]
+        direct.missing[index] = [f"g{index} = True"]
+        direct.factories += [
+            f"if g{index}:",
+            "    " + setter.replace("{}", f"d{index}()"),
+        ]
+    else:
+        ns[f"d{index}"] = default
+        direct.missing[index] = [setter.replace("{}", f"d{index}")]
+        if not default_passes:
+            direct.given[index] = [f"g{index} = False"]
+            direct.missing[index].append(f"g{index} = True")
+    if default_passes:
+        return run_unknown
+    checks = [f"if g{index}:", f"    v{index}(inst, a{index}, inst.{f.name})"]
+    if run_unknown:
+        checks += ["else:", *("    " + line for line in run_unknown)]
+    return checks
 
 
 def _passes(f: attrs.Attribute[Any], parts: list[Any]) -> bool:
@@ -716,21 +780,34 @@ def _check_version(
     return rest
 
 
+#: Per document type: whether it is a sequence, and its structurer.
+_DOCUMENTS: dict[Any, tuple[bool, Structurer]] = {}
+
+
+def _document_plan(tp: Any) -> tuple[bool, Structurer]:
+    """How to read a document of type *tp* (a TypeError if it has no wire form)."""
+    plan = _DOCUMENTS.get(tp)
+    if plan is None:
+        plan = _DOCUMENTS[tp] = (_is_sequence_type(tp), _structurer(tp))
+    return plan
+
+
 def _structure_document(
     value: Any, tp: Any, root: str = "$", *, version_required: bool = True
 ) -> Any:
+    sequence, structure = _document_plan(tp)
     problems: list[Problem] = []
-    if _is_sequence_type(tp):
+    if sequence:
         if type(value) is list:
             value = [
                 _check_version(item, f"{root}[{i}]", problems, required=False)
-                if isinstance(item, dict)
+                if isinstance(item, dict) and _VERSION_KEY in item
                 else item
                 for i, item in enumerate(value)
             ]
     elif isinstance(value, dict):
         value = _check_version(value, root, problems, required=version_required)
-    result = _structurer(tp)(value, root, problems)
+    result = structure(value, root, problems)
     if problems:
         raise _finish(problems)
     return result

@@ -117,7 +117,8 @@ def _simple_schema(tp: Any, c: Constraint) -> dict[str, Any] | None:
         if c.high is not None:
             schema["maximum"] = c.high
     elif tp is str:
-        schema = {"type": "string", "maxLength": MAX_STRING_CHARS}
+        limit = MAX_STRING_CHARS if c.max_chars is None else c.max_chars
+        schema = {"type": "string", "maxLength": min(limit, MAX_STRING_CHARS)}
     elif tp is dt.date:
         schema = {
             "type": "string",

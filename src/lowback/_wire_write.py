@@ -19,11 +19,21 @@ from typing import Any
 
 import attrs
 
-from ._wire import _SPARSE, _class_tag, _hints, _is_sequence_type, _union_members
+from ._wire import (
+    _SPARSE,
+    _VERSION_KEY,
+    SCHEMA_VERSION,
+    _class_tag,
+    _hints,
+    _is_sequence_type,
+    _union_members,
+)
 
 Builder = Callable[[Any], Any]
 
 _BUILDERS: dict[type, Builder] = {}
+#: Builders of top-level documents: the same, led by ``schema_version``.
+_DOCUMENT_BUILDERS: dict[type, Builder] = {}
 #: Classes whose builders are being generated (a class may contain itself).
 _IN_PROGRESS: set[type] = set()
 
@@ -130,23 +140,29 @@ class _Deferred:
         return fn(value)
 
 
-def _make_builder(cls: type) -> Builder:
-    """Generate the builder of *cls* (see the module docstring)."""
+def _make_builder(cls: type, *, document: bool = False) -> Builder:
+    """Generate the builder of *cls* (see the module docstring).
+
+    A *document* builder writes ``schema_version`` first.
+    """
     _IN_PROGRESS.add(cls)
     try:
-        return _generate(cls)
+        built = _generate(cls, document=document)
     finally:
         _IN_PROGRESS.discard(cls)
+    (_DOCUMENT_BUILDERS if document else _BUILDERS)[cls] = built
+    return built
 
 
-def _generate(cls: type) -> Builder:
+def _generate(cls: type, *, document: bool) -> Builder:
     hints = _hints(cls)
     ns: dict[str, Any] = {"_out": _out, "_float_out": _float_out}
     ns["_sorted_list"] = _sorted_list
     tag = _class_tag(cls)
     fields = attrs.fields(cls)
+    version = [f"{_VERSION_KEY!r}: {SCHEMA_VERSION!r}"] if document else []
     if cls in _SPARSE:
-        lines = ["def build(v):", "    d = {}"]
+        lines = ["def build(v):", "    d = {" + ", ".join(version) + "}"]
         if tag is not None:
             lines.append(f"    d[{tag[0]!r}] = {tag[1]!r}")
         for index, f in enumerate(fields):
@@ -161,7 +177,7 @@ def _generate(cls: type) -> Builder:
             ]
         lines.append("    return d")
     else:
-        items = [f"{tag[0]!r}: {tag[1]!r}"] if tag is not None else []
+        items = version + ([f"{tag[0]!r}: {tag[1]!r}"] if tag is not None else [])
         items += [
             f"{f.name!r}: {_expression(hints[f.name], f'v.{f.name}', ns)}"
             for f in fields
@@ -169,15 +185,18 @@ def _generate(cls: type) -> Builder:
         lines = ["def build(v):", "    return {" + ", ".join(items) + "}"]
     exec("\n".join(lines), ns)  # noqa: S102 - generated from the class's own fields
     built: Builder = ns["build"]
-    _BUILDERS[cls] = built
     return built
 
 
 def _document(value: Any) -> Any:
     """The JSON-ready form of a document: a versioned object, or an array."""
+    cls = type(value)
+    build = _DOCUMENT_BUILDERS.get(cls)
+    if build is not None:
+        return build(value)
     if isinstance(value, tuple):
         return [_out(item) for item in value]
-    if not attrs.has(type(value)):
-        msg = f"lowback has no wire form for {type(value).__name__}"
+    if not attrs.has(cls):
+        msg = f"lowback has no wire form for {cls.__name__}"
         raise TypeError(msg)
-    return {"schema_version": 1, **_builder(type(value))(value)}
+    return _make_builder(cls, document=True)(value)

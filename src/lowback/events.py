@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 import attrs
 
 from ._validation import enum_member, in_range, optional, tuple_of, type_is
+from ._validation import text as _text
 from .answers import Answer
 from .errors import InvalidInput
 from .exercises import ExerciseId
@@ -73,17 +74,6 @@ def _is_date(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     # A datetime is a date subclass; a journal records days, not instants.
     if type(value) is not dt.date:
         raise InvalidInput.at(f"$.{attribute.name}", "wrong_type", "expected a date")
-
-
-def _text(max_length: int) -> Any:
-    def check(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        type_is(str)(_inst, attribute, value)
-        if len(value) > max_length:
-            raise InvalidInput.at(
-                f"$.{attribute.name}", "too_long", f"at most {max_length} characters"
-            )
-
-    return check
 
 
 _PAIN = in_range(0, 10)

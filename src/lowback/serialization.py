@@ -75,9 +75,10 @@ from ._wire import (
     _union_members,
 )
 from ._wire_parse import _parse, _text_of
-from ._wire_read import _finish, _structure_document, _structurer
+from ._wire_read import _document_plan, _finish, _structure_document, _structurer
 from ._wire_schema import json_schema
-from ._wire_write import _document, _out
+from ._wire_text import _document_text, _encode
+from ._wire_write import _out
 from .errors import InvalidInput, Problem
 from .events import (
     AskedNerveFeatures,
@@ -187,7 +188,7 @@ def loads(text: str | bytes, type_: Any) -> Any:
     ...
     lowback.errors.InvalidInput: invalid input: $.schema_version: missing (must be 1)
     """
-    _structurer(type_)  # an unsupported type is a TypeError before reading
+    _document_plan(type_)  # an unsupported type is a TypeError before reading
     return _structure_document(_parse(_text_of(text, "$")), type_)
 
 
@@ -220,13 +221,6 @@ def loads_jsonl(text: str | bytes, type_: Any) -> Any:
     return _structure_document(values, type_)
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=True, allow_nan=False, separators=(",", ":"))
-
-
-def _encode(value: Any) -> str:
-    return _ENCODER.encode(value)
-
-
 def dumps(value: Any) -> str:
     """Write a lowback value (or a tuple of them, like a journal) as canonical JSON.
 
@@ -240,7 +234,7 @@ def dumps(value: Any) -> str:
     >>> dumps((rule,))
     '[{"id":"SELF","sources":["article:when-to-seek-help"]}]'
     """
-    return _encode(_document(value))
+    return _document_text(value)
 
 
 def dumps_jsonl(values: Iterable[Any]) -> str:
