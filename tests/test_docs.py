@@ -236,3 +236,12 @@ class TestPagesAreWired:
         assert len(rows) == len(TRANSITIONS) - pairs * len(anywhere) + len(anywhere)
         for action in anywhere:
             assert f"| any stage | any stage | `{action.value}` |" in page
+
+
+class TestPerformancePage:
+    def test_every_benchmark_is_described(self) -> None:
+        """The performance page names every script in benchmarks/."""
+        page = (ROOT / "docs" / "performance.md").read_text(encoding="utf-8")
+        scripts = sorted(p.name for p in (ROOT / "benchmarks").glob("bench_*.py"))
+        assert scripts
+        assert [s for s in scripts if f"`{s}`" not in page] == []
