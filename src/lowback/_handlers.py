@@ -9,6 +9,7 @@ The cautious readings they implement are listed in :mod:`lowback.progression`.
 
 from __future__ import annotations
 
+import datetime as dt
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
@@ -37,6 +38,16 @@ from .transitions import Action
 
 #: What a handler returns: the action, the rule IDs that fired, the messages.
 _Outcome = tuple[Action, Sequence[str], tuple[str, ...]]
+
+
+def _record_pain(
+    fields: dict[str, Any], pain: int, date: dt.date, t: Thresholds
+) -> None:
+    """Record a reported pain now (PR-GATE-4 counts the days it stays low)."""
+    fields["pain_now"] = pain
+    fields["low_pain_since"] = (
+        None if pain > t.gate4_pain else fields["low_pain_since"] or date
+    )
 
 
 def _pause(state: PlanState, kind: PauseKind, seek: Disposition | None = None) -> None:
@@ -93,11 +104,7 @@ def _on_session(state: PlanState, event: SessionLogged, t: Thresholds) -> _Outco
     last = fields["last_session"]
     gap = last is not None and (date - last).days >= t.gap_days
     pain = event.pain_before
-    # The pain now it reports; PR-GATE-4 counts the days it stays low.
-    fields["pain_now"] = pain
-    fields["low_pain_since"] = (
-        None if pain > t.gate4_pain else fields["low_pain_since"] or date
-    )
+    _record_pain(fields, pain, date, t)
     fields["last_session"] = date
     if event.new_symptoms:
         return _leg_symptoms_reset(state, [])
@@ -190,11 +197,7 @@ def _on_check_in(state: PlanState, event: CheckIn, t: Thresholds) -> _Outcome:
         fields["morning_settled"],
     )
     morning = event.morning_pain
-    pain = event.pain_now
-    fields["pain_now"] = pain
-    fields["low_pain_since"] = (
-        None if pain > t.gate4_pain else fields["low_pain_since"] or date
-    )
+    _record_pain(fields, event.pain_now, date, t)
     fields["last_morning_pain"] = morning
     # LD-TIRED; unknown counts as tired.
     tired = event.very_tired is not Answer.NO
