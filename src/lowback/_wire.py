@@ -12,7 +12,7 @@ import functools
 import re
 import types
 import typing
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Final
 
 import attrs
@@ -86,3 +86,88 @@ def _non_null(tp: Any) -> Any:
 
 def _member_names(tp: Any) -> frozenset[str]:
     return frozenset(m.__name__ for m in _union_members(tp) if isinstance(m, type))
+
+
+_W = typing.TypeVar("_W", bound=Callable[[Any], Any])
+
+
+class _Writers(typing.Generic[_W]):
+    """The writers of one kind, generated per class on first use.
+
+    Each class gets one writer for a value inside a document and one for a
+    whole (versioned) document. A class may contain itself: while its writer
+    is being generated, a field of that class refers to it through a
+    :class:`_Deferred`, looked up on first call.
+    """
+
+    def __init__(self, generate: Callable[[type, bool], _W]) -> None:
+        self.generate = generate
+        #: Writers of values inside a document, by class.
+        self.values: dict[type, _W] = {}
+        #: Writers of top-level documents, led by ``schema_version``.
+        self.documents: dict[type, _W] = {}
+        self.in_progress: set[type] = set()
+
+    def of(self, cls: type, *, document: bool = False) -> _W:
+        """The writer of *cls*, generated if this is its first use."""
+        table = self.documents if document else self.values
+        found = table.get(cls)
+        if found is None:
+            self.in_progress.add(cls)
+            try:
+                found = table[cls] = self.generate(cls, document)
+            finally:
+                self.in_progress.discard(cls)
+        return found
+
+    def document(self, value: Any, array: Callable[[tuple[Any, ...]], Any]) -> Any:
+        """Write the document *value*: a versioned object, or by *array* a tuple."""
+        cls = type(value)
+        build = self.documents.get(cls)
+        if build is not None:
+            return build(value)
+        if isinstance(value, tuple):
+            return array(value)
+        if not attrs.has(cls):
+            msg = f"lowback has no wire form for {cls.__name__}"
+            raise TypeError(msg)
+        return self.of(cls, document=True)(value)
+
+    def reference(self, cls: type) -> Callable[[Any], Any]:
+        """The writer to call for a field of class *cls*."""
+        if cls in self.in_progress:
+            return _Deferred(cls, self.of)
+        return self.of(cls)
+
+
+class _Deferred:
+    """A class's generated writer, looked up on its first call."""
+
+    __slots__ = ("cls", "fn", "lookup")
+
+    def __init__(
+        self, cls: type, lookup: Callable[[type], Callable[[Any], Any]]
+    ) -> None:
+        self.cls = cls
+        self.lookup = lookup
+        self.fn: Callable[[Any], Any] | None = None
+
+    def __call__(self, value: Any) -> Any:
+        fn = self.fn
+        if fn is None:
+            fn = self.fn = self.lookup(self.cls)
+        return fn(value)
+
+
+def _compiled(lines: list[str], ns: dict[str, Any]) -> Any:
+    """The function ``build`` defined by the generated *lines*, with *ns* as globals."""
+    exec("\n".join(lines), ns)  # noqa: S102 - generated from a class's own fields
+    return ns["build"]
+
+
+def _sparse_default(cls: type, field: attrs.Attribute[Any]) -> Any:
+    """The default of a sparse record's *field*: left out of the wire when equal."""
+    if isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+        msg = f"a sparse record's default must be a value: {cls.__name__}"
+        raise TypeError(msg)
+    return field.default

@@ -27,9 +27,12 @@ from ._wire import (
     _VERSION_KEY,
     SCHEMA_VERSION,
     _class_tag,
+    _compiled,
     _hints,
     _is_sequence_type,
+    _sparse_default,
     _union_members,
+    _Writers,
 )
 from ._wire_write import _expression, _float_out, _out, _sorted_list
 
@@ -44,11 +47,6 @@ _escape: Final = json.encoder.encode_basestring_ascii
 
 TextBuilder = Callable[[Any], str]
 
-_TEXT_BUILDERS: dict[type, TextBuilder] = {}
-_DOCUMENT_TEXT_BUILDERS: dict[type, TextBuilder] = {}
-#: Classes whose text builders are being generated (a class may contain itself).
-_IN_PROGRESS: set[type] = set()
-
 
 def _float_text(value: Any) -> str:
     if type(value) is float and value - value == 0.0:  # finite
@@ -59,35 +57,12 @@ def _float_text(value: Any) -> str:
 def _text_out(value: Any) -> str:
     """The text of *value* by its own class (a union member, a journal's event)."""
     cls = type(value)
-    found = _TEXT_BUILDERS.get(cls)
+    found = _TEXT_BUILDERS.values.get(cls)
     if found is not None:
         return found(value)
     if attrs.has(cls):
-        return _text_builder(cls)(value)
+        return _TEXT_BUILDERS.of(cls)(value)
     return _encode(_out(value))
-
-
-def _text_builder(cls: type) -> TextBuilder:
-    found = _TEXT_BUILDERS.get(cls)
-    if found is None:
-        found = _make_text_builder(cls)
-    return found
-
-
-class _Deferred:
-    """The text builder of a class, looked up on first call (classes may nest)."""
-
-    __slots__ = ("cls", "fn")
-
-    def __init__(self, cls: type) -> None:
-        self.cls = cls
-        self.fn: TextBuilder | None = None
-
-    def __call__(self, value: Any) -> str:
-        fn = self.fn
-        if fn is None:
-            fn = self.fn = _text_builder(self.cls)
-        return fn(value)
 
 
 def _fallback(hint: Any, ns: dict[str, Any]) -> str:
@@ -118,7 +93,7 @@ def _text_expression(hint: Any, x: str, ns: dict[str, Any]) -> str:
         return f"('[' + ','.join([{item} for {e} in {x}]) + ']')"
     if isinstance(hint, type) and attrs.has(hint):
         name = f"b{len(ns)}"
-        ns[name] = _Deferred(hint) if hint in _IN_PROGRESS else _text_builder(hint)
+        ns[name] = _TEXT_BUILDERS.reference(hint)
         return f"{name}({x})"
     return _scalar_text(hint, x, ns)
 
@@ -147,18 +122,8 @@ def _scalar_text(hint: Any, x: str, ns: dict[str, Any]) -> str:
     return f"({exact} if type({x}) is {name} else {_fallback(hint, ns)}({x}))"
 
 
-def _make_text_builder(cls: type, *, document: bool = False) -> TextBuilder:
+def _generate(cls: type, document: bool) -> TextBuilder:
     """Generate the text builder of *cls*; a *document* one leads with the version."""
-    _IN_PROGRESS.add(cls)
-    try:
-        built = _generate(cls, document=document)
-    finally:
-        _IN_PROGRESS.discard(cls)
-    (_DOCUMENT_TEXT_BUILDERS if document else _TEXT_BUILDERS)[cls] = built
-    return built
-
-
-def _generate(cls: type, *, document: bool) -> TextBuilder:
     hints = _hints(cls)
     ns: dict[str, Any] = {
         "_text_out": _text_out,
@@ -173,10 +138,7 @@ def _generate(cls: type, *, document: bool) -> TextBuilder:
     if cls in _SPARSE:
         lines = ["def build(v):", f"    parts = {fixed!r}"]
         for index, f in enumerate(fields):
-            if isinstance(f.default, attrs.Factory):  # type: ignore[arg-type]
-                msg = f"a sparse record's default must be a value: {cls.__name__}"
-                raise TypeError(msg)
-            ns[f"d{index}"] = f.default
+            ns[f"d{index}"] = _sparse_default(cls, f)
             value = _text_expression(hints[f.name], "x", ns)
             lines += [
                 f"    x = v.{f.name}",
@@ -196,20 +158,18 @@ def _generate(cls: type, *, document: bool) -> TextBuilder:
             literal = ""
         pieces.append(repr(literal + "}"))
         lines = ["def build(v):", f"    return ''.join(({', '.join(pieces)},))"]
-    exec("\n".join(lines), ns)  # noqa: S102 - generated from the class's own fields
-    built: TextBuilder = ns["build"]
+    built: TextBuilder = _compiled(lines, ns)
     return built
+
+
+_TEXT_BUILDERS: _Writers[TextBuilder] = _Writers(_generate)
 
 
 def _document_text(value: Any) -> str:
     """The canonical JSON text of a document: a versioned object, or an array."""
-    cls = type(value)
-    build = _DOCUMENT_TEXT_BUILDERS.get(cls)
-    if build is not None:
-        return build(value)
-    if isinstance(value, tuple):
-        return "[" + ",".join([_text_out(item) for item in value]) + "]"
-    if not attrs.has(cls):
-        msg = f"lowback has no wire form for {cls.__name__}"
-        raise TypeError(msg)
-    return _make_text_builder(cls, document=True)(value)
+    text: str = _TEXT_BUILDERS.document(value, _array)
+    return text
+
+
+def _array(value: tuple[Any, ...]) -> str:
+    return "[" + ",".join([_text_out(item) for item in value]) + "]"

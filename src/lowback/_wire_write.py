@@ -24,18 +24,15 @@ from ._wire import (
     _VERSION_KEY,
     SCHEMA_VERSION,
     _class_tag,
+    _compiled,
     _hints,
     _is_sequence_type,
+    _sparse_default,
     _union_members,
+    _Writers,
 )
 
 Builder = Callable[[Any], Any]
-
-_BUILDERS: dict[type, Builder] = {}
-#: Builders of top-level documents: the same, led by ``schema_version``.
-_DOCUMENT_BUILDERS: dict[type, Builder] = {}
-#: Classes whose builders are being generated (a class may contain itself).
-_IN_PROGRESS: set[type] = set()
 
 
 def _float_out(value: Any) -> float:
@@ -53,11 +50,11 @@ def _sorted_list(value: Any) -> list[Any]:
 def _out(value: Any) -> Any:
     """Write *value* by its own class (a union member, a journal's event)."""
     cls = type(value)
-    found = _BUILDERS.get(cls)
+    found = _BUILDERS.values.get(cls)
     if found is not None:
         return found(value)
     if attrs.has(cls):
-        return _builder(cls)(value)
+        return _BUILDERS.of(cls)(value)
     for kind, write in _BY_KIND:
         if isinstance(value, kind):
             return write(value)
@@ -72,13 +69,6 @@ _BY_KIND: tuple[tuple[type | tuple[type, ...], Builder], ...] = (
     ((frozenset, set), _sorted_list),
     (dict, lambda value: {_out(k): _out(v) for k, v in value.items()}),
 )
-
-
-def _builder(cls: type) -> Builder:
-    found = _BUILDERS.get(cls)
-    if found is None:
-        found = _make_builder(cls)
-    return found
 
 
 def _expression(hint: Any, x: str, ns: dict[str, Any]) -> str:
@@ -119,42 +109,16 @@ def _scalar_expression(hint: Any, x: str, ns: dict[str, Any]) -> str | None:
         result = x if issubclass(hint, str) else f"_out({x}.value)"
     elif isinstance(hint, type) and attrs.has(hint):
         name = f"b{len(ns)}"
-        ns[name] = _Deferred(hint) if hint in _IN_PROGRESS else _builder(hint)
+        ns[name] = _BUILDERS.reference(hint)
         result = f"{name}({x})"
     return result
 
 
-class _Deferred:
-    """The builder of a class, looked up on first call (classes may nest)."""
-
-    __slots__ = ("cls", "fn")
-
-    def __init__(self, cls: type) -> None:
-        self.cls = cls
-        self.fn: Builder | None = None
-
-    def __call__(self, value: Any) -> Any:
-        fn = self.fn
-        if fn is None:
-            fn = self.fn = _builder(self.cls)
-        return fn(value)
-
-
-def _make_builder(cls: type, *, document: bool = False) -> Builder:
+def _generate(cls: type, document: bool) -> Builder:
     """Generate the builder of *cls* (see the module docstring).
 
     A *document* builder writes ``schema_version`` first.
     """
-    _IN_PROGRESS.add(cls)
-    try:
-        built = _generate(cls, document=document)
-    finally:
-        _IN_PROGRESS.discard(cls)
-    (_DOCUMENT_BUILDERS if document else _BUILDERS)[cls] = built
-    return built
-
-
-def _generate(cls: type, *, document: bool) -> Builder:
     hints = _hints(cls)
     ns: dict[str, Any] = {"_out": _out, "_float_out": _float_out}
     ns["_sorted_list"] = _sorted_list
@@ -166,10 +130,7 @@ def _generate(cls: type, *, document: bool) -> Builder:
         if tag is not None:
             lines.append(f"    d[{tag[0]!r}] = {tag[1]!r}")
         for index, f in enumerate(fields):
-            if isinstance(f.default, attrs.Factory):  # type: ignore[arg-type]
-                msg = f"a sparse record's default must be a value: {cls.__name__}"
-                raise TypeError(msg)
-            ns[f"d{index}"] = f.default
+            ns[f"d{index}"] = _sparse_default(cls, f)
             lines += [
                 f"    x = v.{f.name}",
                 f"    if x != d{index}:",
@@ -183,20 +144,17 @@ def _generate(cls: type, *, document: bool) -> Builder:
             for f in fields
         ]
         lines = ["def build(v):", "    return {" + ", ".join(items) + "}"]
-    exec("\n".join(lines), ns)  # noqa: S102 - generated from the class's own fields
-    built: Builder = ns["build"]
+    built: Builder = _compiled(lines, ns)
     return built
+
+
+_BUILDERS: _Writers[Builder] = _Writers(_generate)
 
 
 def _document(value: Any) -> Any:
     """The JSON-ready form of a document: a versioned object, or an array."""
-    cls = type(value)
-    build = _DOCUMENT_BUILDERS.get(cls)
-    if build is not None:
-        return build(value)
-    if isinstance(value, tuple):
-        return [_out(item) for item in value]
-    if not attrs.has(cls):
-        msg = f"lowback has no wire form for {cls.__name__}"
-        raise TypeError(msg)
-    return _make_builder(cls, document=True)(value)
+    return _BUILDERS.document(value, _array)
+
+
+def _array(value: tuple[Any, ...]) -> Any:
+    return [_out(item) for item in value]
