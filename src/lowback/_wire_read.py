@@ -12,18 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import math
-import re
-import types
 import typing
 from collections.abc import Callable, Mapping
-from typing import Any, Final
+from typing import Any
 
 import attrs
 
-from ._validation import Constraint, constraint_of, kind_of
+from ._validation import Constraint, constraint_of
 from ._wire import (
-    _DATE_RE,
     _SPARSE,
     _VERSION_KEY,
     MAX_LIST_LENGTH,
@@ -37,178 +33,23 @@ from ._wire import (
     _tag_of,
     _union_members,
 )
+from ._wire_direct import _construction
 from ._wire_parse import _DuplicateKeys
+from ._wire_values import (
+    _BAD,
+    Structurer,
+    _enum_structurer,
+    _float_structurer,
+    _int_structurer,
+    _key_path,
+    _not_null,
+    _optional_structurer,
+    _sequence_structurer,
+    _structure_bool,
+    _structure_date,
+    _structure_str,
+)
 from .errors import InvalidInput, Problem
-
-_KEY_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}", re.ASCII)
-
-
-class _Bad:
-    """The marker a structurer returns after recording a problem."""
-
-
-_BAD: Final = _Bad()
-
-Structurer = Callable[[Any, str, list[Problem]], Any]
-
-
-def _key_path(path: str, key: object) -> str:
-    if isinstance(key, str) and _KEY_RE.fullmatch(key):
-        return f"{path}.{key}"
-    return f"{path}.*"
-
-
-def _int_structurer(c: Constraint) -> Structurer:
-    low, high = c.low, c.high
-
-    def structure(v: Any, path: str, problems: list[Problem]) -> Any:
-        if type(v) is not int:
-            problems.append(
-                Problem(path=path, code="wrong_type", detail="expected an integer")
-            )
-            return _BAD
-        if (low is not None and v < low) or (high is not None and v > high):
-            problems.append(
-                Problem(path=path, code="out_of_range", detail=f"must be {low}..{high}")
-            )
-            return _BAD
-        return v
-
-    return structure
-
-
-def _float_structurer(c: Constraint) -> Structurer:
-    low, high = c.low, c.high
-
-    def structure(v: Any, path: str, problems: list[Problem]) -> Any:
-        if type(v) is not float and type(v) is not int:
-            problems.append(
-                Problem(path=path, code="wrong_type", detail="expected a number")
-            )
-            return _BAD
-        if (low is not None and not v >= low) or (high is not None and not v <= high):
-            problems.append(
-                Problem(path=path, code="out_of_range", detail=f"must be {low}..{high}")
-            )
-            return _BAD
-        try:
-            number = float(v)
-        except OverflowError:
-            number = math.inf
-        if not math.isfinite(number):
-            problems.append(
-                Problem(path=path, code="out_of_range", detail="must be finite")
-            )
-            return _BAD
-        return number
-
-    return structure
-
-
-def _str_structurer(path: str, problems: list[Problem], v: Any) -> Any:
-    if type(v) is not str:
-        problems.append(
-            Problem(path=path, code="wrong_type", detail="expected a string")
-        )
-        return _BAD
-    if len(v) > MAX_STRING_CHARS:
-        problems.append(
-            Problem(
-                path=path,
-                code="too_large",
-                detail=f"at most {MAX_STRING_CHARS} characters",
-            )
-        )
-        return _BAD
-    return v
-
-
-def _structure_str(v: Any, path: str, problems: list[Problem]) -> Any:
-    return _str_structurer(path, problems, v)
-
-
-def _structure_bool(v: Any, path: str, problems: list[Problem]) -> Any:
-    if type(v) is not bool:
-        problems.append(
-            Problem(path=path, code="wrong_type", detail="expected true or false")
-        )
-        return _BAD
-    return v
-
-
-def _structure_date(v: Any, path: str, problems: list[Problem]) -> Any:
-    if type(v) is not str:
-        problems.append(
-            Problem(path=path, code="wrong_type", detail="expected a date YYYY-MM-DD")
-        )
-        return _BAD
-    if _DATE_RE.fullmatch(v):
-        try:
-            return dt.date.fromisoformat(v)
-        except ValueError:
-            pass
-    problems.append(
-        Problem(path=path, code="bad_date", detail="expected a date YYYY-MM-DD")
-    )
-    return _BAD
-
-
-def _enum_structurer(tp: type[enum.Enum]) -> Structurer:
-    members = {m.value: m for m in tp}
-    detail = f"expected one of: {', '.join(map(str, members))}"
-
-    def structure(v: Any, path: str, problems: list[Problem]) -> Any:
-        if type(v) is not str:
-            problems.append(Problem(path=path, code="wrong_type", detail=detail))
-            return _BAD
-        member = members.get(v)
-        if member is None:
-            problems.append(Problem(path=path, code="bad_enum", detail=detail))
-            return _BAD
-        return member
-
-    return structure
-
-
-def _optional_structurer(inner: Structurer) -> Structurer:
-    def structure(v: Any, path: str, problems: list[Problem]) -> Any:
-        return None if v is None else inner(v, path, problems)
-
-    return structure
-
-
-def _sequence_structurer(
-    item: Structurer, max_length: int, *, unique: bool
-) -> Structurer:
-    limit = min(max_length, MAX_LIST_LENGTH)
-    code = "too_long" if max_length < MAX_LIST_LENGTH else "too_large"
-
-    def structure(v: Any, path: str, problems: list[Problem]) -> Any:
-        if type(v) is not list:
-            problems.append(
-                Problem(path=path, code="wrong_type", detail="expected an array")
-            )
-            return _BAD
-        if len(v) > limit:
-            problems.append(
-                Problem(path=path, code=code, detail=f"at most {limit} items")
-            )
-            return _BAD
-        before = len(problems)
-        items = [item(x, f"{path}[{i}]", problems) for i, x in enumerate(v)]
-        if len(problems) > before:
-            return _BAD
-        if not unique:
-            return tuple(items)
-        result = frozenset(items)
-        if len(result) != len(items):
-            problems.append(
-                Problem(path=path, code="duplicate", detail="items must differ")
-            )
-            return _BAD
-        return result
-
-    return structure
 
 
 def _report_duplicates(v: dict[str, Any], path: str, problems: list[Problem]) -> None:
@@ -221,24 +62,6 @@ def _report_duplicates(v: dict[str, Any], path: str, problems: list[Problem]) ->
             )
             for k in v.duplicates
         )
-
-
-def _not_null(inner: Structurer) -> Structurer:
-    """In a sparse record, a key is left out when the question was not asked."""
-
-    def structure(v: Any, path: str, problems: list[Problem]) -> Any:
-        if v is None:
-            problems.append(
-                Problem(
-                    path=path,
-                    code="wrong_type",
-                    detail="leave the key out when the question was not asked",
-                )
-            )
-            return _BAD
-        return inner(v, path, problems)
-
-    return structure
 
 
 def _check_keys(
@@ -450,197 +273,6 @@ def _class_structurer(cls: type) -> Structurer:
     ns["known"] = frozenset(known)
     exec("\n".join(lines), ns)  # noqa: S102 - generated from the class's own fields
     return ns["structure"]  # type: ignore[no-any-return]
-
-
-def _implied(kind: tuple[Any, ...] | None, hint: Any, c: Constraint) -> bool:
-    """Whether the reader's output for *hint* always passes the validator *kind*.
-
-    *c* is the field's constraint, which the reader enforces; a validator is
-    implied only when what it checks is exactly what the reader has checked.
-    """
-    if kind is None:
-        return False
-    name, *args = kind
-    return _IMPLIED[name](args, _non_null(hint), c)
-
-
-def _tuple_of_implied(args: list[Any], hint: Any, c: Constraint) -> bool:
-    item_type, max_length = args
-    if not _is_sequence_type(hint) or c.max_length != max_length:
-        return False
-    item = typing.get_args(hint)[0]
-    return all(
-        isinstance(m, type)
-        and issubclass(m, item_type)
-        and (m is not bool or item_type is bool)
-        for m in _union_members(item) or (item,)
-    )
-
-
-_IMPLIED: Mapping[str, Callable[[list[Any], Any, Constraint], bool]] = {
-    "optional": lambda args, hint, c: _implied(kind_of(args[0]), hint, c),
-    "type_is": lambda args, hint, _c: isinstance(hint, type) and hint in args[0],
-    "enum_member": lambda args, hint, _c: hint is args[0],
-    "in_range": lambda args, hint, c: (
-        hint is args[2] and (c.low, c.high) == (args[0], args[1])
-    ),
-    "tuple_of": _tuple_of_implied,
-}
-
-
-def _parts(validator: Any) -> tuple[Any, ...]:
-    if validator is None:
-        return ()
-    return tuple(getattr(validator, "_validators", None) or (validator,))
-
-
-def _constructible_directly(cls: type) -> bool:
-    """Whether *cls* is built by attrs' own ``__init__`` and nothing more."""
-    klass: Any = cls
-    init_file = getattr(getattr(klass.__init__, "__code__", None), "co_filename", "")
-    return (
-        init_file.startswith("<attrs generated")
-        and klass.__new__ is object.__new__
-        # frozen: attrs' __init__ sets fields with object.__setattr__ too
-        and getattr(klass.__setattr__, "__name__", "") == "_frozen_setattrs"
-        and not hasattr(cls, "__attrs_pre_init__")
-        and "_attrs_cached_hash" not in getattr(cls, "__slots__", ())
-        and all(
-            f.init
-            and f.converter is None
-            and not (isinstance(f.default, attrs.Factory) and f.default.takes_self)  # type: ignore[arg-type]
-            for f in attrs.fields(cls)
-        )
-    )
-
-
-@attrs.define
-class _Direct:
-    """How a generated structurer builds its class without the constructor.
-
-    The instance is made first and each field set as it is read; the lines
-    are Python source for the generated function, by field index.
-    """
-
-    #: The generated function's namespace, for the defaults.
-    ns: dict[str, Any]
-    #: A statement setting the field to the expression put in ``{}``.
-    setters: dict[int, str] = attrs.Factory(dict)
-    #: Lines run after a field's key was read.
-    given: dict[int, list[str]] = attrs.Factory(dict)
-    #: Lines run when a field's key is missing (a default to set).
-    missing: dict[int, list[str]] = attrs.Factory(dict)
-    #: Lines setting the defaults made by factories that were needed.
-    factories: list[str] = attrs.Factory(list)
-    #: The body of the final ``try``: the checks left, returning the instance.
-    final: list[str] = attrs.Factory(list)
-
-
-def _setter(cls: type, f: attrs.Attribute[Any], index: int, ns: dict[str, Any]) -> str:
-    """A statement setting field *f* of ``inst`` to ``{}``, like attrs' own setter."""
-    slot = getattr(cls, f.name, None)
-    if type(slot) is types.MemberDescriptorType:  # the slot itself: no lookup
-        ns[f"S{index}"] = slot.__set__
-        return f"S{index}(inst, {{}})"
-    return f"_set(inst, {f.name!r}, {{}})"
-
-
-def _construction(cls: type, *, sparse: bool, ns: dict[str, Any]) -> _Direct | None:
-    """How generated code builds *cls* without re-running checks made.
-
-    It does what attrs' ``__init__`` does (set each field, a default when
-    the key is missing, then the validators in field order, then
-    ``__attrs_post_init__``), except that a validator part from
-    :mod:`lowback._validation` which the reader has already enforced for the
-    field's type hint and constraint is skipped: it cannot fail on the
-    reader's output. A default that such a part would refuse, a factory's
-    value, and every other validator are still checked. ``None``: *cls* is
-    not built by attrs alone, so the reader calls its constructor.
-    """
-    if not _constructible_directly(cls):
-        return None
-    hints = _hints(cls)
-    ns |= {"_new": object.__new__, "_set": object.__setattr__}
-    ns["_disabled"] = attrs.validators.get_disabled
-    direct = _Direct(ns=ns)
-    checks: list[str] = []
-    for index, f in enumerate(attrs.fields(cls)):
-        constraint = constraint_of(f.validator)
-        hint = _non_null(hints[f.name]) if sparse else hints[f.name]
-        parts = _parts(f.validator)
-        unknown = [p for p in parts if not _implied(kind_of(p), hint, constraint)]
-        ns[f"a{index}"] = f
-        ns[f"v{index}"] = f.validator
-        for number, part in enumerate(unknown):
-            ns[f"u{index}_{number}"] = part
-        run_unknown = [
-            f"u{index}_{number}(inst, a{index}, inst.{f.name})"
-            for number in range(len(unknown))
-        ]
-        direct.setters[index] = _setter(cls, f, index, ns)
-        direct.given[index], direct.missing[index] = [], []
-        if f.default is attrs.NOTHING:
-            checks += run_unknown
-        else:
-            known = [p for p in parts if not any(p is u for u in unknown)]
-            checks += _default(direct, f, index, known, run_unknown)
-    body = direct.factories
-    if checks:
-        body += ["if not _disabled():", *("    " + line for line in checks)]
-    if hasattr(cls, "__attrs_post_init__"):
-        body.append("inst.__attrs_post_init__()")
-    body.append("return inst")
-    direct.final = ["        " + line for line in body]
-    return direct
-
-
-def _default(
-    direct: _Direct,
-    f: attrs.Attribute[Any],
-    index: int,
-    known: list[Any],
-    run_unknown: list[str],
-) -> list[str]:
-    """Plan the default of field *f*; return the checks it needs, in source lines.
-
-    *known* are the validator parts the reader enforces, *run_unknown* the
-    lines running the others. A given value needs only the others; a default
-    needs the whole validator, unless the known parts surely accept it.
-    """
-    setter, ns = direct.setters[index], direct.ns
-    default: Any = f.default
-    factory = isinstance(default, attrs.Factory)  # type: ignore[arg-type]
-    default_passes = not known or (not factory and _passes(f, known))
-    if factory:  # called where the constructor would call it: in the try
-        ns[f"d{index}"] = default.factory
-        direct.given[index] = [f"g{index} = False"]
-        direct.missing[index] = [f"g{index} = True"]
-        direct.factories += [
-            f"if g{index}:",
-            "    " + setter.replace("{}", f"d{index}()"),
-        ]
-    else:
-        ns[f"d{index}"] = default
-        direct.missing[index] = [setter.replace("{}", f"d{index}")]
-        if not default_passes:
-            direct.given[index] = [f"g{index} = False"]
-            direct.missing[index].append(f"g{index} = True")
-    if default_passes:
-        return run_unknown
-    checks = [f"if g{index}:", f"    v{index}(inst, a{index}, inst.{f.name})"]
-    if run_unknown:
-        checks += ["else:", *("    " + line for line in run_unknown)]
-    return checks
-
-
-def _passes(f: attrs.Attribute[Any], parts: list[Any]) -> bool:
-    """Whether the default of *f* passes the (context-free) validator *parts*."""
-    try:
-        for part in parts:
-            part(None, f, f.default)
-    except Exception:  # noqa: BLE001 - any failure: check the default at run time
-        return False
-    return True
 
 
 def _union_structurer(tag: str, classes: Mapping[str, type]) -> Structurer:
