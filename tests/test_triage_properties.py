@@ -92,6 +92,17 @@ class TestCaudaEquina:
         assert flag in result.red_flags
 
 
+def flip_a_no(
+    intake: Intake, limits: Thresholds, data: st.DataObject, answer: Answer
+) -> tuple[str, TriageResult, TriageResult]:
+    """Turn one answer drawn from those answered no to *answer*: the path, before, after."""
+    paths = paths_answered(intake, NO)
+    assume(paths)
+    path = data.draw(st.sampled_from(paths), label="path")
+    before = triage(intake, thresholds=limits)
+    return path, before, triage(with_answer(intake, path, answer), thresholds=limits)
+
+
 class TestMonotoneUrgency:
     """Invariant 2: "Monotone urgency: turning any answer from `no` to `yes` (or to
     `unknown`), raising pain or lengthening the episode never yields a less urgent
@@ -103,11 +114,7 @@ class TestMonotoneUrgency:
         self, intake: Intake, limits: Thresholds, data: st.DataObject
     ) -> None:
         """Invariant 2: "turning any answer from `no` to `yes` ... never yields a less urgent disposition or a higher entry stage"."""
-        paths = paths_answered(intake, NO)
-        assume(paths)
-        path = data.draw(st.sampled_from(paths), label="path")
-        before = triage(intake, thresholds=limits)
-        after = triage(with_answer(intake, path, YES), thresholds=limits)
+        _, before, after = flip_a_no(intake, limits, data, YES)
         assert_not_less_cautious(before, after)
 
     @given(intakes, thresholds, st.data())
@@ -115,11 +122,7 @@ class TestMonotoneUrgency:
         self, intake: Intake, limits: Thresholds, data: st.DataObject
     ) -> None:
         """Invariant 2: "turning any answer from `no` ... (or to `unknown`) ... never yields a less urgent disposition or a higher entry stage"."""
-        paths = paths_answered(intake, NO)
-        assume(paths)
-        path = data.draw(st.sampled_from(paths), label="path")
-        before = triage(intake, thresholds=limits)
-        after = triage(with_answer(intake, path, UNKNOWN), thresholds=limits)
+        path, before, after = flip_a_no(intake, limits, data, UNKNOWN)
         assert_not_less_cautious(before, after)
         assert path in after.unknown_answers
 
