@@ -153,7 +153,7 @@ doses: st.SearchStrategy[Dose] = st.builds(
 )
 
 
-def _threshold_values(info: lowback.rules.ThresholdInfo) -> st.SearchStrategy[Any]:
+def _threshold_values(info: lowback.thresholds.ThresholdInfo) -> st.SearchStrategy[Any]:
     if info.integer:
         return st.integers(int(info.low), int(info.high))
     return st.floats(info.low, info.high, allow_nan=False)

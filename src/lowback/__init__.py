@@ -52,7 +52,7 @@ from .progression import (
     step,
 )
 from .red_flags import CES_FLAGS, RED_FLAGS, RedFlag, Suspicion
-from .rules import RULES, RULESET_VERSION, FiredRule, Rule, RuleKind, Thresholds
+from .rules import RULES, RULESET_VERSION, FiredRule, Rule, RuleKind
 from .self_checks import (
     FINDINGS,
     BackwardLeanResult,
@@ -70,6 +70,7 @@ from .self_checks import (
 from .sources import SOURCES, Source, SourceId
 from .stages import PlanStatus, Stage
 from .symptoms import BodyRegion, NerveFeature, Onset, PainPattern, PainQuality, Side
+from .thresholds import Thresholds
 from .transitions import TRANSITIONS, Action, Transition, validate_transitions
 from .triage import TriageResult, triage
 

@@ -17,8 +17,8 @@ from .events import SessionLogged
 from .exercises import EXERCISES, STAGE_PLANS, Dose, ExerciseId
 from .load import ExerciseDose, deload, step_up
 from .plan import _CATALOG_ORDER, PlanState, _replan
-from .rules import Thresholds
 from .stages import Stage
+from .thresholds import Thresholds
 
 _new = object.__new__
 _setattr = object.__setattr__

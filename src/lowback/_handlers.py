@@ -31,9 +31,9 @@ from .events import (
 from .gates import GATES, _failed, _remember, _summarise
 from .plan import PauseKind, PlanState, _replan
 from .red_flags import CES_FLAGS, RedFlag
-from .rules import Thresholds
 from .self_checks import EnduranceHoldResult, StopReason
 from .stages import PlanStatus, Stage
+from .thresholds import Thresholds
 from .transitions import Action
 
 #: What a handler returns: the action, the rule IDs that fired, the messages.

@@ -19,8 +19,8 @@ from collections.abc import Callable, Mapping
 from .events import SessionLogged
 from .exercises import EXERCISES, STAGE_PLANS, ExerciseId, ExerciseKind
 from .plan import PlanState, SessionSummary, _made
-from .rules import Thresholds
 from .stages import Stage
+from .thresholds import Thresholds
 
 __all__ = ["ADVANCE_CRITERIA", "GATES"]
 

@@ -22,9 +22,10 @@ from .exercises import EXERCISES, STAGE_PLANS, ExerciseId
 from .load import ExerciseDose
 from .messages import render
 from .plan import PauseKind, PlanState
-from .rules import RULESET_VERSION, FiredRule, Thresholds
+from .rules import RULESET_VERSION, FiredRule
 from .self_checks import HoldDirection
 from .stages import PlanStatus, Stage
+from .thresholds import Thresholds
 
 __all__ = ["UNLOADING_POSITIONS", "Prescription", "prescription"]
 

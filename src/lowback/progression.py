@@ -79,9 +79,10 @@ from .plan import (
     _begin,
     _made,
 )
-from .rules import RULESET_VERSION, FiredRule, Thresholds
+from .rules import RULESET_VERSION, FiredRule
 from .stages import PlanStatus, Stage
 from .symptoms import PainPattern
+from .thresholds import Thresholds
 from .transitions import TRANSITIONS, TRANSITIONS_BY_KEY, Action, Transition
 from .triage import TriageResult, triage
 

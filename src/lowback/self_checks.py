@@ -25,9 +25,9 @@ from ._validation import enum_member, in_range, optional
 from .anatomy import MuscleGroup
 from .answers import Answer
 from .errors import InvalidInput
-from .rules import Thresholds
 from .sources import SourceId
 from .symptoms import Side
+from .thresholds import Thresholds
 
 __all__ = [
     "FINDINGS",

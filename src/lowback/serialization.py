@@ -98,8 +98,9 @@ from .intake import Intake, RedFlagAnswers
 from .load import ExerciseDose
 from .prescription import Prescription
 from .progression import Decision, PlanState
-from .rules import FiredRule, Thresholds
+from .rules import FiredRule
 from .self_checks import SelfCheckResult
+from .thresholds import Thresholds
 from .triage import TriageResult
 
 __all__ = [

@@ -34,7 +34,7 @@ from .errors import InvalidDefinition, InvalidInput
 from .intake import Intake
 from .messages import render
 from .red_flags import CES_FLAGS, RedFlag
-from .rules import RULES, RULESET_VERSION, FiredRule, RuleKind, Thresholds
+from .rules import RULES, RULESET_VERSION, FiredRule, RuleKind
 from .self_checks import (
     HoldDirection,
     SelfCheckFinding,
@@ -44,6 +44,7 @@ from .self_checks import (
 )
 from .stages import PlanStatus, Stage
 from .symptoms import LEG_REGIONS, NERVE_LIKE_QUALITIES, PainPattern, Side
+from .thresholds import Thresholds
 
 __all__ = [
     "ENTRY_PREDICATES",
@@ -473,7 +474,7 @@ def triage(
 
     Raises:
         InvalidInput: *intake* is not an :class:`~lowback.intake.Intake` or
-            *thresholds* not a :class:`~lowback.rules.Thresholds`.
+            *thresholds* not a :class:`~lowback.thresholds.Thresholds`.
 
     >>> triage("an intake")
     Traceback (most recent call last):
