@@ -285,20 +285,35 @@ def _kind(event: Any, decision: Decision) -> _Step | None:
     return None
 
 
+_Planned = list[tuple[_Step | None, PlanState, Any, Decision]]
+
+
+def checked_plan(start: PlanState, events: tuple[Any, ...]) -> _Planned:
+    """Each event with its inlined step (or ``None``), the state before it and
+    ``step``'s decision, having checked that every inlined step gives the
+    same state and decision as ``step``.
+
+    Raises:
+        AssertionError: an inlined step differs from ``step``.
+    """
+    plan: _Planned = []
+    state = start
+    for index, event in enumerate(events):
+        after, decision = step(state, event)
+        fn = _kind(event, decision)
+        if fn is not None and fn(state, event) != (after, decision):
+            msg = f"the inlined step differs from step at event {index}"
+            raise AssertionError(msg)
+        plan.append((fn, state, event, decision))
+        state = after
+    return plan
+
+
 def main() -> None:
     """Check the inlined steps against step, then time them beside it."""
     events = journal()[1:]
     start, _ = start_plan(triage_result(), date=dt.date(2026, 1, 1), entry_pain=6)
-    plan: list[tuple[Any, PlanState, Any, Decision]] = []
-    state = start
-    for event in events:
-        after, decision = step(state, event)
-        fn = _kind(event, decision)
-        if fn is not None:
-            mine = fn(state, event)
-            assert mine == (after, decision), (event, decision)
-        plan.append((fn, state, event, decision))
-        state = after
+    plan = checked_plan(start, events)
     inlined = sum(1 for p in plan if p[0] is not None)
 
     def floor() -> None:
