@@ -216,20 +216,3 @@ def _begin(state: PlanState) -> tuple[PlanState, dict[str, Any]]:
 def _replan(fields: dict[str, Any]) -> None:
     """Forget the cached :attr:`PlanState.planned` after its inputs changed."""
     fields.pop("planned", None)
-
-
-def _replace(state: PlanState, **changes: Any) -> PlanState:
-    """``attrs.evolve`` for PlanState without ``__init__``: copy, then change some.
-
-    The engine only passes field names and values it computed itself from
-    a state it already holds, so there is nothing for ``__init__`` to check.
-    """
-    new, fields = _begin(state)
-    fields.update(changes)
-    if not _PLANNED_FROM.isdisjoint(changes):
-        _replan(fields)
-    return new
-
-
-#: The fields :attr:`PlanState.planned` is computed from.
-_PLANNED_FROM = frozenset({"stage", "doses", "dropped"})
