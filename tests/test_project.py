@@ -84,13 +84,21 @@ class TestFacade:
         ["anatomy", "answers", "cli", "dispositions", "errors", "events", "exercises", "gates",
          "intake", "load", "messages", "plan", "prescription", "progression", "red_flags",
          "rules", "self_checks", "serialization", "sources", "stages", "symptoms",
-         "transitions", "triage"],
+         "thresholds", "transitions", "triage"],
     )  # fmt: skip
     def test_modules_declare_all(self, module: str) -> None:
         """Each public module lists its public names."""
         mod = importlib.import_module(f"lowback.{module}")
         for name in mod.__all__:
             assert hasattr(mod, name)
+
+    def test_thresholds_still_import_from_rules(self) -> None:
+        """Thresholds and ThresholdInfo moved to lowback.thresholds; the old
+        path lowback.rules still gives the same classes."""
+        from lowback import rules, thresholds  # noqa: PLC0415
+
+        assert rules.Thresholds is thresholds.Thresholds is lowback.Thresholds
+        assert rules.ThresholdInfo is thresholds.ThresholdInfo
 
     def test_version(self) -> None:
         """The package has a version string."""
