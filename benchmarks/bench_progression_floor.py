@@ -38,18 +38,18 @@ from typing import Any
 from bench_progression import REPEATS, journal, transitions_machine
 
 from lowback import Action, Answer, CheckIn, SessionLogged, Stage, start_plan, step
-from lowback._handlers import _FLAG_ANSWERS, _NERVE_ANSWERS, _NOT_ASKED
-from lowback.gates import (
+from lowback.catalog.rules import RULESET_VERSION, Thresholds
+from lowback.engine._handlers import _FLAG_ANSWERS, _NERVE_ANSWERS, _NOT_ASKED
+from lowback.engine.gates import (
     _HABITS,
     _KEEP_DAYS,
     _KEEP_SESSIONS,
     _MOBILITY_IN,
     _STRENGTH_GOALS,
 )
-from lowback.plan import Decision, PlanState, SessionSummary
-from lowback.progression import _FIRED
-from lowback.progression import _fired as _make_fired
-from lowback.rules import RULESET_VERSION, Thresholds
+from lowback.engine.plan import Decision, PlanState, SessionSummary
+from lowback.engine.progression import _FIRED
+from lowback.engine.progression import _fired as _make_fired
 from progression_helpers import triage_result
 
 T = Thresholds()

@@ -46,8 +46,8 @@ from lowback import (
     render,
     triage,
 )
-from lowback.dispositions import urgency_rank
-from lowback.symptoms import LEG_REGIONS, NERVE_LIKE_QUALITIES
+from lowback.catalog.dispositions import urgency_rank
+from lowback.catalog.symptoms import LEG_REGIONS, NERVE_LIKE_QUALITIES
 
 SEED = 20261124
 N_VARIED = 10_000

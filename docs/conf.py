@@ -49,12 +49,12 @@ root_doc = "index"
 
 # Every reference must resolve: a broken link fails the (-W -n) build.
 nitpicky = True
-# Private helpers (``lowback.triage._Facts``) and type variables
-# (``lowback.serialization.T``) appear in public signatures but have no
+# Private helpers (``lowback.engine.triage._Facts``) and type variables
+# (``lowback.wire.T``) appear in public signatures but have no
 # page of their own; every other reference must resolve.
 nitpick_ignore_regex = [
-    ("py:class", r"lowback\.[a-z_]+\._[A-Za-z_]+"),
-    ("py:class", r"lowback\.[a-z_]+\.T"),
+    ("py:class", r"lowback(\.[a-z_]+)+\._[A-Za-z_]+"),
+    ("py:class", r"lowback(\.[a-z_]+)+\.T"),
 ]
 
 # -- MyST ---------------------------------------------------------------------

@@ -21,7 +21,7 @@ from lowback import (
     TriageResult,
     start_plan,
 )
-from lowback.symptoms import NerveFeature
+from lowback.catalog.symptoms import NerveFeature
 
 DAY0 = dt.date(2026, 11, 1)
 

@@ -153,7 +153,9 @@ doses: st.SearchStrategy[Dose] = st.builds(
 )
 
 
-def _threshold_values(info: lowback.thresholds.ThresholdInfo) -> st.SearchStrategy[Any]:
+def _threshold_values(
+    info: lowback.catalog.thresholds.ThresholdInfo,
+) -> st.SearchStrategy[Any]:
     if info.integer:
         return st.integers(int(info.low), int(info.high))
     return st.floats(info.low, info.high, allow_nan=False)
@@ -252,7 +254,7 @@ def with_answer(intake: Intake, path: str, answer: Answer) -> Intake:
     return attrs.evolve(intake, **change)
 
 
-# --- Progression events and journals (lowback.events) -----------------------
+# --- Progression events and journals (lowback.catalog.events) -----------------------
 
 #: The nerve-feature questions a check-in may ask.
 _ASKED_NERVE = (

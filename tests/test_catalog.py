@@ -23,7 +23,7 @@ from lowback import (
     SourceId,
     Stage,
 )
-from lowback.exercises import exercises_for_muscle
+from lowback.catalog.exercises import exercises_for_muscle
 
 # The wire values of clinical-spec.md section 1, verbatim. They are a contract
 # with apps: a failure here means a value was renamed or dropped.
@@ -224,7 +224,7 @@ class TestSources:
     def test_article_sections_are_prefixed(self) -> None:
         """Article sections are ``article:*``, and only they are."""
         for source in SOURCES.values():
-            is_article = source.kind is lowback.sources.SourceKind.ARTICLE
+            is_article = source.kind is lowback.catalog.sources.SourceKind.ARTICLE
             assert source.id.value.startswith("article:") == is_article
 
     def test_every_fact_record_names_a_source(self) -> None:
@@ -393,7 +393,7 @@ class TestMessages:
             used |= {plan.goal, *plan.messages}
         used |= {f"disposition.{d.value}" for d in lowback.Disposition}
         used |= {f"safety_net.{d.value}" for d in lowback.Disposition}
-        assert lowback.messages.missing_from(MESSAGES, used) == frozenset()
+        assert lowback.catalog.messages.missing_from(MESSAGES, used) == frozenset()
 
     def test_render_uses_the_given_catalog(self) -> None:
         """A translated catalog replaces the default wording."""
@@ -401,4 +401,4 @@ class TestMessages:
 
     def test_missing_from_lists_untranslated_ids(self) -> None:
         """missing_from reports the IDs a translation lacks."""
-        assert lowback.messages.missing_from({}) == frozenset(MESSAGES)
+        assert lowback.catalog.messages.missing_from({}) == frozenset(MESSAGES)

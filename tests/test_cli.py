@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 
 import lowback
-from lowback import serialization
+from lowback import wire
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "wire"
 INTAKE = FIXTURES / "intake.json"
@@ -94,7 +94,7 @@ class TestSchema:
         bad = json.loads(INTAKE.read_text(encoding="utf-8")) | {"pain_now": 11}
         assert not jsonschema.Draft202012Validator(schema).is_valid(bad)
 
-    @pytest.mark.parametrize("name", list(serialization.WIRE_TYPES))
+    @pytest.mark.parametrize("name", list(wire.WIRE_TYPES))
     def test_every_wire_type_has_a_schema(self, name: str) -> None:
         """Every name the command offers prints a valid schema."""
         done = run("schema", name)

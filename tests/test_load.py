@@ -9,8 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import strategies as sts
-from lowback import EXERCISES, Dose, ExerciseId, ExerciseKind, Stage, _dosing
-from lowback.load import ExerciseDose, deload, start_doses, step_up, within_cap
+from lowback import EXERCISES, Dose, ExerciseId, ExerciseKind, Stage
+from lowback.engine import _dosing
+from lowback.engine.load import ExerciseDose, deload, start_doses, step_up, within_cap
 
 _STEPPING = [e for e in ExerciseId if EXERCISES[e].kind is not ExerciseKind.ISOMETRIC]
 

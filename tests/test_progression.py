@@ -455,7 +455,7 @@ class TestLoad:
         changed = [e for e, d in state.dose_map.items() if d != before.get(e)]
         assert changed
         for e in changed:
-            assert lowback.load.step_up(e, before[e]) == state.dose_map[e]
+            assert lowback.engine.load.step_up(e, before[e]) == state.dose_map[e]
 
     def test_tired_day_gives_no_increase(self) -> None:
         """LD-TIRED: very tired means no increase that day."""

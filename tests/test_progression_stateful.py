@@ -48,8 +48,8 @@ from lowback import (
     start_plan,
     step,
 )
-from lowback.load import within_cap
-from lowback.symptoms import NerveFeature
+from lowback.catalog.symptoms import NerveFeature
+from lowback.engine.load import within_cap
 from progression_helpers import DAY0, done, triage_result
 
 T = Thresholds()

@@ -29,9 +29,9 @@ from lowback import (
     SelfCheckResult,
     Thresholds,
     TriageResult,
+    wire,
 )
-from lowback import serialization as wire
-from lowback._wire_parse import _too_deep
+from lowback.wire._scan import _too_deep
 from strategies import (
     clear_intake,
     doses,
@@ -137,7 +137,7 @@ class TestLazyImport:
         code = (
             "import lowback, sys; assert 'cattrs' not in sys.modules; "
             "lowback.loads(lowback.dumps(lowback.Dose()), lowback.Dose); "
-            "assert 'lowback.serialization' in sys.modules; "
+            "assert 'lowback.wire' in sys.modules; "
             "assert 'cattrs' not in sys.modules"
         )
         subprocess.run([sys.executable, "-c", code], check=True)

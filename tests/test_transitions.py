@@ -13,7 +13,7 @@ from lowback import (
     Transition,
     validate_transitions,
 )
-from lowback.transitions import TRANSITIONS_BY_KEY
+from lowback.engine.transitions import TRANSITIONS_BY_KEY
 
 
 class TestTable:

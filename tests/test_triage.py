@@ -34,7 +34,7 @@ from lowback import (
     TriageResult,
     triage,
 )
-from lowback.triage import ENTRY_PREDICATES, RULE_PREDICATES, TRIAGE_KINDS
+from lowback.engine.triage import ENTRY_PREDICATES, RULE_PREDICATES, TRIAGE_KINDS
 from strategies import clear_intake
 
 YES, NO, UNKNOWN = Answer.YES, Answer.NO, Answer.UNKNOWN
@@ -92,7 +92,7 @@ class TestRuleTable:
         self, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """The import-time check refuses a table missing a catalog rule."""
-        module = importlib.import_module("lowback.triage")
+        module = importlib.import_module("lowback.engine.triage")
         monkeypatch.setattr(module, "ENTRY_PREDICATES", {})
         with pytest.raises(lowback.InvalidDefinition):
             module._check_tables()

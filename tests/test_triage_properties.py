@@ -26,8 +26,8 @@ from lowback import (
     most_urgent,
     triage,
 )
-from lowback.dispositions import urgency_rank
-from lowback.symptoms import LEG_REGIONS
+from lowback.catalog.dispositions import urgency_rank
+from lowback.catalog.symptoms import LEG_REGIONS
 from strategies import (
     answer_at,
     answer_paths,

@@ -152,7 +152,7 @@ class TestThresholds:
 
     @pytest.mark.parametrize("info", Thresholds.describe(), ids=lambda i: i.name)
     def test_crossing_a_bound_is_refused(
-        self, info: lowback.thresholds.ThresholdInfo
+        self, info: lowback.catalog.thresholds.ThresholdInfo
     ) -> None:
         """Just past either bound is InvalidInput at the threshold's path."""
         step = 1 if info.integer else 0.01

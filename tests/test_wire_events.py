@@ -22,8 +22,8 @@ from lowback import (
     CheckIn,
     InvalidInput,
     Journal,
+    wire,
 )
-from lowback import serialization as wire
 from strategies import (
     asked_nerve_features,
     asked_red_flags,
@@ -82,7 +82,7 @@ class TestRoundTrip:
             text = wire.dumps(value)
             assert wire.loads(text, tp) == value
             assert wire.dumps(wire.loads(text, tp)) == text
-            if tp in lowback.events.EVENT_TYPES:
+            if tp in lowback.catalog.events.EVENT_TYPES:
                 assert wire.loads(text, lowback.Event) == value
 
         check()

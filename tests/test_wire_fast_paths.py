@@ -26,14 +26,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import lowback
-from lowback import InvalidInput, Journal
-from lowback import _wire_parse as parser
-from lowback import _wire_read as reader
-from lowback import serialization as wire
+from lowback import InvalidInput, Journal, wire
 from lowback._demo import demo_journal
-from lowback._wire import _SPARSE, _TAG_NAMES, _VERSION_KEY, SCHEMA_VERSION
-from lowback._wire_text import _encode
-from lowback._wire_write import _document
+from lowback.wire import _read as reader
+from lowback.wire import _scan as parser
+from lowback.wire._model import _SPARSE, _TAG_NAMES, _VERSION_KEY, SCHEMA_VERSION
+from lowback.wire._text import _encode
+from lowback.wire._write import _document
 from strategies import journals, json_values
 from test_serialization import INTAKE, MALFORMED, ROUND_TRIPS, TRIAGE, _mutations
 from test_wire_events import EVENTS, JOURNAL

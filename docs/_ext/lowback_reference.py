@@ -41,9 +41,9 @@ from lowback import (
     Thresholds,
     render,
 )
-from lowback.sources import SourceId
-from lowback.symptoms import MUSCLE_LIKE_QUALITIES, NERVE_LIKE_QUALITIES
-from lowback.transitions import TRANSITIONS
+from lowback.catalog.sources import SourceId
+from lowback.catalog.symptoms import MUSCLE_LIKE_QUALITIES, NERVE_LIKE_QUALITIES
+from lowback.engine.transitions import TRANSITIONS
 
 __all__ = ["GENERATED_DIR", "pages", "setup", "write_pages"]
 
@@ -166,8 +166,8 @@ def _muscles_page() -> str:
         "(ref-muscles)=\n# Muscles and imbalances\n",
         (
             f"The seven muscle groups of {_pyref(lowback.MuscleGroup)}, from "
-            "{py:data}`~lowback.anatomy.MUSCLES`, and the imbalance patterns of "
-            "{py:data}`~lowback.anatomy.IMBALANCES`.\n"
+            "{py:data}`~lowback.catalog.anatomy.MUSCLES`, and the imbalance patterns of "
+            "{py:data}`~lowback.catalog.anatomy.IMBALANCES`.\n"
         ),
     ]
     for muscle in MUSCLES.values():
@@ -240,7 +240,7 @@ def _red_flags_page() -> str:
     out = [
         "(ref-red-flags)=\n# Red flags and dispositions\n",
         (
-            "Each red flag of {py:data}`~lowback.red_flags.RED_FLAGS`, the serious condition it "
+            "Each red flag of {py:data}`~lowback.catalog.red_flags.RED_FLAGS`, the serious condition it "
             "raises concern for, and the urgency its rule gives. A red flag answered "
             f"`unknown` gives at least {_code(Disposition.MEDICAL_REVIEW.value)} "
             f"({_rule_ref('RF-UNKNOWN')}); combinations (such as cancer history with "
@@ -263,7 +263,7 @@ def _red_flags_page() -> str:
         )
     out.append(_table(("Red flag", "Meaning", "Suggests", "Urgency", "Sources"), rows))
     out.append(
-        "\nThe cauda equina flags ({py:data}`~lowback.red_flags.CES_FLAGS`): "
+        "\nThe cauda equina flags ({py:data}`~lowback.catalog.red_flags.CES_FLAGS`): "
         f"{_values(lowback.CES_FLAGS)}. Any one of them yields "
         f"{_code(Disposition.EMERGENCY.value)}, whatever else the intake says.\n"
     )
@@ -294,7 +294,7 @@ def _self_checks_page() -> str:
         (
             f"The four home checks ({_pyref(lowback.SelfCheck)}), why one may be "
             f"stopped ({_pyref(lowback.StopReason)}), and what the findings of "
-            "{py:data}`~lowback.self_checks.FINDINGS` suggest. "
+            "{py:data}`~lowback.catalog.self_checks.FINDINGS` suggest. "
             f"{render('self_check.not_an_exam')}\n"
         ),
         "## Checks\n",
@@ -326,8 +326,8 @@ def _stages_page() -> str:
     out = [
         "(ref-stages)=\n# Stages, exercises and doses\n",
         (
-            "The five stages of {py:data}`~lowback.exercises.STAGE_PLANS`, each with its "
-            "exercises from {py:data}`~lowback.exercises.EXERCISES` and their doses: where a "
+            "The five stages of {py:data}`~lowback.catalog.exercises.STAGE_PLANS`, each with its "
+            "exercises from {py:data}`~lowback.catalog.exercises.EXERCISES` and their doses: where a "
             "plan starts (*start*), the stage's target (*goal*), and the most the "
             "plan ever prescribes (*ceiling*).\n"
         ),
@@ -377,7 +377,7 @@ def _rules_page() -> str:
     out = [
         "(ref-rules)=\n# Rules\n",
         (
-            "Every rule of {py:data}`~lowback.rules.RULES` (ruleset "
+            "Every rule of {py:data}`~lowback.catalog.rules.RULES` (ruleset "
             f"`{lowback.RULESET_VERSION}`), by family, with its summary, the "
             "disposition it gives (triage rules) and its sources. Results and "
             "decisions name these IDs.\n"
@@ -445,8 +445,8 @@ def _sources_page() -> str:
         "(ref-sources)=\n# Sources\n",
         (
             "Every source a rule, threshold, muscle, exercise or finding cites "
-            "({py:data}`~lowback.sources.SOURCES`). The `article:*` sources are sections "
-            f"of the source article, *{lowback.sources.ARTICLE_TITLE}*; "
+            "({py:data}`~lowback.catalog.sources.SOURCES`). The `article:*` sources are sections "
+            f"of the source article, *{lowback.catalog.sources.ARTICLE_TITLE}*; "
             "`lowback:heuristic` marks a number lowback chose itself, always a "
             "threshold with safe bounds.\n"
         ),
@@ -539,7 +539,7 @@ def stage_machine_svg(transitions: Iterable[Any]) -> str:
             f'height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" '
             'font-family="sans-serif" font-size="12">'
         ),
-        "<title>The lowback stage machine, drawn from lowback.transitions.TRANSITIONS</title>",
+        "<title>The lowback stage machine, drawn from lowback.engine.transitions.TRANSITIONS</title>",
         '<rect width="100%" height="100%" fill="white"/>',
         "<defs>",
     ]
@@ -597,7 +597,7 @@ def _stage_machine_page(transitions: tuple[Any, ...]) -> str:
     out = ["(ref-stage-machine)=\n# The stage machine\n"]
     out.append(
         "How a plan moves between the five stages. The diagram and the table "
-        "are drawn from {py:data}`lowback.transitions.TRANSITIONS`, the table "
+        "are drawn from {py:data}`lowback.engine.transitions.TRANSITIONS`, the table "
         "the progression engine looks every move up in, so a move that is not "
         "shown here cannot happen. Each move is allowed only when its guard "
         "rules allow it.\n"

@@ -1,7 +1,7 @@
 """lowback: low back pain triage and staged self-management as a typed, explainable engine.
 
 The main names are re-exported here; each lives in a small module named for
-its domain concept (:mod:`lowback.red_flags`, :mod:`lowback.exercises`, ...).
+its domain concept (:mod:`lowback.catalog.red_flags`, :mod:`lowback.catalog.exercises`, ...).
 
 >>> import lowback
 >>> lowback.RULES["RF-CES"].disposition
@@ -11,11 +11,10 @@ its domain concept (:mod:`lowback.red_flags`, :mod:`lowback.exercises`, ...).
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .anatomy import IMBALANCES, MUSCLES, Imbalance, Muscle, MuscleGroup
-from .answers import Answer
-from .dispositions import URGENCY_ORDER, Disposition, most_urgent
-from .errors import InvalidDefinition, InvalidInput, LowbackError, Problem
-from .events import (
+from .catalog.anatomy import IMBALANCES, MUSCLES, Imbalance, Muscle, MuscleGroup
+from .catalog.answers import Answer
+from .catalog.dispositions import URGENCY_ORDER, Disposition, most_urgent
+from .catalog.events import (
     AskedNerveFeatures,
     AskedRedFlags,
     CheckIn,
@@ -29,7 +28,7 @@ from .events import (
     SelfCheckRecorded,
     SessionLogged,
 )
-from .exercises import (
+from .catalog.exercises import (
     EXERCISES,
     STAGE_PLANS,
     Dose,
@@ -38,22 +37,11 @@ from .exercises import (
     ExerciseKind,
     StagePlan,
 )
-from .intake import Intake, RedFlagAnswers
-from .load import ExerciseDose
-from .messages import MESSAGES, render
-from .prescription import Prescription, prescription
-from .progression import (
-    Decision,
-    PauseKind,
-    PlanState,
-    SessionSummary,
-    replay,
-    start_plan,
-    step,
-)
-from .red_flags import CES_FLAGS, RED_FLAGS, RedFlag, Suspicion
-from .rules import RULES, RULESET_VERSION, FiredRule, Rule, RuleKind
-from .self_checks import (
+from .catalog.intake import Intake, RedFlagAnswers
+from .catalog.messages import MESSAGES, render
+from .catalog.red_flags import CES_FLAGS, RED_FLAGS, RedFlag, Suspicion
+from .catalog.rules import RULES, RULESET_VERSION, FiredRule, Rule, RuleKind
+from .catalog.self_checks import (
     FINDINGS,
     BackwardLeanResult,
     EnduranceHoldResult,
@@ -67,15 +55,34 @@ from .self_checks import (
     StopReason,
     interpret,
 )
-from .sources import SOURCES, Source, SourceId
-from .stages import PlanStatus, Stage
-from .symptoms import BodyRegion, NerveFeature, Onset, PainPattern, PainQuality, Side
-from .thresholds import Thresholds
-from .transitions import TRANSITIONS, Action, Transition, validate_transitions
-from .triage import TriageResult, triage
+from .catalog.sources import SOURCES, Source, SourceId
+from .catalog.stages import PlanStatus, Stage
+from .catalog.symptoms import (
+    BodyRegion,
+    NerveFeature,
+    Onset,
+    PainPattern,
+    PainQuality,
+    Side,
+)
+from .catalog.thresholds import Thresholds
+from .engine.load import ExerciseDose
+from .engine.prescription import Prescription, prescription
+from .engine.progression import (
+    Decision,
+    PauseKind,
+    PlanState,
+    SessionSummary,
+    replay,
+    start_plan,
+    step,
+)
+from .engine.transitions import TRANSITIONS, Action, Transition, validate_transitions
+from .engine.triage import TriageResult, triage
+from .errors import InvalidDefinition, InvalidInput, LowbackError, Problem
 
 if TYPE_CHECKING:  # real imports for type checkers; lazy at run time (no cattrs)
-    from .serialization import (
+    from .wire import (
         ReplayOutput,
         dumps,
         dumps_jsonl,
@@ -84,7 +91,7 @@ if TYPE_CHECKING:  # real imports for type checkers; lazy at run time (no cattrs
         loads_jsonl,
     )
 
-#: Names served by :mod:`lowback.serialization`, imported on first use so that
+#: Names served by :mod:`lowback.wire`, imported on first use so that
 #: ``import lowback`` stays light and does not import the wire modules.
 _LAZY = frozenset(
     {"ReplayOutput", "dumps", "dumps_jsonl", "json_schema", "loads", "loads_jsonl"}
@@ -94,9 +101,9 @@ _LAZY = frozenset(
 def __getattr__(name: str) -> Any:
     """Import the serialization names on first use (then kept as attributes)."""
     if name in _LAZY:
-        from . import serialization  # noqa: PLC0415 - lazy on purpose
+        from . import wire  # noqa: PLC0415 - lazy on purpose
 
-        value = getattr(serialization, name)
+        value = getattr(wire, name)
         globals()[name] = value  # later look-ups skip this function
         return value
     msg = f"module 'lowback' has no attribute {name!r}"

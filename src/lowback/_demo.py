@@ -18,8 +18,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from .answers import Answer
-from .events import (
+from .catalog.answers import Answer
+from .catalog.events import (
     AskedNerveFeatures,
     AskedRedFlags,
     CheckIn,
@@ -30,15 +30,15 @@ from .events import (
     SelfCheckRecorded,
     SessionLogged,
 )
-from .intake import Intake, RedFlagAnswers
-from .messages import render
-from .prescription import prescription
-from .progression import Decision, PlanState, replay, step
-from .rules import RULES, FiredRule
-from .self_checks import EnduranceHoldResult, ForwardBendResult
-from .stages import Stage
-from .symptoms import BodyRegion, Onset, PainQuality, Side
-from .transitions import Action
+from .catalog.intake import Intake, RedFlagAnswers
+from .catalog.messages import render
+from .catalog.rules import RULES, FiredRule
+from .catalog.self_checks import EnduranceHoldResult, ForwardBendResult
+from .catalog.stages import Stage
+from .catalog.symptoms import BodyRegion, Onset, PainQuality, Side
+from .engine.prescription import prescription
+from .engine.progression import Decision, PlanState, replay, step
+from .engine.transitions import Action
 
 __all__ = ["demo_journal", "narrate"]
 

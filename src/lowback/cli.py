@@ -1,7 +1,7 @@
 """The ``lowback`` command: triage an intake, replay a journal, rules, schemas, a demo.
 
 Human-readable text by default; ``--json`` writes the wire contract
-(:mod:`lowback.serialization`). Input comes from a file or from ``-``
+(:mod:`lowback.wire`). Input comes from a file or from ``-``
 (standard input).
 
 Exit codes: 0 done, 2 bad usage (also an unreadable file), 3 invalid input.
@@ -26,14 +26,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import serialization
+from . import wire
 from ._version import __version__
+from .catalog.events import Journal
+from .catalog.intake import Intake
+from .catalog.rules import RULES, FiredRule
+from .engine.progression import Decision, PlanState
+from .engine.triage import TriageResult
 from .errors import InvalidInput
-from .events import Journal
-from .intake import Intake
-from .progression import Decision, PlanState
-from .rules import RULES, FiredRule
-from .triage import TriageResult
 
 __all__ = ["EXIT_INVALID_INPUT", "EXIT_OK", "EXIT_USAGE", "main"]
 
@@ -51,7 +51,7 @@ class _UsageError(Exception):
 
 def _read(source: str) -> bytes:
     """Read at most one byte more than the wire limit from *source* or stdin."""
-    limit = serialization.MAX_DOCUMENT_CHARS + 1
+    limit = wire.MAX_DOCUMENT_CHARS + 1
     if source == "-":
         return sys.stdin.buffer.read(limit)
     try:
@@ -97,19 +97,19 @@ def format_triage(result: TriageResult) -> str:
 
 
 def _cmd_triage(args: argparse.Namespace, out: TextIO) -> None:
-    intake = serialization.loads(_read(args.file), Intake)
-    from .triage import triage  # noqa: PLC0415 - the engine loads only when needed
+    intake = wire.loads(_read(args.file), Intake)
+    from .engine.triage import triage  # noqa: PLC0415 - the engine loads only when needed
 
     result = triage(intake)
-    out.write(serialization.dumps(result) if args.json else format_triage(result))
+    out.write(wire.dumps(result) if args.json else format_triage(result))
     out.write("\n")
 
 
 def _journal(data: bytes) -> Journal:
     """A journal from a JSON array, or from JSON Lines (one event a line)."""
     if data.lstrip().startswith(b"["):
-        return serialization.loads(data, Journal)
-    journal: Journal = serialization.loads_jsonl(data, Journal)
+        return wire.loads(data, Journal)
+    journal: Journal = wire.loads_jsonl(data, Journal)
     return journal
 
 
@@ -127,12 +127,12 @@ def format_replay(state: PlanState, decisions: tuple[Decision, ...]) -> str:
 
 def _cmd_replay(args: argparse.Namespace, out: TextIO) -> None:
     journal = _journal(_read(args.file))
-    from .progression import replay  # noqa: PLC0415 - the engine loads only when needed
+    from .engine.progression import replay  # noqa: PLC0415 - the engine loads only when needed
 
     state, decisions = replay(journal)
     if args.json:
-        report = serialization.ReplayOutput(state=state, decisions=decisions)
-        out.write(serialization.dumps(report))
+        report = wire.ReplayOutput(state=state, decisions=decisions)
+        out.write(wire.dumps(report))
     else:
         out.write(format_replay(state, decisions))
     out.write("\n")
@@ -142,14 +142,12 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> None:
     from ._demo import demo_journal, narrate  # noqa: PLC0415 - only for the demo
 
     journal = demo_journal()
-    out.write(
-        serialization.dumps_jsonl(journal) if args.json else narrate(journal) + "\n"
-    )
+    out.write(wire.dumps_jsonl(journal) if args.json else narrate(journal) + "\n")
 
 
 def _cmd_rules(args: argparse.Namespace, out: TextIO) -> None:
     if args.json:
-        out.write(serialization.dumps(tuple(RULES.values())) + "\n")
+        out.write(wire.dumps(tuple(RULES.values())) + "\n")
         return
     for rule in RULES.values():
         disposition = f" -> {rule.disposition}" if rule.disposition else ""
@@ -158,11 +156,11 @@ def _cmd_rules(args: argparse.Namespace, out: TextIO) -> None:
 
 
 def _cmd_schema(args: argparse.Namespace, out: TextIO) -> None:
-    if args.name not in serialization.WIRE_TYPES:
-        known = ", ".join(serialization.WIRE_TYPES)
+    if args.name not in wire.WIRE_TYPES:
+        known = ", ".join(wire.WIRE_TYPES)
         msg = f"no schema named {args.name!r}; choose one of: {known}"
         raise _UsageError(msg)
-    schema = serialization.json_schema(serialization.WIRE_TYPES[args.name])
+    schema = wire.json_schema(wire.WIRE_TYPES[args.name])
     out.write(json.dumps(schema, indent=2) + "\n")
 
 
@@ -202,7 +200,7 @@ def _parser() -> argparse.ArgumentParser:
     rules.add_argument("--json", action="store_true", help="write JSON")
     schema = command("schema", _cmd_schema, "Print the JSON Schema of a wire type.")
     schema.add_argument(
-        "name", metavar="NAME", help=f"one of: {', '.join(serialization.WIRE_TYPES)}"
+        "name", metavar="NAME", help=f"one of: {', '.join(wire.WIRE_TYPES)}"
     )
     return parser
 

@@ -2,8 +2,8 @@
 
 :class:`PlanState` holds everything the PR-* and LD-* rules must remember
 about a plan; :class:`Decision` says what one event did and why. The engine
-(:mod:`lowback.progression`) makes them; apps read them (and
-:mod:`lowback.prescription` turns a state into today's plan).
+(:mod:`lowback.engine.progression`) makes them; apps read them (and
+:mod:`lowback.engine.prescription` turns a state into today's plan).
 
 >>> PauseKind.REVIEW.value
 'review'
@@ -18,12 +18,13 @@ from typing import Any, Generic, TypeVar, overload
 
 import attrs
 
-from .dispositions import Disposition
-from .exercises import EXERCISES, STAGE_PLANS, Dose, ExerciseId
+from lowback.catalog.dispositions import Disposition
+from lowback.catalog.exercises import EXERCISES, STAGE_PLANS, Dose, ExerciseId
+from lowback.catalog.rules import RULESET_VERSION, FiredRule
+from lowback.catalog.self_checks import HoldDirection
+from lowback.catalog.stages import PlanStatus, Stage
+
 from .load import ExerciseDose
-from .rules import RULESET_VERSION, FiredRule
-from .self_checks import HoldDirection
-from .stages import PlanStatus, Stage
 from .transitions import Action
 
 __all__ = ["Decision", "PauseKind", "PlanState", "SessionSummary"]
@@ -177,7 +178,7 @@ class Decision:
     #: that blocked a dose increase.
     rules: tuple[FiredRule, ...]
     ruleset_version: str = RULESET_VERSION
-    #: Message IDs to show (see :mod:`lowback.messages`).
+    #: Message IDs to show (see :mod:`lowback.catalog.messages`).
     messages: tuple[str, ...] = ()
     #: Where to seek care when a red flag paused the plan.
     seek_care: Disposition | None = None

@@ -9,8 +9,9 @@ from typing import Any, Final
 
 import attrs
 
-from ._validation import Constraint, constraint_of
-from ._wire import (
+from lowback.catalog._validation import Constraint, constraint_of
+
+from ._model import (
     _DATE_RE,
     _SPARSE,
     _VERSION_KEY,

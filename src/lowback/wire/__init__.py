@@ -64,23 +64,7 @@ import attrs
 if TYPE_CHECKING:
     import cattrs
 
-from ._wire import (
-    MAX_DEPTH,
-    MAX_DOCUMENT_CHARS,
-    MAX_LIST_LENGTH,
-    MAX_PROBLEMS,
-    MAX_STRING_CHARS,
-    SCHEMA_VERSION,
-    _is_sequence_type,
-    _union_members,
-)
-from ._wire_parse import _parse, _text_of
-from ._wire_read import _document_plan, _finish, _structure_document, _structurer
-from ._wire_schema import json_schema
-from ._wire_text import _document_text, _encode
-from ._wire_write import _out
-from .errors import InvalidInput, Problem
-from .events import (
+from lowback.catalog.events import (
     AskedNerveFeatures,
     AskedRedFlags,
     CheckIn,
@@ -93,15 +77,32 @@ from .events import (
     SelfCheckRecorded,
     SessionLogged,
 )
-from .exercises import Dose
-from .intake import Intake, RedFlagAnswers
-from .load import ExerciseDose
-from .prescription import Prescription
-from .progression import Decision, PlanState
-from .rules import FiredRule
-from .self_checks import SelfCheckResult
-from .thresholds import Thresholds
-from .triage import TriageResult
+from lowback.catalog.exercises import Dose
+from lowback.catalog.intake import Intake, RedFlagAnswers
+from lowback.catalog.rules import FiredRule
+from lowback.catalog.self_checks import SelfCheckResult
+from lowback.catalog.thresholds import Thresholds
+from lowback.engine.load import ExerciseDose
+from lowback.engine.prescription import Prescription
+from lowback.engine.progression import Decision, PlanState
+from lowback.engine.triage import TriageResult
+from lowback.errors import InvalidInput, Problem
+
+from ._model import (
+    MAX_DEPTH,
+    MAX_DOCUMENT_CHARS,
+    MAX_LIST_LENGTH,
+    MAX_PROBLEMS,
+    MAX_STRING_CHARS,
+    SCHEMA_VERSION,
+    _is_sequence_type,
+    _union_members,
+)
+from ._read import _document_plan, _finish, _structure_document, _structurer
+from ._scan import _parse, _text_of
+from ._schema import json_schema
+from ._text import _document_text, _encode
+from ._write import _out
 
 __all__ = [
     "MAX_DEPTH",

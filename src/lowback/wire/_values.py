@@ -3,7 +3,7 @@
 A structurer takes a value parsed from JSON, its path and the list of
 problems found so far. It returns the lowback value, or :data:`_BAD` after
 recording why not (a path, a reason code and what was expected, never the
-value). :mod:`lowback._wire_read` composes them into the structurers of
+value). :mod:`lowback.wire._read` composes them into the structurers of
 classes, unions and documents.
 """
 
@@ -16,9 +16,10 @@ import re
 from collections.abc import Callable
 from typing import Any, Final
 
-from ._validation import Constraint
-from ._wire import _DATE_RE, MAX_LIST_LENGTH, MAX_STRING_CHARS
-from .errors import Problem
+from lowback.catalog._validation import Constraint
+from lowback.errors import Problem
+
+from ._model import _DATE_RE, MAX_LIST_LENGTH, MAX_STRING_CHARS
 
 _KEY_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}", re.ASCII)
 

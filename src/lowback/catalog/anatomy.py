@@ -3,7 +3,7 @@
 The seven groups, where each is felt, its job and how it misbehaves follow the
 article's muscle table; hamstrings come from its FAQ 8. Referral patterns come
 from its trigger-point section. Which exercises train a group is derived from
-:mod:`lowback.exercises` (:func:`lowback.exercises.exercises_for_muscle`).
+:mod:`lowback.catalog.exercises` (:func:`lowback.catalog.exercises.exercises_for_muscle`).
 
 >>> MUSCLES[MuscleGroup.QUADRATUS_LUMBORUM].referral
 'an ache in the flank or along the top of the pelvis'

@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from ._wire import (
+from ._model import (
     _SPARSE,
     _VERSION_KEY,
     SCHEMA_VERSION,

@@ -21,10 +21,11 @@ from typing import ClassVar
 
 import attrs
 
+from lowback.errors import InvalidInput
+
 from ._validation import enum_member, in_range, optional
 from .anatomy import MuscleGroup
 from .answers import Answer
-from .errors import InvalidInput
 from .sources import SourceId
 from .symptoms import Side
 from .thresholds import Thresholds

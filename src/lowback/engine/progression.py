@@ -5,10 +5,10 @@ The plan is event-sourced. :func:`step` is a pure function from a
 :func:`replay` folds a whole journal. Dates come from the events; nothing
 reads a clock. Each decision names the rules that made it (spec 3, PR-* and
 LD-*) and every stage move is an edge of
-:data:`~lowback.transitions.TRANSITIONS`.
+:data:`~lowback.engine.transitions.TRANSITIONS`.
 
-The values live in :mod:`lowback.plan` and the advance criteria and stage
-gates in :mod:`lowback.gates`; both are re-exported here. The handlers of
+The values live in :mod:`lowback.engine.plan` and the advance criteria and stage
+gates in :mod:`lowback.engine.gates`; both are re-exported here. The handlers of
 each event type and the dose steps (LD-*) are private modules beside this
 one.
 
@@ -33,14 +33,14 @@ Where the spec is silent lowback takes the cautious reading:
   every morning and compounding deloads. A clinician's clearance makes the
   latest morning pain the settled baseline.
 - A clinician override sets the stage but never unpauses (only
-  :class:`~lowback.events.ClinicianCleared` does, PR-CLEAR); a clearance of
+  :class:`~lowback.catalog.events.ClinicianCleared` does, PR-CLEAR); a clearance of
   a plan that is not paused acts as an override.
 - Emergency or urgent triage starts no plan: the state is paused with the
   disposition to seek and no exercise at all, until a clinician clears it.
 - A journal holds one plan: a second ``PlanStarted`` is invalid input.
 
 >>> import datetime as dt
->>> from lowback.triage import TriageResult
+>>> from lowback.engine.triage import TriageResult
 >>> state, decision = start_plan(_demo_result(), date=dt.date(2026, 11, 1), entry_pain=6)
 >>> decision.action, state.stage
 (<Action.START: 'start'>, <Stage.CALM_AND_UNLOAD: 'calm_and_unload'>)
@@ -51,11 +51,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from ._dosing import _enforce_cap, _enter
-from ._handlers import _HANDLERS
-from .dispositions import Disposition
-from .errors import InvalidInput
-from .events import (
+from lowback.catalog.dispositions import Disposition
+from lowback.catalog.events import (
     EVENT_TYPES,
     AskedNerveFeatures,
     AskedRedFlags,
@@ -70,6 +67,14 @@ from .events import (
     SelfCheckRecorded,
     SessionLogged,
 )
+from lowback.catalog.rules import RULESET_VERSION, FiredRule
+from lowback.catalog.stages import PlanStatus, Stage
+from lowback.catalog.symptoms import PainPattern
+from lowback.catalog.thresholds import Thresholds
+from lowback.errors import InvalidInput
+
+from ._dosing import _enforce_cap, _enter
+from ._handlers import _HANDLERS
 from .gates import ADVANCE_CRITERIA, GATES
 from .plan import (
     Decision,
@@ -79,10 +84,6 @@ from .plan import (
     _begin,
     _made,
 )
-from .rules import RULESET_VERSION, FiredRule
-from .stages import PlanStatus, Stage
-from .symptoms import PainPattern
-from .thresholds import Thresholds
 from .transitions import TRANSITIONS, TRANSITIONS_BY_KEY, Action, Transition
 from .triage import TriageResult, triage
 
@@ -231,7 +232,7 @@ def step(
     """Apply one *event* to *state*: the next state and the decision, pure.
 
     *state* is ``None`` before the plan starts; the first event must then be
-    :class:`~lowback.events.PlanStarted`, which is triaged to start the plan.
+    :class:`~lowback.catalog.events.PlanStarted`, which is triaged to start the plan.
 
     Raises:
         InvalidInput: the event is not an event (``$``), it is dated before
@@ -255,7 +256,7 @@ def step(
     date = event.date
     if date < state.last_date:
         raise InvalidInput.at("$.date", "out_of_order", "events must be in date order")
-    # One new state per event (built as lowback.plan._begin does, inline on
+    # One new state per event (built as lowback.engine.plan._begin does, inline on
     # this hot path), changed in place by the rules below and finished
     # before it is returned.
     before = state.__dict__
@@ -308,7 +309,7 @@ def replay(
 
     Raises:
         InvalidInput: the journal is empty or does not start with
-            :class:`~lowback.events.PlanStarted` (``$[0]``), or an event is invalid, out of
+            :class:`~lowback.catalog.events.PlanStarted` (``$[0]``), or an event is invalid, out of
             date order (``$[i].date``) or a second ``PlanStarted`` (``$[i].type``).
     """
     if not events or not isinstance(events[0], PlanStarted):

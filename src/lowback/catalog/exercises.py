@@ -4,7 +4,7 @@ Stages, exercises, holds and rep ranges follow the article's stepwise reset
 plan and its prevention blueprint. Where the article gives no number (for
 example the reps of a pelvic tilt), the dose is a lowback heuristic and the
 exercise cites :attr:`SourceId.HEURISTIC`. Patient-facing wording is held as
-message IDs (see :mod:`lowback.messages`).
+message IDs (see :mod:`lowback.catalog.messages`).
 
 >>> EXERCISES[ExerciseId.GLUTE_BRIDGE].start
 Dose(sets=1, reps=8, hold_seconds=3.0, rest_seconds=None, effort_percent=None, minutes=None)
@@ -19,9 +19,10 @@ from typing import TypedDict
 
 import attrs
 
+from lowback.errors import InvalidInput
+
 from ._validation import in_range, optional
 from .anatomy import MuscleGroup
-from .errors import InvalidInput
 from .sources import SourceId
 from .stages import Stage
 

@@ -1,10 +1,10 @@
 """The engine's event handlers: one pure function per event type.
 
-Each handler takes the next state, started by :func:`lowback.plan._begin`
-with its week already rolled by :func:`lowback.progression.step`, the event
+Each handler takes the next state, started by :func:`lowback.engine.plan._begin`
+with its week already rolled by :func:`lowback.engine.progression.step`, the event
 and the thresholds. It changes that state in place (nobody else holds it
 yet) and returns the action, the rule IDs that fired and the message IDs.
-The cautious readings they implement are listed in :mod:`lowback.progression`.
+The cautious readings they implement are listed in :mod:`lowback.engine.progression`.
 """
 
 from __future__ import annotations
@@ -16,10 +16,9 @@ from typing import Any
 
 import attrs
 
-from ._dosing import _enter, _iso_drop, _progress_doses, _spike
-from .answers import Answer
-from .dispositions import Disposition, most_urgent
-from .events import (
+from lowback.catalog.answers import Answer
+from lowback.catalog.dispositions import Disposition, most_urgent
+from lowback.catalog.events import (
     AskedNerveFeatures,
     AskedRedFlags,
     CheckIn,
@@ -28,12 +27,14 @@ from .events import (
     SelfCheckRecorded,
     SessionLogged,
 )
+from lowback.catalog.red_flags import CES_FLAGS, RedFlag
+from lowback.catalog.self_checks import EnduranceHoldResult, StopReason
+from lowback.catalog.stages import PlanStatus, Stage
+from lowback.catalog.thresholds import Thresholds
+
+from ._dosing import _enter, _iso_drop, _progress_doses, _spike
 from .gates import GATES, _failed, _remember, _summarise
 from .plan import PauseKind, PlanState, _replan
-from .red_flags import CES_FLAGS, RedFlag
-from .self_checks import EnduranceHoldResult, StopReason
-from .stages import PlanStatus, Stage
-from .thresholds import Thresholds
 from .transitions import Action
 
 #: What a handler returns: the action, the rule IDs that fired, the messages.

@@ -18,8 +18,11 @@ from typing import Any
 
 import attrs
 
-from ._validation import Constraint, constraint_of
-from ._wire import (
+from lowback.catalog._validation import Constraint, constraint_of
+from lowback.errors import InvalidInput, Problem
+
+from ._direct import _construction
+from ._model import (
     _SPARSE,
     _VERSION_KEY,
     MAX_LIST_LENGTH,
@@ -33,9 +36,8 @@ from ._wire import (
     _tag_of,
     _union_members,
 )
-from ._wire_direct import _construction
-from ._wire_parse import _DuplicateKeys
-from ._wire_values import (
+from ._scan import _DuplicateKeys
+from ._values import (
     _BAD,
     Structurer,
     _enum_structurer,
@@ -49,7 +51,6 @@ from ._wire_values import (
     _structure_date,
     _structure_str,
 )
-from .errors import InvalidInput, Problem
 
 
 def _report_duplicates(v: dict[str, Any], path: str, problems: list[Problem]) -> None:

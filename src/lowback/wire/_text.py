@@ -1,13 +1,13 @@
 """Lowback values straight to canonical JSON text: the writer behind ``dumps``.
 
 A text builder is generated once per attrs class, like the builders of
-:mod:`lowback._wire_write`, but it joins JSON text directly: the keys are
+:mod:`lowback.wire._write`, but it joins JSON text directly: the keys are
 written once, at generation, and each field's value is spelled by its hint
 when it has exactly the hinted type (an int by ``int.__repr__``, a string
 by the encoder's own escaping, an enum member from a table of its JSON
 text). Anything else, and every float, frozenset or untyped value, goes
 through the JSON-ready builders and the encoder, so the text is always what
-encoding :func:`lowback._wire_write._document` gives, byte for byte.
+encoding :func:`lowback.wire._write._document` gives, byte for byte.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any, Final
 
 import attrs
 
-from ._wire import (
+from ._model import (
     _SPARSE,
     _VERSION_KEY,
     SCHEMA_VERSION,
@@ -34,7 +34,7 @@ from ._wire import (
     _union_members,
     _Writers,
 )
-from ._wire_write import _expression, _float_out, _out, _sorted_list
+from ._write import _expression, _float_out, _out, _sorted_list
 
 #: The canonical encoder: compact, ASCII only, no NaN. The writers build
 #: fresh lists and dicts, so no cycle can arise to check for.

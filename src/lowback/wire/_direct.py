@@ -1,6 +1,6 @@
 """Building a value without its ``__init__``, when the reader has checked it all.
 
-The structuring walk of :mod:`lowback._wire_read` checks every field's JSON
+The structuring walk of :mod:`lowback.wire._read` checks every field's JSON
 type, enum, range and length itself, with paths. When a class's validators
 check nothing more than that (their constraints are *implied*), the
 generated structurer may set the fields straight into a new instance
@@ -18,8 +18,9 @@ from typing import Any
 
 import attrs
 
-from ._validation import Constraint, constraint_of, kind_of
-from ._wire import _hints, _is_sequence_type, _non_null, _union_members
+from lowback.catalog._validation import Constraint, constraint_of, kind_of
+
+from ._model import _hints, _is_sequence_type, _non_null, _union_members
 
 
 def _implied(kind: tuple[Any, ...] | None, hint: Any, c: Constraint) -> bool:
@@ -121,7 +122,7 @@ def _construction(cls: type, *, sparse: bool, ns: dict[str, Any]) -> _Direct | N
     It does what attrs' ``__init__`` does (set each field, a default when
     the key is missing, then the validators in field order, then
     ``__attrs_post_init__``), except that a validator part from
-    :mod:`lowback._validation` which the reader has already enforced for the
+    :mod:`lowback.catalog._validation` which the reader has already enforced for the
     field's type hint and constraint is skipped: it cannot fail on the
     reader's output. A default that such a part would refuse, a factory's
     value, and every other validator are still checked. ``None``: *cls* is

@@ -1,7 +1,7 @@
 """What a person tells lowback at the start: the intake.
 
 Field names are the wire contract's (architecture.md). Every screening
-question takes an :class:`~lowback.answers.Answer`, and every red flag must be
+question takes an :class:`~lowback.catalog.answers.Answer`, and every red flag must be
 answered: a missing answer is an input error, never a silent ``no``.
 
 >>> RedFlagAnswers.all_no().answers_of(Answer.YES)
@@ -15,9 +15,10 @@ from typing import Any
 
 import attrs
 
+from lowback.errors import InvalidInput
+
 from ._validation import enum_member, in_range, optional, tuple_of, type_is
 from .answers import Answer
-from .errors import InvalidInput
 from .red_flags import RedFlag
 from .self_checks import (
     BackwardLeanResult,

@@ -215,7 +215,7 @@ _MESSAGES: dict[str, str] = {
         "Stress raises muscle tension; slow breathing, relaxation and activities "
         "you enjoy help your back too."
     ),
-    # Progression and load management (lowback.progression, lowback.prescription).
+    # Progression and load management (lowback.engine.progression, lowback.engine.prescription).
     "progression.started": "Your plan has started. Log each session and a short daily check-in.",
     "progression.no_plan": (
         "No exercise plan can start until a clinician has assessed you. Follow the "

@@ -1,8 +1,8 @@
-"""Triage: from an :class:`~lowback.intake.Intake` to an explained, safe disposition.
+"""Triage: from an :class:`~lowback.catalog.intake.Intake` to an explained, safe disposition.
 
 :func:`triage` implements clinical-spec section 2. It first reduces the intake
 to a few precomputed facts (:class:`_Facts`), then evaluates a table that
-pairs every triage rule ID of :data:`lowback.rules.RULES` with a pure
+pairs every triage rule ID of :data:`lowback.catalog.rules.RULES` with a pure
 predicate over those facts. The disposition is the most urgent one any fired
 rule gives; the entry-stage rules then read the facts and that disposition.
 
@@ -26,25 +26,30 @@ from typing import Any, NamedTuple
 
 import attrs
 
-from ._validation import enum_member, optional, tuple_of, type_is
-from .anatomy import MuscleGroup
-from .answers import Answer
-from .dispositions import Disposition, urgency_rank
-from .errors import InvalidDefinition, InvalidInput
-from .intake import Intake
-from .messages import render
-from .red_flags import CES_FLAGS, RedFlag
-from .rules import RULES, RULESET_VERSION, FiredRule, RuleKind
-from .self_checks import (
+from lowback.catalog._validation import enum_member, optional, tuple_of, type_is
+from lowback.catalog.anatomy import MuscleGroup
+from lowback.catalog.answers import Answer
+from lowback.catalog.dispositions import Disposition, urgency_rank
+from lowback.catalog.intake import Intake
+from lowback.catalog.messages import render
+from lowback.catalog.red_flags import CES_FLAGS, RedFlag
+from lowback.catalog.rules import RULES, RULESET_VERSION, FiredRule, RuleKind
+from lowback.catalog.self_checks import (
     HoldDirection,
     SelfCheckFinding,
     SelfCheckInterpretation,
     StopReason,
     interpret,
 )
-from .stages import PlanStatus, Stage
-from .symptoms import LEG_REGIONS, NERVE_LIKE_QUALITIES, PainPattern, Side
-from .thresholds import Thresholds
+from lowback.catalog.stages import PlanStatus, Stage
+from lowback.catalog.symptoms import (
+    LEG_REGIONS,
+    NERVE_LIKE_QUALITIES,
+    PainPattern,
+    Side,
+)
+from lowback.catalog.thresholds import Thresholds
+from lowback.errors import InvalidDefinition, InvalidInput
 
 __all__ = [
     "ENTRY_PREDICATES",
@@ -79,7 +84,7 @@ class TriageResult:
     #: Where to go next: the most urgent disposition any rule gave.
     disposition: Disposition = attrs.field(validator=enum_member(Disposition))
     pain_pattern: PainPattern = attrs.field(validator=enum_member(PainPattern))
-    #: Red flags answered ``yes``, in :class:`~lowback.red_flags.RedFlag`
+    #: Red flags answered ``yes``, in :class:`~lowback.catalog.red_flags.RedFlag`
     #: order; ``bilateral_leg_symptoms`` is also listed when nerve features
     #: are reported in both legs (see ``RF-CES``).
     red_flags: tuple[RedFlag, ...] = attrs.field(validator=tuple_of(RedFlag))
@@ -473,8 +478,8 @@ def triage(
             ``calm_entry_pain``, ``gate3_endurance_seconds``).
 
     Raises:
-        InvalidInput: *intake* is not an :class:`~lowback.intake.Intake` or
-            *thresholds* not a :class:`~lowback.thresholds.Thresholds`.
+        InvalidInput: *intake* is not an :class:`~lowback.catalog.intake.Intake` or
+            *thresholds* not a :class:`~lowback.catalog.thresholds.Thresholds`.
 
     >>> triage("an intake")
     Traceback (most recent call last):

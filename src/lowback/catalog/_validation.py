@@ -13,7 +13,7 @@ from typing import Any, cast
 
 import attrs
 
-from .errors import InvalidInput
+from lowback.errors import InvalidInput
 
 __all__ = [
     "Constraint",
@@ -34,7 +34,7 @@ Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 class Constraint:
     """What a validator from this module checks, for the wire edge to read.
 
-    :mod:`lowback.serialization` checks these bounds while parsing (so it can
+    :mod:`lowback.wire` checks these bounds while parsing (so it can
     list every problem at once) and writes them into JSON Schema.
     """
 

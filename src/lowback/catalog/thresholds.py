@@ -6,7 +6,7 @@ direction that is the cautious one, its sources and the rules that read it
 (:meth:`Thresholds.describe`). An app may move a threshold within its
 bounds; constructing one outside them raises
 :class:`~lowback.errors.InvalidInput`. The rules themselves are in
-:mod:`lowback.rules`, which re-exports both names.
+:mod:`lowback.catalog.rules`, which re-exports both names.
 
 >>> Thresholds(persistent_days=28).persistent_days
 28

@@ -1,9 +1,9 @@
 """The plan's doses: entering a stage, progressing, deloading, the weekly cap.
 
 The engine's load-management steps (spec 3, LD-* and PR-ISO) applied to a
-:class:`~lowback.plan.PlanState`; the dose arithmetic itself is in
-:mod:`lowback.load`. Every function here is private to the engine and
-changes, in place, the next state that :func:`lowback.plan._begin` started
+:class:`~lowback.engine.plan.PlanState`; the dose arithmetic itself is in
+:mod:`lowback.engine.load`. Every function here is private to the engine and
+changes, in place, the next state that :func:`lowback.engine.plan._begin` started
 for the event being applied (a value nobody else holds yet), so that one
 event makes one copy of the state however many rules it applies.
 """
@@ -13,12 +13,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from .events import SessionLogged
-from .exercises import EXERCISES, STAGE_PLANS, Dose, ExerciseId
+from lowback.catalog.events import SessionLogged
+from lowback.catalog.exercises import EXERCISES, STAGE_PLANS, Dose, ExerciseId
+from lowback.catalog.stages import Stage
+from lowback.catalog.thresholds import Thresholds
+
 from .load import ExerciseDose, deload, step_up
 from .plan import _CATALOG_ORDER, PlanState, _replan
-from .stages import Stage
-from .thresholds import Thresholds
 
 _new = object.__new__
 _setattr = object.__setattr__
@@ -61,7 +62,7 @@ def _key(exercise: ExerciseId, d: Dose) -> _DoseKey:
 
 
 def _stepped(exercise: ExerciseId, dose: Dose) -> Dose | None:
-    """:func:`~lowback.load.step_up`, remembered; ``None`` when it cannot grow."""
+    """:func:`~lowback.engine.load.step_up`, remembered; ``None`` when it cannot grow."""
     key = _key(exercise, dose)
     try:
         return _STEPPED[key]
@@ -75,7 +76,7 @@ def _stepped(exercise: ExerciseId, dose: Dose) -> Dose | None:
 
 
 def _deloaded(exercise: ExerciseId, dose: Dose, fraction: float) -> Dose | None:
-    """:func:`~lowback.load.deload`, remembered."""
+    """:func:`~lowback.engine.load.deload`, remembered."""
     key = (_key(exercise, dose), fraction)
     try:
         return _DELOADED[key]
@@ -167,7 +168,7 @@ def _carried_volumes(
     """LD-CAP's sums over the exercises carried over from last week.
 
     Returns their total volume last week and, in plan order, each one's
-    volume now, summed in the order :func:`~lowback.load.within_cap` sums.
+    volume now, summed in the order :func:`~lowback.engine.load.within_cap` sums.
     """
     last_week = {d.exercise: d.dose for d in reference}
     base = 0.0

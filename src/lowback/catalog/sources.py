@@ -3,7 +3,7 @@
 Every rule, threshold, muscle, exercise and finding in lowback names the
 sources it comes from by :class:`SourceId`. ``lowback:heuristic`` marks a
 number lowback chose itself; such numbers live in
-:class:`lowback.thresholds.Thresholds`, where an app may change them within safe
+:class:`lowback.catalog.thresholds.Thresholds`, where an app may change them within safe
 bounds.
 
 >>> SOURCES[SourceId.ARTICLE_RED_FLAGS].kind
@@ -329,7 +329,7 @@ SOURCES: Mapping[SourceId, Source] = MappingProxyType(
                     kind=SourceKind.HEURISTIC,
                     title="lowback heuristic: a documented default an app may change within safe bounds",
                     year=None,
-                    locator="lowback.thresholds.Thresholds",
+                    locator="lowback.catalog.thresholds.Thresholds",
                 ),
             ),
         ]

@@ -3,12 +3,12 @@
 Every rule lowback applies has an ID (the IDs of the clinical spec), a
 one-line summary and its sources. Results name the rules that fired, so a
 clinician can check why; the docs list this catalog. The engines
-(:mod:`lowback.triage`, :mod:`lowback.progression`) pair each rule ID with
+(:mod:`lowback.engine.triage`, :mod:`lowback.engine.progression`) pair each rule ID with
 its predicate in their own tables, and tests check that every rule here is
 evaluated by exactly one engine.
 
 Numbers lowback chose itself ([H] in the spec) live in
-:class:`~lowback.thresholds.Thresholds`, re-exported here.
+:class:`~lowback.catalog.thresholds.Thresholds`, re-exported here.
 
 >>> RULES["RF-CES"].disposition
 <Disposition.EMERGENCY: 'emergency'>
@@ -382,7 +382,7 @@ _RULES = (
         "Change posture every 25-30 minutes; at most 30 minutes in one position.",
         _S.ARTICLE_STAGE_4,
     ),
-    # lowback's safer readings of spec 2 (see lowback.triage for the predicates).
+    # lowback's safer readings of spec 2 (see lowback.engine.triage for the predicates).
     _r(
         "RF-UNKNOWN-CES",
         _K.RED_FLAG,

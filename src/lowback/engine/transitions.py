@@ -23,9 +23,9 @@ from types import MappingProxyType
 
 import attrs
 
-from .errors import InvalidDefinition
-from .rules import RULES
-from .stages import Stage
+from lowback.catalog.rules import RULES
+from lowback.catalog.stages import Stage
+from lowback.errors import InvalidDefinition
 
 __all__ = [
     "TRANSITIONS",

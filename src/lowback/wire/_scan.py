@@ -20,8 +20,9 @@ import re
 import threading
 from typing import Any, Final
 
-from ._wire import MAX_DEPTH, MAX_DOCUMENT_CHARS
-from .errors import InvalidInput
+from lowback.errors import InvalidInput
+
+from ._model import MAX_DEPTH, MAX_DOCUMENT_CHARS
 
 _STRING_RE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 #: Deletes every ASCII character but brackets (what JSON has outside strings).

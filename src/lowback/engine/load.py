@@ -8,7 +8,7 @@ a deload drops it for the day instead. The weekly cap (LD-CAP) compares the
 planned volume of the exercises carried over from last week with their
 volume then.
 
->>> from lowback.exercises import Dose, ExerciseId
+>>> from lowback.catalog.exercises import Dose, ExerciseId
 >>> step_up(ExerciseId.PELVIC_TILT, Dose(sets=1, reps=8))
 Dose(sets=1, reps=9, hold_seconds=None, rest_seconds=None, effort_percent=None, minutes=None)
 >>> deload(ExerciseId.PELVIC_TILT, Dose(sets=1, reps=10), 0.3)
@@ -22,9 +22,15 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from ._validation import enum_member, type_is
-from .exercises import EXERCISES, STAGE_PLANS, Dose, ExerciseId, ExerciseKind
-from .stages import Stage
+from lowback.catalog._validation import enum_member, type_is
+from lowback.catalog.exercises import (
+    EXERCISES,
+    STAGE_PLANS,
+    Dose,
+    ExerciseId,
+    ExerciseKind,
+)
+from lowback.catalog.stages import Stage
 
 __all__ = [
     "ExerciseDose",

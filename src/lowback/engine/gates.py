@@ -6,7 +6,7 @@ gate of the stage being left (:data:`GATES`). Each check is a pure
 predicate over the state, that window of sessions, the event's date and the
 thresholds, paired with the rule ID that states it.
 
->>> from lowback.stages import Stage
+>>> from lowback.catalog.stages import Stage
 >>> GATES[Stage.CALM_AND_UNLOAD][0]
 'PR-GATE-1'
 """
@@ -16,11 +16,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 
-from .events import SessionLogged
-from .exercises import EXERCISES, STAGE_PLANS, ExerciseId, ExerciseKind
+from lowback.catalog.events import SessionLogged
+from lowback.catalog.exercises import EXERCISES, STAGE_PLANS, ExerciseId, ExerciseKind
+from lowback.catalog.stages import Stage
+from lowback.catalog.thresholds import Thresholds
+
 from .plan import PlanState, SessionSummary, _made
-from .stages import Stage
-from .thresholds import Thresholds
 
 __all__ = ["ADVANCE_CRITERIA", "GATES"]
 

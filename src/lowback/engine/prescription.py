@@ -7,7 +7,7 @@ after a red flag answered yes, or an emergency or urgent triage, it offers
 nothing at all but the safety net (PR-REDFLAG).
 
 >>> import datetime as dt
->>> from lowback.progression import start_plan, _demo_result
+>>> from lowback.engine.progression import start_plan, _demo_result
 >>> state, _ = start_plan(_demo_result(), date=dt.date(2026, 11, 1), entry_pain=6)
 >>> [d.exercise.value for d in prescription(state).exercises][:2]
 ['pelvic_tilt', 'knee_rolls']
@@ -17,15 +17,16 @@ from __future__ import annotations
 
 import attrs
 
-from .dispositions import Disposition
-from .exercises import EXERCISES, STAGE_PLANS, ExerciseId
+from lowback.catalog.dispositions import Disposition
+from lowback.catalog.exercises import EXERCISES, STAGE_PLANS, ExerciseId
+from lowback.catalog.messages import render
+from lowback.catalog.rules import RULESET_VERSION, FiredRule
+from lowback.catalog.self_checks import HoldDirection
+from lowback.catalog.stages import PlanStatus, Stage
+from lowback.catalog.thresholds import Thresholds
+
 from .load import ExerciseDose
-from .messages import render
 from .plan import PauseKind, PlanState
-from .rules import RULESET_VERSION, FiredRule
-from .self_checks import HoldDirection
-from .stages import PlanStatus, Stage
-from .thresholds import Thresholds
 
 __all__ = ["UNLOADING_POSITIONS", "Prescription", "prescription"]
 
@@ -46,7 +47,7 @@ class Prescription:
     exercises: tuple[ExerciseDose, ...]
     #: Daily habits and resting positions for the stage.
     habits: tuple[ExerciseId, ...]
-    #: Message IDs to show, in order (see :mod:`lowback.messages`).
+    #: Message IDs to show, in order (see :mod:`lowback.catalog.messages`).
     messages: tuple[str, ...]
     #: Change position at least this often, in minutes, when desk breaks apply (LD-DESK).
     desk_break_minutes: int | None
@@ -96,7 +97,7 @@ def prescription(
     """Return what *state* offers today.
 
     Args:
-        state: The plan's state (from :func:`~lowback.progression.replay`).
+        state: The plan's state (from :func:`~lowback.engine.progression.replay`).
         thresholds: Supplies the desk-break interval (LD-DESK).
     """
     if state.pause is PauseKind.SEEK_CARE:

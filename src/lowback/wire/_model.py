@@ -17,7 +17,7 @@ from typing import Any, Final
 
 import attrs
 
-from .events import AskedNerveFeatures, AskedRedFlags
+from lowback.catalog.events import AskedNerveFeatures, AskedRedFlags
 
 #: The version of the wire contract; top-level documents carry it.
 SCHEMA_VERSION: Final = 1

@@ -1,8 +1,8 @@
 """The events of a plan's journal: what a person and their clinicians log.
 
 A journal (:data:`Journal`) is the ordered tuple of these events; the
-progression engine (:mod:`lowback.progression`) folds it into a
-:class:`~lowback.progression.PlanState`. Each event class carries its wire
+progression engine (:mod:`lowback.engine.progression`) folds it into a
+:class:`~lowback.engine.progression.PlanState`. Each event class carries its wire
 tag as the class attribute ``type`` (:class:`EventType`), which the
 serializer uses to tell the union apart.
 
@@ -20,10 +20,11 @@ from typing import Any, ClassVar
 
 import attrs
 
+from lowback.errors import InvalidInput
+
 from ._validation import enum_member, in_range, optional, tuple_of, type_is
 from ._validation import text as _text
 from .answers import Answer
-from .errors import InvalidInput
 from .exercises import ExerciseId
 from .intake import Intake
 from .red_flags import RedFlag
