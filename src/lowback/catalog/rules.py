@@ -29,6 +29,9 @@ from .thresholds import ThresholdInfo, Thresholds
 __all__ = [
     "RULES",
     "RULESET_VERSION",
+    "Check",
+    "CheckOutcome",
+    "FactValue",
     "FiredRule",
     "Rule",
     "RuleKind",
@@ -427,3 +430,46 @@ class FiredRule:
                 engines only fire catalog rules).
         """
         return cls(id=rule_id, sources=RULES[rule_id].sources)
+
+
+class CheckOutcome(enum.StrEnum):
+    """What came of one rule or condition an engine evaluated (wire values)."""
+
+    #: A rule applied and shaped the result.
+    FIRED = "fired"
+    #: A condition (an advance criterion, a gate) held.
+    MET = "met"
+    #: A rule did not apply, or a condition did not hold.
+    UNMET = "unmet"
+
+
+#: A fact compared by a check: an input value or a threshold, as JSON allows.
+FactValue = int | float | str | bool | None
+
+
+def _frozen_facts(facts: Mapping[str, FactValue]) -> Mapping[str, FactValue]:
+    return MappingProxyType(dict(facts))
+
+
+@attrs.frozen(kw_only=True)
+class Check:
+    """One rule or condition an engine evaluated, what came of it, and why.
+
+    ``facts`` names each input value and threshold the check compared, so a
+    clinician can see why a plan held without reading code (clinical spec
+    5.3). It is a read-only mapping, kept in the order the engine compared.
+
+    >>> check = Check(id="PR-GATE-1", outcome=CheckOutcome.UNMET,
+    ...               facts={"pain_now": 5, "gate1_pain": 4})
+    >>> check.outcome.value, dict(check.facts)
+    ('unmet', {'pain_now': 5, 'gate1_pain': 4})
+    """
+
+    #: The rule ID (or advance condition ID) that was evaluated.
+    id: str
+    outcome: CheckOutcome
+    #: The facts compared, by name. Excluded from the hash (a mapping is not
+    #: hashable); equal checks still hash equal.
+    facts: Mapping[str, FactValue] = attrs.field(
+        factory=dict, converter=_frozen_facts, hash=False
+    )
