@@ -79,7 +79,14 @@ from .engine.progression import (
 )
 from .engine.transitions import TRANSITIONS, Action, Transition, validate_transitions
 from .engine.triage import TriageResult, triage
-from .errors import InvalidDefinition, InvalidInput, LowbackError, Problem
+from .errors import (
+    InvalidDefinition,
+    InvalidInput,
+    LowbackError,
+    NotAWireValue,
+    Problem,
+    ReasonCode,
+)
 
 if TYPE_CHECKING:  # real imports for type checkers; lazy at run time (no cattrs)
     from .wire import (
@@ -156,6 +163,7 @@ __all__ = [
     "Muscle",
     "MuscleGroup",
     "NerveFeature",
+    "NotAWireValue",
     "Onset",
     "PainPattern",
     "PainQuality",
@@ -165,6 +173,7 @@ __all__ = [
     "PlanStatus",
     "Prescription",
     "Problem",
+    "ReasonCode",
     "RedFlag",
     "RedFlagAnswers",
     "ReplayOutput",

@@ -17,7 +17,6 @@ import attrs
 
 from lowback.errors import InvalidInput
 
-from ._validation import enum_member, in_range, optional, tuple_of, type_is
 from .answers import Answer
 from .red_flags import RedFlag
 from .self_checks import (
@@ -28,6 +27,15 @@ from .self_checks import (
     SideBendResult,
 )
 from .symptoms import BodyRegion, NerveFeature, Onset, PainQuality, Side
+from .validators import (
+    all_of,
+    enum_member,
+    in_range,
+    optional,
+    tuple_of,
+    type_is,
+    unique_by,
+)
 
 __all__ = ["Intake", "RedFlagAnswers"]
 
@@ -89,17 +97,11 @@ _SELF_CHECK_TYPES = (
 def _one_of_each_check(
     _inst: object, _attr: object, value: tuple[SelfCheckResult, ...]
 ) -> None:
-    seen: set[object] = set()
     for index, result in enumerate(value):
         if not isinstance(result, _SELF_CHECK_TYPES):
             raise InvalidInput.at(
                 f"$.self_checks[{index}]", "wrong_type", "expected a self-check result"
             )
-        if result.check in seen:
-            raise InvalidInput.at(
-                f"$.self_checks[{index}].check", "duplicate", "each check at most once"
-            )
-        seen.add(result.check)
 
 
 @attrs.frozen(kw_only=True)
@@ -144,7 +146,10 @@ class Intake:
     fear_of_movement: Answer = _answer_field()
     rest_without_relief: Answer = _answer_field()
     self_checks: tuple[SelfCheckResult, ...] = attrs.field(
-        default=(), validator=[tuple_of(object, max_length=4), _one_of_each_check]
+        default=(),
+        validator=all_of(
+            tuple_of(object, max_length=4), _one_of_each_check, unique_by("check")
+        ),
     )
 
     def nerve_answers(self) -> Iterator[tuple[NerveFeature, Answer]]:

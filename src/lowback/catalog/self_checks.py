@@ -23,12 +23,12 @@ import attrs
 
 from lowback.errors import InvalidInput
 
-from ._validation import enum_member, in_range, optional
 from .anatomy import MuscleGroup
 from .answers import Answer
 from .sources import SourceId
 from .symptoms import Side
 from .thresholds import Thresholds
+from .validators import enum_member, in_range, optional
 
 __all__ = [
     "FINDINGS",
@@ -222,6 +222,13 @@ class ForwardBendResult:
     """The forward-bend check: is one side tighter, where is the pull, do bent knees help."""
 
     check: ClassVar[SelfCheck] = SelfCheck.FORWARD_BEND
+    #: Required unless the check was stopped (read by the JSON Schema too).
+    observations: ClassVar[tuple[str, ...]] = (
+        "one_side_tighter",
+        "pull_in_muscles",
+        "pain_in_centre_of_spine",
+        "knee_bend_eases",
+    )
     stopped: StopReason | None = attrs.field(default=None, validator=_stop)
     one_side_tighter: Answer | None = attrs.field(default=None, validator=_answer)
     #: Which side felt tighter, when one did.
@@ -234,15 +241,7 @@ class ForwardBendResult:
 
     def __attrs_post_init__(self) -> None:
         """Check observations are present unless stopped."""
-        _require_observations(
-            self,
-            (
-                "one_side_tighter",
-                "pull_in_muscles",
-                "pain_in_centre_of_spine",
-                "knee_bend_eases",
-            ),
-        )
+        _require_observations(self, self.observations)
 
 
 @attrs.frozen(kw_only=True)
@@ -250,6 +249,12 @@ class BackwardLeanResult:
     """The backward-lean check: a pinch in one spot, a muscle stretch, do hands help."""
 
     check: ClassVar[SelfCheck] = SelfCheck.BACKWARD_LEAN
+    #: Required unless the check was stopped (read by the JSON Schema too).
+    observations: ClassVar[tuple[str, ...]] = (
+        "pinch_in_one_spot",
+        "feels_like_muscle_stretch",
+        "hand_support_eases",
+    )
     stopped: StopReason | None = attrs.field(default=None, validator=_stop)
     pinch_in_one_spot: Answer | None = attrs.field(default=None, validator=_answer)
     feels_like_muscle_stretch: Answer | None = attrs.field(
@@ -259,10 +264,7 @@ class BackwardLeanResult:
 
     def __attrs_post_init__(self) -> None:
         """Check observations are present unless stopped."""
-        _require_observations(
-            self,
-            ("pinch_in_one_spot", "feels_like_muscle_stretch", "hand_support_eases"),
-        )
+        _require_observations(self, self.observations)
 
 
 @attrs.frozen(kw_only=True)
@@ -270,6 +272,11 @@ class SideBendResult:
     """The side-bend check: is one side blocked, does it hurt over the QL."""
 
     check: ClassVar[SelfCheck] = SelfCheck.SIDE_BEND
+    #: Required unless the check was stopped (read by the JSON Schema too).
+    observations: ClassVar[tuple[str, ...]] = (
+        "one_side_blocked_or_painful",
+        "pain_over_ql_area",
+    )
     stopped: StopReason | None = attrs.field(default=None, validator=_stop)
     one_side_blocked_or_painful: Answer | None = attrs.field(
         default=None, validator=_answer
@@ -280,9 +287,7 @@ class SideBendResult:
 
     def __attrs_post_init__(self) -> None:
         """Check observations are present unless stopped."""
-        _require_observations(
-            self, ("one_side_blocked_or_painful", "pain_over_ql_area")
-        )
+        _require_observations(self, self.observations)
 
 
 @attrs.frozen(kw_only=True)
@@ -290,6 +295,12 @@ class EnduranceHoldResult:
     """The endurance hold: how long, and did the muscles shake or cramp early."""
 
     check: ClassVar[SelfCheck] = SelfCheck.ENDURANCE_HOLD
+    #: Required unless the check was stopped (read by the JSON Schema too).
+    observations: ClassVar[tuple[str, ...]] = (
+        "hold_seconds",
+        "shaking_early",
+        "cramped",
+    )
     #: The longest hold an endurance result may record, in seconds.
     MAX_HOLD_SECONDS: ClassVar[float] = 60.0
     stopped: StopReason | None = attrs.field(default=None, validator=_stop)
@@ -301,7 +312,7 @@ class EnduranceHoldResult:
 
     def __attrs_post_init__(self) -> None:
         """Check observations are present unless stopped."""
-        _require_observations(self, ("hold_seconds", "shaking_early", "cramped"))
+        _require_observations(self, self.observations)
 
 
 #: Any self-check result; the ``check`` class attribute tells which.

@@ -20,8 +20,8 @@ from typing import Any
 
 import attrs
 
-from ._validation import in_range
 from .sources import SourceId
+from .validators import in_range
 
 __all__ = ["ThresholdInfo", "Thresholds"]
 

@@ -26,7 +26,6 @@ from typing import Any, NamedTuple
 
 import attrs
 
-from lowback.catalog._validation import enum_member, optional, tuple_of, type_is
 from lowback.catalog.anatomy import MuscleGroup
 from lowback.catalog.answers import Answer
 from lowback.catalog.dispositions import Disposition, urgency_rank
@@ -49,6 +48,7 @@ from lowback.catalog.symptoms import (
     Side,
 )
 from lowback.catalog.thresholds import Thresholds
+from lowback.catalog.validators import enum_member, optional, tuple_of, type_is
 from lowback.errors import InvalidDefinition, InvalidInput
 
 __all__ = [

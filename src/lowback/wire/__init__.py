@@ -1,10 +1,10 @@
 """The wire contract: strict JSON in and canonical JSON out, and its JSON Schema.
 
 This is the edge of the library: the models carry no serialization hooks.
-Output goes through a writer generated per class from its attrs fields and
-type hints (built on first use). Input goes through
-a strict structuring walk driven by the attrs fields and their type hints,
-which can name every problem with its JSON path and a reason code.
+Both directions go through one private, configured cattrs converter, built
+on first use: strict scalar hooks, unknown keys refused, unions told apart by
+their tag, and each field's lowback validator checked as it is read, so every
+problem of a document is named with its JSON path and a reason code.
 
 Reading is strict (architecture.md, "The wire contract"):
 
@@ -17,28 +17,32 @@ Reading is strict (architecture.md, "The wire contract"):
 - dates are ``YYYY-MM-DD`` and nothing else;
 - input is bounded: :data:`MAX_DOCUMENT_CHARS`, :data:`MAX_DEPTH`,
   :data:`MAX_LIST_LENGTH`, :data:`MAX_STRING_CHARS`; the depth is measured
-  before the JSON parser runs, so deep input never reaches its recursion.
+  before the JSON parser runs, in linear time, so deep input never reaches
+  its recursion.
 
 Every problem is an :class:`~lowback.errors.InvalidInput` listing each
-problem's JSON path and reason code (``missing``, ``unknown_key``,
-``wrong_type``, ``out_of_range``, ``too_long``, ``duplicate``,
-``duplicate_key``, ``bad_enum``, ``bad_date``, ``bad_number``, ``bad_json``,
-``bad_encoding``, ``too_large``, ``too_deep``, ``bad_version``,
-``invalid``). The offending value is never echoed. Unknown keys appear in
-paths only when they look like field names (``[A-Za-z_][A-Za-z0-9_]*``, at
-most 64 characters); any other key shows as ``*``.
+problem's JSON path and :class:`~lowback.errors.ReasonCode` (at most
+:data:`MAX_PROBLEMS`, the rest counted in one), never the offending value;
+the error keeps no reference to the input. An unknown key shows in a path
+only when it looks like a field name (at most 64 characters), else as ``*``.
 
 ``schema_version``: every top-level JSON object document carries
 ``"schema_version": 1`` (required, checked). In a journal (a JSON array of
 events, or JSON Lines) each event *may* carry it, and when it does it must be
 1: so a line written with ``dumps(event)`` is a valid journal line, and a
-journal array written by :func:`dumps` carries no per-event version.
+journal array written by :func:`dumps` carries no per-event version. The
+intake inside ``plan_started`` may carry it too (an app embeds the intake it
+triaged); any other value is refused.
 
 Writing is canonical: ``schema_version`` first, then a union's tag
 (``check``, ``type``), then the fields in attrs' declaration order; compact
 separators, ASCII only, floats written as floats (``-0.0`` as ``0.0``),
 frozensets sorted, and ``None`` left out of sparse records. Equal values give
 equal bytes.
+
+A caller's mistake (swapped arguments, a type with no wire form, a value
+that is not lowback's) is a :class:`~lowback.errors.NotAWireValue`, a
+``TypeError`` naming the mistake, never the data.
 
 >>> from lowback import Dose
 >>> dumps(Dose(sets=2, reps=10))
@@ -57,12 +61,9 @@ from __future__ import annotations
 import json
 import types
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Final, TypeVar, overload
 
 import attrs
-
-if TYPE_CHECKING:
-    import cattrs
 
 from lowback.catalog.events import (
     AskedNerveFeatures,
@@ -86,7 +87,7 @@ from lowback.engine.load import ExerciseDose
 from lowback.engine.prescription import Prescription
 from lowback.engine.progression import Decision, PlanState
 from lowback.engine.triage import TriageResult
-from lowback.errors import InvalidInput, Problem
+from lowback.errors import InvalidInput, NotAWireValue, Problem, ReasonCode
 
 from ._model import (
     MAX_DEPTH,
@@ -95,14 +96,16 @@ from ._model import (
     MAX_PROBLEMS,
     MAX_STRING_CHARS,
     SCHEMA_VERSION,
-    _is_sequence_type,
-    _union_members,
+    VERSION_KEY,
+    is_sequence,
+    tag_of,
+    union_members,
 )
-from ._read import _document_plan, _finish, _structure_document, _structurer
-from ._scan import _parse, _text_of
+from ._parse import parse, text_of
 from ._schema import json_schema
-from ._text import _document_text, _encode
-from ._write import _out
+
+if TYPE_CHECKING:
+    import cattrs
 
 __all__ = [
     "MAX_DEPTH",
@@ -126,11 +129,7 @@ T = TypeVar("T")
 
 @attrs.frozen(kw_only=True)
 class ReplayOutput:
-    """What ``lowback replay --json`` writes: the final state and every decision.
-
-    >>> [f.name for f in attrs.fields(ReplayOutput)]
-    ['state', 'decisions']
-    """
+    """What ``lowback replay --json`` writes: the final state and every decision."""
 
     #: The plan after the whole journal.
     state: PlanState
@@ -150,22 +149,68 @@ WIRE_TYPES: Mapping[str, Any] = types.MappingProxyType(
         "Thresholds": Thresholds,
         "Journal": Journal,
         "Event": Event,
-        "PlanStarted": PlanStarted,
-        "SessionLogged": SessionLogged,
-        "ExerciseDone": ExerciseDone,
-        "CheckIn": CheckIn,
-        "AskedRedFlags": AskedRedFlags,
-        "AskedNerveFeatures": AskedNerveFeatures,
-        "SelfCheckRecorded": SelfCheckRecorded,
-        "ClinicianCleared": ClinicianCleared,
-        "ClinicianOverride": ClinicianOverride,
-        "PlanState": PlanState,
-        "Decision": Decision,
-        "ExerciseDose": ExerciseDose,
-        "Prescription": Prescription,
+        **{
+            t.__name__: t
+            for t in (
+                *(PlanStarted, SessionLogged, ExerciseDone, CheckIn, AskedRedFlags),
+                *(AskedNerveFeatures, SelfCheckRecorded, ClinicianCleared),
+                *(ClinicianOverride, PlanState, Decision, ExerciseDose, Prescription),
+            )
+        },
         "ReplayOutput": ReplayOutput,
     }
 )
+_ENCODE: Final = json.JSONEncoder(
+    ensure_ascii=True, allow_nan=False, separators=(",", ":"), check_circular=False
+).encode
+
+
+def _is_wire_type(tp: Any) -> bool:
+    """An attrs class, a tagged union of them, or a tuple of either."""
+    if is_sequence(tp):
+        return _is_wire_type(tp.__args__[0])
+    return (
+        attrs.has(tp) if isinstance(tp, type) else tag_of(union_members(tp)) is not None
+    )
+
+
+def _require_type(type_: Any, call: str) -> None:
+    if isinstance(type_, str | bytes | bytearray):
+        msg = f"{call}(text, type_) takes the JSON text first and the type second"
+        raise NotAWireValue(msg)
+    if not _is_wire_type(type_):
+        msg = f"{call}() got a {type(type_).__name__}, not a lowback wire type"
+        raise NotAWireValue(msg)
+
+
+def _read(data: Any, tp: Any, *, required: bool = True) -> Any:
+    """Structure parsed JSON as *tp*, or raise every problem as one InvalidInput."""
+    from ._convert import CONVERTER, Sink, collect, version_problem, without  # noqa: PLC0415
+
+    sink, many = Sink(), is_sequence(tp) and type(data) is list
+    items = list(enumerate(data)) if many else [(None, data)]
+    for index, item in items:
+        path = "$" if index is None else f"$[{index}]"
+        if isinstance(item, dict) and VERSION_KEY in item:
+            problem = version_problem(item)
+            if problem is not None:
+                collect(problem, path, sink)
+            item = without(item, {VERSION_KEY})  # noqa: PLW2901
+            if many:
+                data[index] = item
+            else:
+                data = item
+        elif isinstance(item, dict) and not many and required:
+            sink.add(
+                f"$.{VERSION_KEY}", ReasonCode.MISSING, f"must be {SCHEMA_VERSION}"
+            )
+    try:
+        value = CONVERTER.get_structure_hook(tp)(data, tp)
+    except Exception as err:  # noqa: BLE001 - each becomes a Problem with its path
+        collect(err, "$", sink)
+    if sink.total:
+        raise sink.error()  # outside the handler: the error keeps no context
+    return value
 
 
 @overload
@@ -180,7 +225,7 @@ def loads(text: str | bytes, type_: Any) -> Any:
 
     Raises:
         InvalidInput: listing every problem with its JSON path and code.
-        TypeError: *type_* has no wire form.
+        NotAWireValue: *type_* has no wire form, or *text* is not text.
 
     >>> from lowback import FiredRule
     >>> loads('{"schema_version":1,"id":"SELF","sources":["article:when-to-seek-help"]}', FiredRule).id
@@ -190,8 +235,13 @@ def loads(text: str | bytes, type_: Any) -> Any:
     ...
     lowback.errors.InvalidInput: invalid input: $.schema_version: missing (must be 1)
     """
-    _document_plan(type_)  # an unsupported type is a TypeError before reading
-    return _structure_document(_parse(_text_of(text, "$")), type_)
+    _require_type(type_, "loads")
+    try:
+        return _read(parse(text_of(text)), type_)
+    except InvalidInput as err:
+        error = err
+    del text  # the error keeps no reference to the input, not even in a frame
+    raise error.with_traceback(None)
 
 
 def loads_jsonl(text: str | bytes, type_: Any) -> Any:
@@ -204,23 +254,40 @@ def loads_jsonl(text: str | bytes, type_: Any) -> Any:
     >>> loads_jsonl('{"sets": 1}\n\n{"sets": 2, "schema_version": 1}\n', tuple[Dose, ...])
     (Dose(sets=1, ...), Dose(sets=2, ...))
     """
-    if not _is_sequence_type(type_):
+    _require_type(type_, "loads_jsonl")
+    if not is_sequence(type_):
         msg = "loads_jsonl() reads a tuple type such as Journal"
-        raise TypeError(msg)
-    _structurer(type_)
-    lines = [line for line in _text_of(text, "$").split("\n") if line.strip()]
+        raise NotAWireValue(msg)
+    lines = [line for line in text_of(text).split("\n") if line.strip()]
+    del text
     if len(lines) > MAX_LIST_LENGTH:
         raise InvalidInput.at("$", "too_large", f"at most {MAX_LIST_LENGTH} lines")
     problems: list[Problem] = []
     values: list[Any] = []
     for index, line in enumerate(lines):
         try:
-            values.append(_parse(line, f"$[{index}]"))
+            values.append(parse(line, f"$[{index}]"))
         except InvalidInput as err:
-            problems.extend(err.problems)
-    if problems:
-        raise _finish(problems)
-    return _structure_document(values, type_)
+            problems += err.problems[: MAX_PROBLEMS - len(problems)]
+    error = InvalidInput(problems) if problems else None
+    if error is None:
+        try:
+            return _read(values, type_, required=False)
+        except InvalidInput as err:
+            error = err
+    del lines, values
+    raise error.with_traceback(None)
+
+
+def _unstructure(value: Any) -> Any:
+    from ._convert import CONVERTER  # noqa: PLC0415 - cattrs loads on first use
+
+    if isinstance(value, tuple):
+        return [_unstructure(item) for item in value]
+    if not attrs.has(type(value)):
+        msg = f"dumps() writes lowback values, not a {type(value).__name__}"
+        raise NotAWireValue(msg)
+    return CONVERTER.unstructure(value)
 
 
 def dumps(value: Any) -> str:
@@ -229,6 +296,9 @@ def dumps(value: Any) -> str:
     An attrs value is an object that starts with ``"schema_version": 1``; a
     tuple is an array whose items carry no version.
 
+    Raises:
+        NotAWireValue: *value* is not a lowback value (or a tuple of them).
+
     >>> from lowback import FiredRule, SourceId
     >>> rule = FiredRule(id="SELF", sources=(SourceId.ARTICLE_RED_FLAGS,))
     >>> dumps(rule)
@@ -236,7 +306,14 @@ def dumps(value: Any) -> str:
     >>> dumps((rule,))
     '[{"id":"SELF","sources":["article:when-to-seek-help"]}]'
     """
-    return _document_text(value)
+    out = _unstructure(value)
+    try:
+        return _ENCODE(
+            {VERSION_KEY: SCHEMA_VERSION, **out} if isinstance(out, dict) else out
+        )
+    except ValueError:
+        msg = "dumps() cannot write a float that is not finite"
+    raise NotAWireValue(msg)
 
 
 def dumps_jsonl(values: Iterable[Any]) -> str:
@@ -254,8 +331,8 @@ def _is_lowback_type(tp: Any) -> bool:
     """Whether *tp* is a lowback attrs class, or a union of only such classes."""
     if isinstance(tp, type):
         return attrs.has(tp) and tp.__module__.startswith("lowback.")
-    members = _union_members(tp)
-    return bool(members) and all(_is_lowback_type(m) for m in members)
+    members = union_members(tp)
+    return bool(members) and all(_is_lowback_type(t) for t in members)
 
 
 def converter() -> cattrs.Converter:
@@ -264,11 +341,10 @@ def converter() -> cattrs.Converter:
     For apps that keep lowback values inside their own cattrs-managed models.
     Unstructuring a lowback value gives exactly the object :func:`dumps`
     writes (without the top-level ``schema_version``); structuring one goes
-    through lowback's strict reader, so ``"7"`` never becomes 7 and a bad
-    value raises :class:`~lowback.errors.InvalidInput` with JSON paths rooted
-    at that value. Everything else is the app's: configure the converter
-    further as you like. (Within an app's own class, cattrs' detailed
-    validation wraps lowback's error in its ``ClassValidationError``.)
+    through lowback's strict reader, raising
+    :class:`~lowback.errors.InvalidInput` with paths rooted at that value.
+    (Within an app's own class, cattrs' detailed validation wraps lowback's
+    error in its ``ClassValidationError``.)
 
     >>> import attrs
     >>> from lowback import Dose
@@ -286,13 +362,8 @@ def converter() -> cattrs.Converter:
     import cattrs  # noqa: PLC0415 - cattrs loads only when an app asks for it
 
     conv = cattrs.Converter()
-    # Through the canonical encoder, so the result holds only JSON values
-    # (the writer leaves enum members for the encoder to spell).
-    conv.register_unstructure_hook_func(
-        _is_lowback_type, lambda value: json.loads(_encode(_out(value)))
-    )
+    conv.register_unstructure_hook_func(_is_lowback_type, _unstructure)
     conv.register_structure_hook_func(
-        _is_lowback_type,
-        lambda data, tp: _structure_document(data, tp, version_required=False),
+        _is_lowback_type, lambda data, tp: _read(data, tp, required=False)
     )
     return conv

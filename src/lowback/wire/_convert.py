@@ -1,0 +1,411 @@
+"""The one configured cattrs converter behind ``loads`` and ``dumps``, built once.
+
+Reading is strict: each scalar hook takes exactly its JSON type (a bool is
+not an int, an int is a float only in a float field, no string coercion),
+unknown keys are refused (``forbid_extra_keys``), unions are told apart by
+their tag, and each field's lowback validator is checked as it is read, so
+every problem of a document is found at once. Hooks raise :class:`Refused`
+(a reason code and what was expected, never the value); cattrs gathers them
+(detailed validation) and :func:`collect` turns them into problems with JSON
+paths, listing at most ``MAX_PROBLEMS``. The model's constructor has the last
+word. Writing gives the canonical form: the tag, then the fields in order;
+enums as values, dates as ``YYYY-MM-DD``, float fields as floats, frozensets
+sorted, and sparse records without the questions not asked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import functools
+import heapq
+import json
+import math
+import re
+import typing
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+import attrs
+import cattrs
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from lowback.catalog.validators import TupleOf, UniqueBy, Validator
+from lowback.errors import InvalidInput, Problem, ReasonCode
+
+from . import _model as m
+from ._parse import DuplicateKeys
+
+_KEY_RE: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}", re.ASCII)
+_C = ReasonCode
+Hook = Callable[[Any, Any], Any]
+
+
+class Refused(Exception):
+    """One problem at the hook's path plus *suffix*: a code and a detail, no value."""
+
+    def __init__(self, code: ReasonCode, detail: str, suffix: str = "") -> None:
+        super().__init__(code, detail, suffix)
+        self.code, self.detail, self.suffix = code, detail, suffix
+
+
+class _Several(Exception):
+    """Problems found by one hook, each below the hook's path by a suffix."""
+
+    def __init__(self, found: list[tuple[str, Exception]]) -> None:
+        super().__init__(len(found))
+        self.found = found
+
+
+def _key(key: object) -> str:
+    """An object key as a path step; a key that is not name-like shows as ``*``."""
+    return f".{key}" if isinstance(key, str) and _KEY_RE.fullmatch(key) else ".*"
+
+
+class Sink:
+    """Problems collected up to the cap; the rest only counted."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.total = 0
+
+    def add(self, path: str, code: str, detail: str = "") -> None:
+        """Record one problem (listed only while under the cap)."""
+        self.total += 1
+        if len(self.problems) < m.MAX_PROBLEMS:
+            self.problems.append(Problem(path=path, code=code, detail=detail))
+
+    def error(self) -> InvalidInput:
+        """The error listing the problems, and how many more there were."""
+        more = self.total - len(self.problems)
+        extra = Problem(path="$", code=_C.TOO_MANY_PROBLEMS, detail=f"{more} more")
+        return InvalidInput(self.problems + ([extra] if more else []))
+
+
+def collect(err: BaseException, path: str, sink: Sink) -> None:  # noqa: C901
+    """Record the problems *err*, raised while structuring at *path*, stands for."""
+    if isinstance(err, Refused):
+        sink.add(path + err.suffix, err.code, err.detail)
+    elif isinstance(err, _Several):
+        for suffix, inner in err.found:
+            collect(inner, path + suffix, sink)
+    elif isinstance(err, InvalidInput):  # a model's own validator
+        for p in err.problems:
+            sink.add(path + p.path[1:], p.code, p.detail)
+    elif isinstance(err, ClassValidationError):
+        with_notes, without = err.group_exceptions()
+        for inner, note in with_notes:
+            collect(inner, f"{path}.{getattr(note, 'name', '*')}", sink)
+        for inner in without:
+            collect(inner, path, sink)
+    elif isinstance(err, ForbiddenExtraKeysError):
+        listed = heapq.nsmallest(m.MAX_PROBLEMS - len(sink.problems), err.extra_fields)
+        for key in listed:
+            sink.add(path + _key(key), _C.UNKNOWN_KEY, "not a field")
+        sink.total += len(err.extra_fields) - len(listed)
+    elif isinstance(err, KeyError):  # cattrs reading a required key
+        sink.add(path, _C.MISSING, "a required key")
+    else:
+        sink.add(path, _C.INVALID, "not a valid value")
+
+
+def _int(v: Any, _: Any) -> int:
+    if type(v) is not int:
+        raise Refused(_C.WRONG_TYPE, "expected an integer")
+    return v
+
+
+def _float(v: Any, _: Any) -> float:
+    if type(v) is not float and type(v) is not int:
+        raise Refused(_C.WRONG_TYPE, "expected a number")
+    number = float(v) if type(v) is float or abs(v) < 2**1023 else math.inf
+    if not math.isfinite(number):
+        raise Refused(_C.OUT_OF_RANGE, "must be finite")
+    return number
+
+
+def _bool(v: Any, _: Any) -> bool:
+    if type(v) is not bool:
+        raise Refused(_C.WRONG_TYPE, "expected true or false")
+    return v
+
+
+def _str(v: Any, _: Any) -> str:
+    if type(v) is not str:
+        raise Refused(_C.WRONG_TYPE, "expected a string")
+    if len(v) > m.MAX_STRING_CHARS:
+        raise Refused(_C.TOO_LARGE, f"at most {m.MAX_STRING_CHARS} characters")
+    return v
+
+
+def _date(v: Any, _: Any) -> dt.date:
+    if type(v) is not str:
+        raise Refused(_C.WRONG_TYPE, "expected a date YYYY-MM-DD")
+    if m.DATE_RE.fullmatch(v):
+        try:
+            return dt.date.fromisoformat(v)
+        except ValueError:
+            pass
+    raise Refused(_C.BAD_DATE, "expected a date YYYY-MM-DD")
+
+
+@functools.cache  # one entry per enum class: bounded
+def _members(tp: type[enum.Enum]) -> tuple[dict[Any, enum.Enum], str]:
+    members = {e.value: e for e in tp}
+    return members, f"expected one of: {', '.join(map(str, members))}"
+
+
+def _enum(v: Any, tp: type[enum.Enum]) -> Any:
+    members, detail = _members(tp)
+    if type(v) is not str:
+        raise Refused(_C.WRONG_TYPE, detail)
+    if v not in members:
+        raise Refused(_C.BAD_ENUM, detail)
+    return members[v]
+
+
+def _fact(v: Any) -> Refused | None:
+    if v is None or type(v) in (bool, int) or (type(v) is float and math.isfinite(v)):
+        return None
+    if type(v) is str:
+        return (
+            None if len(v) <= m.MAX_STRING_CHARS else Refused(_C.TOO_LARGE, "shorter")
+        )
+    return Refused(_C.WRONG_TYPE, "expected null, true, false, a number or a string")
+
+
+def _facts(v: Any, _: Any) -> dict[str, Any]:
+    """A ``Mapping[str, FactValue]``: a JSON object of scalars."""
+    if not isinstance(v, dict) or len(v) > m.MAX_LIST_LENGTH:
+        raise Refused(_C.WRONG_TYPE, "expected an object of scalars")
+    found = [(_key(k), r) for k, x in v.items() if (r := _fact(x)) is not None]
+    if found:
+        raise _Several(list(found))
+    return dict(v)
+
+
+def _sequence(item_type: Any, limit: int, code: ReasonCode, *, unique: bool) -> Hook:
+    item = CONVERTER.get_structure_hook(item_type)
+
+    def structure(v: Any, _: Any) -> Any:
+        if type(v) is not list:
+            raise Refused(_C.WRONG_TYPE, "expected an array")
+        if len(v) > limit:
+            raise Refused(code, f"at most {limit} items")
+        items, found = [], []
+        for index, x in enumerate(v):
+            try:
+                items.append(item(x, item_type))
+            except Exception as err:  # noqa: BLE001 - collected with its path
+                found.append((f"[{index}]", err))
+        if found:
+            raise _Several(found)
+        if not unique:
+            return tuple(items)
+        if len(set(items)) != len(items):
+            raise Refused(_C.DUPLICATE, "items must differ")
+        return frozenset(items)
+
+    return structure
+
+
+def _union(tp: Any) -> Hook:
+    members = [t for t in m.union_members(tp) if t is not type(None)]
+    tagged = m.tag_of(members) if len(members) > 1 else None
+    inner = CONVERTER.get_structure_hook(members[0]) if len(members) == 1 else None
+    if tagged is None and inner is None:
+        msg = f"lowback cannot read the untagged union {tp!r}"
+        raise TypeError(msg)
+    tag, classes = tagged or ("", {})
+    detail = f"expected one of: {', '.join(classes)}"
+
+    def structure(v: Any, _: Any) -> Any:
+        if v is None and len(members) < len(m.union_members(tp)):
+            return None
+        if inner is not None:
+            return inner(v, members[0])
+        if not isinstance(v, dict):
+            raise Refused(_C.WRONG_TYPE, "expected an object")
+        value = v.get(tag)
+        if type(value) is not str or value not in classes:
+            code = _C.BAD_ENUM if type(value) is str else _C.WRONG_TYPE
+            raise Refused(_C.MISSING if tag not in v else code, detail, f".{tag}")
+        return CONVERTER.get_structure_hook(classes[value])(v, classes[value])
+
+    return structure
+
+
+def version_problem(v: dict[str, Any]) -> Refused | None:
+    """What is wrong with ``v["schema_version"]``, if anything."""
+    version, suffix = v[m.VERSION_KEY], f".{m.VERSION_KEY}"
+    if type(version) is not int:
+        return Refused(_C.WRONG_TYPE, "expected an integer", suffix)
+    if version != m.SCHEMA_VERSION:
+        return Refused(_C.BAD_VERSION, f"only version {m.SCHEMA_VERSION}", suffix)
+    return None
+
+
+def without(v: dict[str, Any], keys: set[str]) -> dict[str, Any]:
+    """A copy of *v* without *keys*, still marked if a key appeared twice."""
+    rest = DuplicateKeys(v) if type(v) is DuplicateKeys else dict(v)
+    for key in keys:
+        rest.pop(key, None)
+    if type(v) is DuplicateKeys:
+        rest.duplicates = v.duplicates  # type: ignore[attr-defined]
+    return rest
+
+
+def _field(hint: Any, validator: Any) -> Hook:
+    """A field's hook: its type's, within the field's limits, then its validator."""
+    checks = [p for p in m.parts(validator) if isinstance(p, Validator)]
+    limits = [p.max_length for p in checks if isinstance(p, TupleOf)]
+    hook = CONVERTER.get_structure_hook(hint)
+    if limits and m.is_sequence(m.non_null(hint)):
+        code = _C.TOO_LONG if limits[0] < m.MAX_LIST_LENGTH else _C.TOO_LARGE
+        item_type = typing.get_args(m.non_null(hint))[0]
+        limit = min(limits[0], m.MAX_LIST_LENGTH)
+        hook = _sequence(item_type, limit, code, unique=False)
+
+    def structure(v: Any, tp: Any) -> Any:
+        value = hook(v, tp)
+        for check in checks:
+            index = check.duplicate(value) if isinstance(check, UniqueBy) else None
+            if index is not None:
+                raise Refused(_C.DUPLICATE, "once", f"[{index}].{check.key}")  # type: ignore[attr-defined]
+            refused = None if isinstance(check, UniqueBy) else check.refusal(value)
+            if refused is not None:
+                raise Refused(*refused)
+        return value
+
+    return structure if checks else hook
+
+
+def _class(cls: type) -> Hook:
+    tag, sparse, fields = m.class_tag(cls), cls in m.SPARSE, attrs.fields(cls)
+    make: Any = make_dict_structure_fn
+    hooks = {
+        f.name: _field(m.hints(cls)[f.name], f.validator) for f in fields if f.init
+    }
+    inner = make(
+        cls,
+        CONVERTER,
+        _cattrs_forbid_extra_keys=True,
+        _cattrs_detailed_validation=True,
+        **{name: override(struct_hook=hook) for name, hook in hooks.items()},
+    )
+    drop = ({tag[0]} if tag else set()) | (
+        {m.VERSION_KEY} if cls in m.MAY_CARRY_VERSION else set()
+    )
+    unasked = Refused(_C.WRONG_TYPE, "leave out a question not asked")
+
+    def structure(v: Any, _: Any) -> Any:
+        if not isinstance(v, dict):
+            raise Refused(_C.WRONG_TYPE, f"expected a {cls.__name__} object")
+        found: list[tuple[str, Exception]] = []
+        if type(v) is DuplicateKeys:
+            found += [
+                (_key(k), Refused(_C.DUPLICATE_KEY, "once")) for k in v.duplicates
+            ]
+        if tag is not None and v.get(tag[0]) != tag[1]:
+            code = _C.BAD_ENUM if type(v.get(tag[0])) is str else _C.WRONG_TYPE
+            found.append(
+                ("", Refused(code if tag[0] in v else _C.MISSING, tag[1], f".{tag[0]}"))
+            )
+        if m.VERSION_KEY in drop and m.VERSION_KEY in v:
+            found += [("", p) for p in [version_problem(v)] if p]
+        v = without(v, drop) if drop.intersection(v) else v
+        found += [
+            (f".{k}", unasked)
+            for k, x in v.items()
+            if sparse and x is None and k in hooks
+        ]
+        try:
+            value = inner(v, cls)
+        except Exception as err:  # noqa: BLE001 - collected with its path
+            found.append(("", err))
+        if found:
+            raise _Several(found)
+        return value
+
+    return structure
+
+
+def _float_out(value: Any) -> float:
+    return float(value) + 0.0  # ints become floats, -0.0 becomes 0.0
+
+
+def writer(hint: Any) -> Callable[[Any], Any]:  # noqa: PLR0911 - one per kind of hint
+    """The function writing a value declared as *hint* in its JSON-ready form."""
+    members = [t for t in m.union_members(hint) if t is not type(None)]
+    origin = typing.get_origin(hint)
+    if len(members) == 1:
+        inner = writer(members[0])
+        return lambda v: None if v is None else inner(v)
+    if members or attrs.has(hint):  # a tagged union: by the value's own class
+        return CONVERTER.unstructure
+    if hint is float or hint is dt.date:
+        return _float_out if hint is float else dt.date.isoformat
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return lambda v: v.value
+    if origin in (tuple, frozenset):
+        item = writer(typing.get_args(hint)[0])
+        if origin is tuple:
+            return lambda v: [item(x) for x in v]
+        return lambda v: sorted(
+            [item(x) for x in v], key=functools.partial(json.dumps, sort_keys=True)
+        )
+    return dict if origin in (dict, Mapping) else _same
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _class_writer(cls: type) -> Callable[[Any], Any]:
+    make: Any = make_dict_unstructure_fn
+    inner: Callable[[Any], dict[str, Any]] = make(
+        cls,
+        CONVERTER,
+        _cattrs_omit_if_default=cls in m.SPARSE,
+        **{
+            f.name: override(unstruct_hook=writer(m.hints(cls)[f.name]))
+            for f in attrs.fields(cls)
+        },
+    )
+    tag = m.class_tag(cls)
+    return inner if tag is None else lambda v: {tag[0]: tag[1], **inner(v)}
+
+
+def _origin(tp: Any) -> Any:
+    return typing.get_origin(tp)
+
+
+def _is_mapping(tp: Any) -> bool:
+    return _origin(tp) in (Mapping, dict)
+
+
+def _build() -> cattrs.Converter:
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    scalars = {int: _int, float: _float, bool: _bool, str: _str, dt.date: _date}
+    # StrEnum comes before str in a StrEnum's MRO, so it takes the enum hook.
+    for tp, hook in (*scalars.items(), (enum.Enum, _enum), (enum.StrEnum, _enum)):
+        conv.register_structure_hook(tp, hook)
+    conv.register_structure_hook_func(_is_mapping, _facts)
+    conv.register_structure_hook_factory(
+        lambda t: m.is_sequence(t) or _origin(t) is frozenset,
+        lambda t: _sequence(
+            t.__args__[0],
+            m.MAX_LIST_LENGTH,
+            _C.TOO_LARGE,
+            unique=_origin(t) is frozenset,
+        ),
+    )
+    conv.register_structure_hook_factory(lambda t: bool(m.union_members(t)), _union)
+    conv.register_structure_hook_factory(attrs.has, _class)
+    conv.register_unstructure_hook_factory(attrs.has, _class_writer)
+    return conv
+
+
+#: The converter; hooks are made per type on first use and kept (a fixed set).
+CONVERTER: Final = _build()
