@@ -30,7 +30,7 @@ from lowback import (
     TriageResult,
     wire,
 )
-from lowback.wire._parse import too_deep as _too_deep
+from lowback.wire._base import too_deep as _too_deep
 from strategies import (
     clear_intake,
     doses,

@@ -38,7 +38,7 @@ from lowback import (
 )
 from lowback._demo import demo_journal
 from lowback.catalog.rules import Check, CheckOutcome
-from lowback.wire._parse import too_deep
+from lowback.wire._base import too_deep
 
 ROOT = Path(__file__).resolve().parent.parent
 WIRE_DIR = ROOT / "src" / "lowback" / "wire"

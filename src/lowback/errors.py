@@ -128,7 +128,7 @@ class NotAWireValue(LowbackError, TypeError):
     """A caller passed the wire something that is not what it takes.
 
     Swapped arguments (``loads(Intake, text)``), a target type with no wire
-    form, or a value :func:`lowback.dumps` cannot write. The message names
+    form, or a value :func:`~lowback.wire.dumps` cannot write. The message names
     the mistake (the expected and the given *kind* of argument), never the
     data.
     """

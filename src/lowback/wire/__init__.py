@@ -1,95 +1,41 @@
 """The wire contract: strict JSON in and canonical JSON out, and its JSON Schema.
 
-This is the edge of the library: the models carry no serialization hooks.
-Both directions go through one private, configured cattrs converter, built
-on first use: strict scalar hooks, unknown keys refused, unions told apart by
-their tag, and each field's lowback validator checked as it is read, so every
-problem of a document is named with its JSON path and a reason code.
-
-Reading is strict (architecture.md, "The wire contract"):
-
-- no coercion: ``"7"`` is not 7, ``3.9`` and ``true`` are not ints, ``null``,
-  ``""`` and ``"false"`` are not Answers; an int is accepted where a float is;
-- unknown keys, duplicate keys, ``NaN`` and ``Infinity`` are rejected;
-- a key may be left out only when its field has a default; "sparse" records
-  (the questions asked at a check-in) read a missing key as "not asked" and
-  refuse an explicit ``null``;
-- dates are ``YYYY-MM-DD`` and nothing else;
-- input is bounded: :data:`MAX_DOCUMENT_CHARS`, :data:`MAX_DEPTH`,
-  :data:`MAX_LIST_LENGTH`, :data:`MAX_STRING_CHARS`; the depth is measured
-  before the JSON parser runs, in linear time, so deep input never reaches
-  its recursion.
-
-Every problem is an :class:`~lowback.errors.InvalidInput` listing each
-problem's JSON path and :class:`~lowback.errors.ReasonCode` (at most
-:data:`MAX_PROBLEMS`, the rest counted in one), never the offending value;
-the error keeps no reference to the input. An unknown key shows in a path
-only when it looks like a field name (at most 64 characters), else as ``*``.
-
-``schema_version``: every top-level JSON object document carries
-``"schema_version": 1`` (required, checked). In a journal (a JSON array of
-events, or JSON Lines) each event *may* carry it, and when it does it must be
-1: so a line written with ``dumps(event)`` is a valid journal line, and a
-journal array written by :func:`dumps` carries no per-event version. The
-intake inside ``plan_started`` may carry it too (an app embeds the intake it
-triaged); any other value is refused.
-
-Writing is canonical: ``schema_version`` first, then a union's tag
-(``check``, ``type``), then the fields in attrs' declaration order; compact
-separators, ASCII only, floats written as floats (``-0.0`` as ``0.0``),
-frozensets sorted, and ``None`` left out of sparse records. Equal values give
-equal bytes.
-
-A caller's mistake (swapped arguments, a type with no wire form, a value
-that is not lowback's) is a :class:`~lowback.errors.NotAWireValue`, a
-``TypeError`` naming the mistake, never the data.
+The edge of the library: the models carry no serialization hooks; both
+directions go through one private cattrs converter, configured once. Reading
+is strict: no coercion (``"7"`` is not 7, ``3.9`` and ``true`` are not ints;
+an int is read where a float is), unknown and repeated keys, ``NaN`` and
+``Infinity`` refused, sparse records read a missing key as "not asked",
+input bounded by :data:`MAX_DOCUMENT_CHARS`, :data:`MAX_DEPTH`,
+:data:`MAX_LIST_LENGTH` and :data:`MAX_STRING_CHARS`. Every problem is an
+:class:`~lowback.errors.InvalidInput` listing its JSON path and
+:class:`~lowback.errors.ReasonCode` (at most :data:`MAX_PROBLEMS`), never the
+value; a caller's mistake is a :class:`~lowback.errors.NotAWireValue`.
+Writing is canonical: ``schema_version`` first, then a union's tag, then the
+fields in declaration order, compact and ASCII. :doc:`/howto/schema` has the
+whole contract.
 
 >>> from lowback import Dose
->>> dumps(Dose(sets=2, reps=10))
-'{"schema_version":1,"sets":2,"reps":10,"hold_seconds":null,"rest_seconds":null,"effort_percent":null,"minutes":null}'
->>> loads('{"schema_version": 1, "sets": 2, "reps": 10}', Dose) == Dose(sets=2, reps=10)
-True
->>> try:
-...     loads('{"schema_version": 1, "sets": "2"}', Dose)
-... except InvalidInput as err:
-...     print(err)
-invalid input: $.sets: wrong_type (expected an integer)
+>>> loads('{"schema_version": 1, "sets": "2"}', Dose)
+Traceback (most recent call last):
+...
+lowback.errors.InvalidInput: invalid input: $.sets: wrong_type (expected an integer)
 """
 
 from __future__ import annotations
 
 import json
 import types
+import typing
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, TypeVar, overload
 
 import attrs
 
-from lowback.catalog.events import (
-    AskedNerveFeatures,
-    AskedRedFlags,
-    CheckIn,
-    ClinicianCleared,
-    ClinicianOverride,
-    Event,
-    ExerciseDone,
-    Journal,
-    PlanStarted,
-    SelfCheckRecorded,
-    SessionLogged,
-)
-from lowback.catalog.exercises import Dose
-from lowback.catalog.intake import Intake, RedFlagAnswers
-from lowback.catalog.rules import FiredRule
-from lowback.catalog.self_checks import SelfCheckResult
-from lowback.catalog.thresholds import Thresholds
-from lowback.engine.load import ExerciseDose
-from lowback.engine.prescription import Prescription
-from lowback.engine.progression import Decision, PlanState
-from lowback.engine.triage import TriageResult
+from lowback.catalog import events, exercises, intake, rules, self_checks, thresholds
+from lowback.engine import load, prescription, progression, triage
 from lowback.errors import InvalidInput, NotAWireValue, Problem, ReasonCode
 
-from ._model import (
+from ._base import (
     MAX_DEPTH,
     MAX_DOCUMENT_CHARS,
     MAX_LIST_LENGTH,
@@ -98,10 +44,11 @@ from ._model import (
     SCHEMA_VERSION,
     VERSION_KEY,
     is_sequence,
+    parse,
     tag_of,
+    text_of,
     union_members,
 )
-from ._parse import parse, text_of
 from ._schema import json_schema
 
 if TYPE_CHECKING:
@@ -132,31 +79,28 @@ class ReplayOutput:
     """What ``lowback replay --json`` writes: the final state and every decision."""
 
     #: The plan after the whole journal.
-    state: PlanState
+    state: progression.PlanState
     #: One decision per event, in journal order.
-    decisions: tuple[Decision, ...]
+    decisions: tuple[progression.Decision, ...]
 
 
+_CLASSES: tuple[Any, ...] = (
+    intake.Intake,
+    intake.RedFlagAnswers,
+    triage.TriageResult,
+    rules.FiredRule,
+)
+_CLASSES += (exercises.Dose, thresholds.Thresholds, *typing.get_args(events.Event))
+_CLASSES += (events.ExerciseDone, events.AskedRedFlags, events.AskedNerveFeatures)
+_CLASSES += (progression.PlanState, progression.Decision, load.ExerciseDose)
 #: The public wire types by name (``lowback schema NAME``).
 WIRE_TYPES: Mapping[str, Any] = types.MappingProxyType(
     {
-        "Intake": Intake,
-        "RedFlagAnswers": RedFlagAnswers,
-        "SelfCheckResult": SelfCheckResult,
-        "TriageResult": TriageResult,
-        "FiredRule": FiredRule,
-        "Dose": Dose,
-        "Thresholds": Thresholds,
-        "Journal": Journal,
-        "Event": Event,
-        **{
-            t.__name__: t
-            for t in (
-                *(PlanStarted, SessionLogged, ExerciseDone, CheckIn, AskedRedFlags),
-                *(AskedNerveFeatures, SelfCheckRecorded, ClinicianCleared),
-                *(ClinicianOverride, PlanState, Decision, ExerciseDose, Prescription),
-            )
-        },
+        "Journal": events.Journal,
+        "Event": events.Event,
+        "SelfCheckResult": self_checks.SelfCheckResult,
+        **{t.__name__: t for t in _CLASSES},
+        "Prescription": prescription.Prescription,
         "ReplayOutput": ReplayOutput,
     }
 )
@@ -346,16 +290,8 @@ def converter() -> cattrs.Converter:
     (Within an app's own class, cattrs' detailed validation wraps lowback's
     error in its ``ClassValidationError``.)
 
-    >>> import attrs
     >>> from lowback import Dose
-    >>> @attrs.frozen
-    ... class Visit:
-    ...     patient: str
-    ...     dose: Dose
-    >>> conv = converter()
-    >>> conv.unstructure(Visit("p-1", Dose(sets=2, reps=10)))
-    {'patient': 'p-1', 'dose': {'sets': 2, 'reps': 10, 'hold_seconds': None, 'rest_seconds': None, 'effort_percent': None, 'minutes': None}}
-    >>> conv.structure({"sets": "2"}, Dose)
+    >>> converter().structure({"sets": "2"}, Dose)
     Traceback (most recent call last):
     lowback.errors.InvalidInput: invalid input: $.sets: wrong_type (expected an integer)
     """

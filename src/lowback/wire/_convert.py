@@ -4,13 +4,10 @@ Reading is strict: each scalar hook takes exactly its JSON type (a bool is
 not an int, an int is a float only in a float field, no string coercion),
 unknown keys are refused (``forbid_extra_keys``), unions are told apart by
 their tag, and each field's lowback validator is checked as it is read, so
-every problem of a document is found at once. Hooks raise :class:`Refused`
-(a reason code and what was expected, never the value); cattrs gathers them
-(detailed validation) and :func:`collect` turns them into problems with JSON
-paths, listing at most ``MAX_PROBLEMS``. The model's constructor has the last
-word. Writing gives the canonical form: the tag, then the fields in order;
-enums as values, dates as ``YYYY-MM-DD``, float fields as floats, frozensets
-sorted, and sparse records without the questions not asked.
+every problem is found at once. Hooks raise :class:`Refused` (a reason code
+and what was expected, never the value); cattrs gathers them (detailed
+validation) and :func:`collect` turns them into problems with JSON paths,
+listing at most ``MAX_PROBLEMS``. The model's constructor has the last word.
 """
 
 from __future__ import annotations
@@ -34,12 +31,12 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from lowback.catalog.validators import TupleOf, UniqueBy, Validator
 from lowback.errors import InvalidInput, Problem, ReasonCode
 
-from . import _model as m
-from ._parse import DuplicateKeys
+from . import _base as b
 
 _KEY_RE: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}", re.ASCII)
 _C = ReasonCode
 Hook = Callable[[Any, Any], Any]
+_EXPECTED: Final = {int: "an integer", bool: "true or false", str: "a string"}
 
 
 class Refused(Exception):
@@ -73,7 +70,7 @@ class Sink:
     def add(self, path: str, code: str, detail: str = "") -> None:
         """Record one problem (listed only while under the cap)."""
         self.total += 1
-        if len(self.problems) < m.MAX_PROBLEMS:
+        if len(self.problems) < b.MAX_PROBLEMS:
             self.problems.append(Problem(path=path, code=code, detail=detail))
 
     def error(self) -> InvalidInput:
@@ -100,19 +97,23 @@ def collect(err: BaseException, path: str, sink: Sink) -> None:  # noqa: C901
         for inner in without:
             collect(inner, path, sink)
     elif isinstance(err, ForbiddenExtraKeysError):
-        listed = heapq.nsmallest(m.MAX_PROBLEMS - len(sink.problems), err.extra_fields)
+        keys = err.extra_fields
+        listed = heapq.nsmallest(b.MAX_PROBLEMS - len(sink.problems), keys)
         for key in listed:
             sink.add(path + _key(key), _C.UNKNOWN_KEY, "not a field")
-        sink.total += len(err.extra_fields) - len(listed)
+        sink.total += len(keys) - len(listed)
     elif isinstance(err, KeyError):  # cattrs reading a required key
         sink.add(path, _C.MISSING, "a required key")
     else:
         sink.add(path, _C.INVALID, "not a valid value")
 
 
-def _int(v: Any, _: Any) -> int:
-    if type(v) is not int:
-        raise Refused(_C.WRONG_TYPE, "expected an integer")
+def _exact(v: Any, tp: type) -> Any:
+    """An int, a bool or a string, exactly; strings within the length limit."""
+    if type(v) is not tp:
+        raise Refused(_C.WRONG_TYPE, f"expected {_EXPECTED[tp]}")
+    if type(v) is str and len(v) > b.MAX_STRING_CHARS:
+        raise Refused(_C.TOO_LARGE, f"at most {b.MAX_STRING_CHARS} characters")
     return v
 
 
@@ -125,29 +126,16 @@ def _float(v: Any, _: Any) -> float:
     return number
 
 
-def _bool(v: Any, _: Any) -> bool:
-    if type(v) is not bool:
-        raise Refused(_C.WRONG_TYPE, "expected true or false")
-    return v
-
-
-def _str(v: Any, _: Any) -> str:
-    if type(v) is not str:
-        raise Refused(_C.WRONG_TYPE, "expected a string")
-    if len(v) > m.MAX_STRING_CHARS:
-        raise Refused(_C.TOO_LARGE, f"at most {m.MAX_STRING_CHARS} characters")
-    return v
-
-
 def _date(v: Any, _: Any) -> dt.date:
+    detail = "expected a date YYYY-MM-DD"
     if type(v) is not str:
-        raise Refused(_C.WRONG_TYPE, "expected a date YYYY-MM-DD")
-    if m.DATE_RE.fullmatch(v):
+        raise Refused(_C.WRONG_TYPE, detail)
+    if b.DATE_RE.fullmatch(v):
         try:
             return dt.date.fromisoformat(v)
         except ValueError:
             pass
-    raise Refused(_C.BAD_DATE, "expected a date YYYY-MM-DD")
+    raise Refused(_C.BAD_DATE, detail)
 
 
 @functools.cache  # one entry per enum class: bounded
@@ -158,30 +146,25 @@ def _members(tp: type[enum.Enum]) -> tuple[dict[Any, enum.Enum], str]:
 
 def _enum(v: Any, tp: type[enum.Enum]) -> Any:
     members, detail = _members(tp)
-    if type(v) is not str:
-        raise Refused(_C.WRONG_TYPE, detail)
-    if v not in members:
-        raise Refused(_C.BAD_ENUM, detail)
+    if type(v) is not str or v not in members:
+        raise Refused(_C.BAD_ENUM if type(v) is str else _C.WRONG_TYPE, detail)
     return members[v]
-
-
-def _fact(v: Any) -> Refused | None:
-    if v is None or type(v) in (bool, int) or (type(v) is float and math.isfinite(v)):
-        return None
-    if type(v) is str:
-        return (
-            None if len(v) <= m.MAX_STRING_CHARS else Refused(_C.TOO_LARGE, "shorter")
-        )
-    return Refused(_C.WRONG_TYPE, "expected null, true, false, a number or a string")
 
 
 def _facts(v: Any, _: Any) -> dict[str, Any]:
     """A ``Mapping[str, FactValue]``: a JSON object of scalars."""
-    if not isinstance(v, dict) or len(v) > m.MAX_LIST_LENGTH:
+    if not isinstance(v, dict) or len(v) > b.MAX_LIST_LENGTH:
         raise Refused(_C.WRONG_TYPE, "expected an object of scalars")
-    found = [(_key(k), r) for k, x in v.items() if (r := _fact(x)) is not None]
+    found: list[tuple[str, Exception]] = []
+    for key, x in v.items():
+        if type(x) is str and len(x) > b.MAX_STRING_CHARS:
+            found.append((_key(key), Refused(_C.TOO_LARGE, "a shorter string")))
+        elif not (x is None or type(x) in (bool, int, str, float)):
+            found.append((_key(key), Refused(_C.WRONG_TYPE, "expected a scalar")))
+        elif type(x) is float and not math.isfinite(x):
+            found.append((_key(key), Refused(_C.OUT_OF_RANGE, "must be finite")))
     if found:
-        raise _Several(list(found))
+        raise _Several(found)
     return dict(v)
 
 
@@ -189,10 +172,10 @@ def _sequence(item_type: Any, limit: int, code: ReasonCode, *, unique: bool) -> 
     item = CONVERTER.get_structure_hook(item_type)
 
     def structure(v: Any, _: Any) -> Any:
-        if type(v) is not list:
-            raise Refused(_C.WRONG_TYPE, "expected an array")
-        if len(v) > limit:
-            raise Refused(code, f"at most {limit} items")
+        if type(v) is not list or len(v) > limit:
+            bad = type(v) is not list
+            detail = "expected an array" if bad else f"at most {limit} items"
+            raise Refused(_C.WRONG_TYPE if bad else code, detail)
         items, found = [], []
         for index, x in enumerate(v):
             try:
@@ -201,36 +184,34 @@ def _sequence(item_type: Any, limit: int, code: ReasonCode, *, unique: bool) -> 
                 found.append((f"[{index}]", err))
         if found:
             raise _Several(found)
-        if not unique:
-            return tuple(items)
-        if len(set(items)) != len(items):
+        if unique and len(set(items)) != len(items):
             raise Refused(_C.DUPLICATE, "items must differ")
-        return frozenset(items)
+        return frozenset(items) if unique else tuple(items)
 
     return structure
 
 
 def _union(tp: Any) -> Hook:
-    members = [t for t in m.union_members(tp) if t is not type(None)]
-    tagged = m.tag_of(members) if len(members) > 1 else None
-    inner = CONVERTER.get_structure_hook(members[0]) if len(members) == 1 else None
-    if tagged is None and inner is None:
+    members = tuple(t for t in b.union_members(tp) if t is not type(None))
+    optional = len(members) < len(b.union_members(tp))
+    one = CONVERTER.get_structure_hook(members[0]) if len(members) == 1 else None
+    tag, classes = b.tag_of(members) or ("", {})
+    if one is None and not classes:
         msg = f"lowback cannot read the untagged union {tp!r}"
         raise TypeError(msg)
-    tag, classes = tagged or ("", {})
     detail = f"expected one of: {', '.join(classes)}"
 
     def structure(v: Any, _: Any) -> Any:
-        if v is None and len(members) < len(m.union_members(tp)):
+        if v is None and optional:
             return None
-        if inner is not None:
-            return inner(v, members[0])
+        if one is not None:
+            return one(v, members[0])
         if not isinstance(v, dict):
             raise Refused(_C.WRONG_TYPE, "expected an object")
         value = v.get(tag)
         if type(value) is not str or value not in classes:
             code = _C.BAD_ENUM if type(value) is str else _C.WRONG_TYPE
-            raise Refused(_C.MISSING if tag not in v else code, detail, f".{tag}")
+            raise Refused(code if tag in v else _C.MISSING, detail, f".{tag}")
         return CONVERTER.get_structure_hook(classes[value])(v, classes[value])
 
     return structure
@@ -238,43 +219,44 @@ def _union(tp: Any) -> Hook:
 
 def version_problem(v: dict[str, Any]) -> Refused | None:
     """What is wrong with ``v["schema_version"]``, if anything."""
-    version, suffix = v[m.VERSION_KEY], f".{m.VERSION_KEY}"
+    version, suffix = v[b.VERSION_KEY], f".{b.VERSION_KEY}"
     if type(version) is not int:
         return Refused(_C.WRONG_TYPE, "expected an integer", suffix)
-    if version != m.SCHEMA_VERSION:
-        return Refused(_C.BAD_VERSION, f"only version {m.SCHEMA_VERSION}", suffix)
+    if version != b.SCHEMA_VERSION:
+        return Refused(_C.BAD_VERSION, f"only {b.SCHEMA_VERSION}", suffix)
     return None
 
 
 def without(v: dict[str, Any], keys: set[str]) -> dict[str, Any]:
     """A copy of *v* without *keys*, still marked if a key appeared twice."""
-    rest = DuplicateKeys(v) if type(v) is DuplicateKeys else dict(v)
+    marked = type(v) is b.DuplicateKeys
+    rest = b.DuplicateKeys(v) if marked else dict(v)
     for key in keys:
         rest.pop(key, None)
-    if type(v) is DuplicateKeys:
+    if marked:
         rest.duplicates = v.duplicates  # type: ignore[attr-defined]
     return rest
 
 
 def _field(hint: Any, validator: Any) -> Hook:
     """A field's hook: its type's, within the field's limits, then its validator."""
-    checks = [p for p in m.parts(validator) if isinstance(p, Validator)]
+    checks = [p for p in b.parts(validator) if isinstance(p, Validator)]
     limits = [p.max_length for p in checks if isinstance(p, TupleOf)]
     hook = CONVERTER.get_structure_hook(hint)
-    if limits and m.is_sequence(m.non_null(hint)):
-        code = _C.TOO_LONG if limits[0] < m.MAX_LIST_LENGTH else _C.TOO_LARGE
-        item_type = typing.get_args(m.non_null(hint))[0]
-        limit = min(limits[0], m.MAX_LIST_LENGTH)
+    if limits and b.is_sequence(b.non_null(hint)):
+        code = _C.TOO_LONG if limits[0] < b.MAX_LIST_LENGTH else _C.TOO_LARGE
+        item_type = typing.get_args(b.non_null(hint))[0]
+        limit = min(limits[0], b.MAX_LIST_LENGTH)
         hook = _sequence(item_type, limit, code, unique=False)
 
     def structure(v: Any, tp: Any) -> Any:
         value = hook(v, tp)
         for check in checks:
-            index = check.duplicate(value) if isinstance(check, UniqueBy) else None
-            if index is not None:
-                raise Refused(_C.DUPLICATE, "once", f"[{index}].{check.key}")  # type: ignore[attr-defined]
-            refused = None if isinstance(check, UniqueBy) else check.refusal(value)
-            if refused is not None:
+            if isinstance(check, UniqueBy):
+                index = check.duplicate(value)
+                if index is not None:
+                    raise Refused(_C.DUPLICATE, "once", f"[{index}].{check.key}")
+            elif (refused := check.refusal(value)) is not None:
                 raise Refused(*refused)
         return value
 
@@ -282,11 +264,10 @@ def _field(hint: Any, validator: Any) -> Hook:
 
 
 def _class(cls: type) -> Hook:
-    tag, sparse, fields = m.class_tag(cls), cls in m.SPARSE, attrs.fields(cls)
+    tag, sparse, fields = b.class_tag(cls), cls in b.SPARSE, attrs.fields(cls)
+    hints = b.hints(cls)
+    hooks = {f.name: _field(hints[f.name], f.validator) for f in fields if f.init}
     make: Any = make_dict_structure_fn
-    hooks = {
-        f.name: _field(m.hints(cls)[f.name], f.validator) for f in fields if f.init
-    }
     inner = make(
         cls,
         CONVERTER,
@@ -294,32 +275,28 @@ def _class(cls: type) -> Hook:
         _cattrs_detailed_validation=True,
         **{name: override(struct_hook=hook) for name, hook in hooks.items()},
     )
-    drop = ({tag[0]} if tag else set()) | (
-        {m.VERSION_KEY} if cls in m.MAY_CARRY_VERSION else set()
-    )
+    drop = {tag[0]} if tag else set()
+    drop |= {b.VERSION_KEY} if cls in b.MAY_CARRY_VERSION else set()
     unasked = Refused(_C.WRONG_TYPE, "leave out a question not asked")
 
     def structure(v: Any, _: Any) -> Any:
         if not isinstance(v, dict):
             raise Refused(_C.WRONG_TYPE, f"expected a {cls.__name__} object")
-        found: list[tuple[str, Exception]] = []
-        if type(v) is DuplicateKeys:
-            found += [
-                (_key(k), Refused(_C.DUPLICATE_KEY, "once")) for k in v.duplicates
-            ]
+        duplicates = getattr(v, "duplicates", ())
+        found: list[tuple[str, Exception]] = [
+            (_key(k), Refused(_C.DUPLICATE_KEY, "once")) for k in duplicates
+        ]
         if tag is not None and v.get(tag[0]) != tag[1]:
             code = _C.BAD_ENUM if type(v.get(tag[0])) is str else _C.WRONG_TYPE
-            found.append(
-                ("", Refused(code if tag[0] in v else _C.MISSING, tag[1], f".{tag[0]}"))
-            )
-        if m.VERSION_KEY in drop and m.VERSION_KEY in v:
+            code = code if tag[0] in v else _C.MISSING
+            found.append(("", Refused(code, tag[1], f".{tag[0]}")))
+        if b.VERSION_KEY in drop and b.VERSION_KEY in v:
             found += [("", p) for p in [version_problem(v)] if p]
         v = without(v, drop) if drop.intersection(v) else v
-        found += [
-            (f".{k}", unasked)
-            for k, x in v.items()
-            if sparse and x is None and k in hooks
-        ]
+        if sparse:
+            found += [
+                (f".{k}", unasked) for k, x in v.items() if x is None and k in hooks
+            ]
         try:
             value = inner(v, cls)
         except Exception as err:  # noqa: BLE001 - collected with its path
@@ -335,12 +312,12 @@ def _float_out(value: Any) -> float:
     return float(value) + 0.0  # ints become floats, -0.0 becomes 0.0
 
 
-def writer(hint: Any) -> Callable[[Any], Any]:  # noqa: PLR0911 - one per kind of hint
+def _writer(hint: Any) -> Callable[[Any], Any]:  # noqa: PLR0911 - one per kind
     """The function writing a value declared as *hint* in its JSON-ready form."""
-    members = [t for t in m.union_members(hint) if t is not type(None)]
-    origin = typing.get_origin(hint)
+    members = [t for t in b.union_members(hint) if t is not type(None)]
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
     if len(members) == 1:
-        inner = writer(members[0])
+        inner = _writer(members[0])
         return lambda v: None if v is None else inner(v)
     if members or attrs.has(hint):  # a tagged union: by the value's own class
         return CONVERTER.unstructure
@@ -349,17 +326,11 @@ def writer(hint: Any) -> Callable[[Any], Any]:  # noqa: PLR0911 - one per kind o
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         return lambda v: v.value
     if origin in (tuple, frozenset):
-        item = writer(typing.get_args(hint)[0])
+        item, key = _writer(args[0]), functools.partial(json.dumps, sort_keys=True)
         if origin is tuple:
             return lambda v: [item(x) for x in v]
-        return lambda v: sorted(
-            [item(x) for x in v], key=functools.partial(json.dumps, sort_keys=True)
-        )
-    return dict if origin in (dict, Mapping) else _same
-
-
-def _same(value: Any) -> Any:
-    return value
+        return lambda v: sorted(map(item, v), key=key)
+    return dict if origin in (dict, Mapping) else lambda v: v
 
 
 def _class_writer(cls: type) -> Callable[[Any], Any]:
@@ -367,41 +338,35 @@ def _class_writer(cls: type) -> Callable[[Any], Any]:
     inner: Callable[[Any], dict[str, Any]] = make(
         cls,
         CONVERTER,
-        _cattrs_omit_if_default=cls in m.SPARSE,
+        _cattrs_omit_if_default=cls in b.SPARSE,
         **{
-            f.name: override(unstruct_hook=writer(m.hints(cls)[f.name]))
+            f.name: override(unstruct_hook=_writer(b.hints(cls)[f.name]))
             for f in attrs.fields(cls)
         },
     )
-    tag = m.class_tag(cls)
+    tag = b.class_tag(cls)
     return inner if tag is None else lambda v: {tag[0]: tag[1], **inner(v)}
-
-
-def _origin(tp: Any) -> Any:
-    return typing.get_origin(tp)
-
-
-def _is_mapping(tp: Any) -> bool:
-    return _origin(tp) in (Mapping, dict)
 
 
 def _build() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
-    scalars = {int: _int, float: _float, bool: _bool, str: _str, dt.date: _date}
-    # StrEnum comes before str in a StrEnum's MRO, so it takes the enum hook.
-    for tp, hook in (*scalars.items(), (enum.Enum, _enum), (enum.StrEnum, _enum)):
+    # By class: StrEnum comes before str in a StrEnum's MRO, so takes the enum hook.
+    for tp, hook in [(float, _float), (dt.date, _date), (enum.StrEnum, _enum)]:
         conv.register_structure_hook(tp, hook)
-    conv.register_structure_hook_func(_is_mapping, _facts)
+    for tp in (int, bool, str, enum.Enum):
+        conv.register_structure_hook(tp, _enum if tp is enum.Enum else _exact)
+    origin: Callable[[Any], Any] = typing.get_origin
+    conv.register_structure_hook_func(lambda t: origin(t) in (Mapping, dict), _facts)
     conv.register_structure_hook_factory(
-        lambda t: m.is_sequence(t) or _origin(t) is frozenset,
+        lambda t: b.is_sequence(t) or origin(t) is frozenset,
         lambda t: _sequence(
             t.__args__[0],
-            m.MAX_LIST_LENGTH,
+            b.MAX_LIST_LENGTH,
             _C.TOO_LARGE,
-            unique=_origin(t) is frozenset,
+            unique=origin(t) is frozenset,
         ),
     )
-    conv.register_structure_hook_factory(lambda t: bool(m.union_members(t)), _union)
+    conv.register_structure_hook_factory(lambda t: bool(b.union_members(t)), _union)
     conv.register_structure_hook_factory(attrs.has, _class)
     conv.register_unstructure_hook_factory(attrs.has, _class_writer)
     return conv

@@ -13,7 +13,7 @@ import attrs
 from lowback.catalog.validators import InRange, Optional, Text, TupleOf, UniqueBy
 from lowback.errors import NotAWireValue
 
-from . import _model as m
+from . import _base as m
 
 __all__ = ["json_schema"]
 
@@ -58,7 +58,7 @@ class _Builder:
         if len(members) < len(m.union_members(tp)):
             return {"oneOf": [self.of(m.non_null(tp), limits), {"type": "null"}]}
         if members:
-            tagged = m.tag_of(members)
+            tagged = m.tag_of(tuple(members))
             if tagged is None:
                 raise NotAWireValue(f"lowback has no wire form for {tp!r}")
             return {"oneOf": [self.ref(cls) for cls in tagged[1].values()]}
