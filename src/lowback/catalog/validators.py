@@ -58,6 +58,8 @@ def _type_name(types: tuple[type, ...]) -> str:
 
 def _is_a(value: object, types: tuple[type, ...]) -> bool:
     """``isinstance``, except that a bool is never an int or a float."""
+    if type(value) in types:
+        return True
     return isinstance(value, types) and (
         not isinstance(value, bool) or bool in types or object in types
     )
@@ -117,9 +119,11 @@ class InRange(Validator):
     kind: type = int
 
     def refusal(self, value: Any) -> Refusal | None:  # noqa: D102 - see the base
-        accepted = (int, float) if self.kind is float else (self.kind,)
-        if not _is_a(value, accepted):
-            return ReasonCode.WRONG_TYPE, f"expected {self.kind.__name__}"
+        kind = type(value)
+        if kind is not self.kind and not (self.kind is float and kind is int):
+            accepted = (int, float) if self.kind is float else (self.kind,)
+            if not _is_a(value, accepted):
+                return ReasonCode.WRONG_TYPE, f"expected {self.kind.__name__}"
         if not (self.low <= value <= self.high):  # False for NaN as well
             return ReasonCode.OUT_OF_RANGE, f"must be {self.low}..{self.high}"
         return None

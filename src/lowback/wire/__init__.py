@@ -23,6 +23,7 @@ lowback.errors.InvalidInput: invalid input: $.sets: wrong_type (expected an inte
 
 from __future__ import annotations
 
+import functools
 import json
 import types
 import typing
@@ -127,31 +128,31 @@ def _require_type(type_: Any, call: str) -> None:
         raise NotAWireValue(msg)
 
 
+@functools.cache
+def _wire() -> types.ModuleType:
+    """The converter's module, imported on first use (cattrs loads then)."""
+    from . import _convert  # noqa: PLC0415 - not on `import lowback`
+
+    return _convert
+
+
 def _read(data: Any, tp: Any, *, required: bool = True) -> Any:
     """Structure parsed JSON as *tp*, or raise every problem as one InvalidInput."""
-    from ._convert import CONVERTER, Sink, collect, version_problem, without  # noqa: PLC0415
-
-    sink, many = Sink(), is_sequence(tp) and type(data) is list
-    items = list(enumerate(data)) if many else [(None, data)]
-    for index, item in items:
-        path = "$" if index is None else f"$[{index}]"
+    c, many = _wire(), is_sequence(tp) and type(data) is list
+    sink, items = c.Sink(), list(data) if many else [data]
+    for index, item in enumerate(items):
         if isinstance(item, dict) and VERSION_KEY in item:
-            problem = version_problem(item)
-            if problem is not None:
-                collect(problem, path, sink)
-            item = without(item, {VERSION_KEY})  # noqa: PLW2901
-            if many:
-                data[index] = item
-            else:
-                data = item
+            if (problem := c.version_problem(item)) is not None:
+                c.collect(problem, f"$[{index}]" if many else "$", sink)
+            items[index] = c.without(item, {VERSION_KEY})
         elif isinstance(item, dict) and not many and required:
             sink.add(
                 f"$.{VERSION_KEY}", ReasonCode.MISSING, f"must be {SCHEMA_VERSION}"
             )
     try:
-        value = CONVERTER.get_structure_hook(tp)(data, tp)
+        value = c.CONVERTER.get_structure_hook(tp)(items if many else items[0], tp)
     except Exception as err:  # noqa: BLE001 - each becomes a Problem with its path
-        collect(err, "$", sink)
+        c.collect(err, "$", sink)
     if sink.total:
         raise sink.error()  # outside the handler: the error keeps no context
     return value
@@ -224,14 +225,12 @@ def loads_jsonl(text: str | bytes, type_: Any) -> Any:
 
 
 def _unstructure(value: Any) -> Any:
-    from ._convert import CONVERTER  # noqa: PLC0415 - cattrs loads on first use
-
     if isinstance(value, tuple):
         return [_unstructure(item) for item in value]
     if not attrs.has(type(value)):
         msg = f"dumps() writes lowback values, not a {type(value).__name__}"
         raise NotAWireValue(msg)
-    return CONVERTER.unstructure(value)
+    return _wire().CONVERTER.unstructure(value)
 
 
 def dumps(value: Any) -> str:

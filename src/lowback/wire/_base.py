@@ -45,7 +45,9 @@ VERSION_KEY: Final = "schema_version"
 DATE_RE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 #: A JSON string, or the rest of the text after an unterminated quote.
 _STRING_RE: Final = re.compile(r'"(?:[^"\\]++|\\.)*+"?', re.DOTALL)
-_NOT_BRACKET_RE: Final = re.compile(r"[^\[\]{}]++")
+_BRACKET_RE: Final = re.compile(r"[\[\]{}]")
+#: Deletes every ASCII character but brackets.
+_KEEP_BRACKETS: Final = {c: None for c in range(128) if chr(c) not in "[]{}"}
 _STEP: Final = {"[": 1, "{": 1, "]": -1, "}": -1}
 _C = ReasonCode
 
@@ -127,15 +129,15 @@ def too_deep(text: str) -> bool:
     """Whether arrays and objects nest deeper than :data:`MAX_DEPTH` (linear time)."""
     if text.count("[") + text.count("{") <= MAX_DEPTH:
         return False
-    if "\\" in text:
+    if "\\" in text:  # escaped quotes possible: skip each string by the regex
         outside = _STRING_RE.sub("", text)
     else:  # no escapes: every other piece between quotes is a string
         outside = "".join(text.split('"')[::2])
-    brackets = _NOT_BRACKET_RE.sub("", outside)
-    return (
-        max(itertools.accumulate(map(_STEP.__getitem__, brackets)), default=0)
-        > MAX_DEPTH
-    )
+    brackets = outside.translate(_KEEP_BRACKETS)
+    if not brackets.isascii():  # stray characters (invalid JSON): drop them too
+        brackets = "".join(_BRACKET_RE.findall(brackets))
+    depths = itertools.accumulate(map(_STEP.__getitem__, brackets))
+    return max(depths, default=0) > MAX_DEPTH
 
 
 def text_of(text: object) -> str:

@@ -28,7 +28,7 @@ import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from lowback.catalog.validators import TupleOf, UniqueBy, Validator
+from lowback.catalog.validators import InRange, Optional, Text, TupleOf, UniqueBy
 from lowback.errors import InvalidInput, Problem, ReasonCode
 
 from . import _base as b
@@ -239,9 +239,15 @@ def without(v: dict[str, Any], keys: set[str]) -> dict[str, Any]:
 
 
 def _field(hint: Any, validator: Any) -> Hook:
-    """A field's hook: its type's, within the field's limits, then its validator."""
-    checks = [p for p in b.parts(validator) if isinstance(p, Validator)]
-    limits = [p.max_length for p in checks if isinstance(p, TupleOf)]
+    """A field's hook: its type's, within the field's limits and bounds.
+
+    The type hook already makes the type and enum checks; the field's own
+    ranges, text lengths and "each once" rules are checked here, so they are
+    found with the other problems (the model's validators run again at the end).
+    """
+    found = [p.inner if isinstance(p, Optional) else p for p in b.parts(validator)]
+    limits = [p.max_length for p in found if isinstance(p, TupleOf)]
+    checks = [p for p in found if isinstance(p, InRange | Text | UniqueBy)]
     hook = CONVERTER.get_structure_hook(hint)
     if limits and b.is_sequence(b.non_null(hint)):
         code = _C.TOO_LONG if limits[0] < b.MAX_LIST_LENGTH else _C.TOO_LARGE
@@ -251,7 +257,7 @@ def _field(hint: Any, validator: Any) -> Hook:
 
     def structure(v: Any, tp: Any) -> Any:
         value = hook(v, tp)
-        for check in checks:
+        for check in checks if value is not None else ():
             if isinstance(check, UniqueBy):
                 index = check.duplicate(value)
                 if index is not None:
@@ -318,7 +324,7 @@ def _writer(hint: Any) -> Callable[[Any], Any]:  # noqa: PLR0911 - one per kind
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if len(members) == 1:
         inner = _writer(members[0])
-        return lambda v: None if v is None else inner(v)
+        return _same if inner is _same else lambda v: None if v is None else inner(v)
     if members or attrs.has(hint):  # a tagged union: by the value's own class
         return CONVERTER.unstructure
     if hint is float or hint is dt.date:
@@ -330,7 +336,11 @@ def _writer(hint: Any) -> Callable[[Any], Any]:  # noqa: PLR0911 - one per kind
         if origin is tuple:
             return lambda v: [item(x) for x in v]
         return lambda v: sorted(map(item, v), key=key)
-    return dict if origin in (dict, Mapping) else lambda v: v
+    return dict if origin in (dict, Mapping) else _same
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def _class_writer(cls: type) -> Callable[[Any], Any]:
@@ -340,8 +350,9 @@ def _class_writer(cls: type) -> Callable[[Any], Any]:
         CONVERTER,
         _cattrs_omit_if_default=cls in b.SPARSE,
         **{
-            f.name: override(unstruct_hook=_writer(b.hints(cls)[f.name]))
+            f.name: override(unstruct_hook=write)
             for f in attrs.fields(cls)
+            if (write := _writer(b.hints(cls)[f.name])) is not _same
         },
     )
     tag = b.class_tag(cls)
