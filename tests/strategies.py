@@ -33,6 +33,7 @@ from lowback import (
     StopReason,
     Thresholds,
 )
+from lowback.catalog.validators import InRange, Optional
 
 answers = st.sampled_from(Answer)
 #: Mostly ``no``, so that one ``yes`` or ``unknown`` stands out.
@@ -136,20 +137,41 @@ intakes: st.SearchStrategy[Intake] = st.builds(
 )
 
 
-def _dose_part(low: float, high: float, *, kind: type = int) -> st.SearchStrategy[Any]:
-    if kind is float:
-        return st.none() | st.floats(low, high, allow_nan=False)
-    return st.none() | st.integers(int(low), int(high))
+def field_range(cls: type, name: str) -> InRange:
+    """The range validator of *cls*'s field *name*, as the wire and schema read it."""
+    validator = attrs.fields_dict(cls)[name].validator
+    inner = validator.inner if isinstance(validator, Optional) else validator
+    assert isinstance(inner, InRange), (cls, name)
+    return inner
 
 
+def in_bounds(cls: type, name: str) -> st.SearchStrategy[Any]:
+    """Values the field's own validator accepts (``None`` too when optional)."""
+    bounds = field_range(cls, name)
+    if bounds.kind is float:
+        values: st.SearchStrategy[Any] = st.floats(
+            bounds.low, bounds.high, allow_nan=False
+        )
+    else:
+        values = st.integers(int(bounds.low), int(bounds.high))
+    optional = isinstance(attrs.fields_dict(cls)[name].validator, Optional)
+    return st.none() | values if optional else values
+
+
+#: Any dose, each part within the bounds its field's validator declares.
 doses: st.SearchStrategy[Dose] = st.builds(
     Dose,
-    sets=st.integers(1, 10),
-    reps=_dose_part(1, 50),
-    hold_seconds=_dose_part(1.0, 120.0, kind=float),
-    rest_seconds=_dose_part(0.0, 120.0, kind=float),
-    effort_percent=_dose_part(1, 100),
-    minutes=_dose_part(1, 120),
+    **{
+        name: in_bounds(Dose, name)
+        for name in (
+            "sets",
+            "reps",
+            "hold_seconds",
+            "rest_seconds",
+            "effort_percent",
+            "minutes",
+        )
+    },
 )
 
 
