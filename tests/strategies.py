@@ -403,6 +403,7 @@ from lowback import (  # noqa: E402 - appended section, kept apart for easy merg
     Stage,
     TriageResult,
 )
+from lowback.catalog.rules import Check, CheckOutcome  # noqa: E402 - appended section
 
 #: A rule from the catalog, as results report it.
 fired_rules: st.SearchStrategy[FiredRule] = st.sampled_from(sorted(RULES)).map(
@@ -414,6 +415,21 @@ wire_text = st.text(
 )
 
 #: Any well-typed TriageResult (not necessarily one triage would give).
+fact_values = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**53), 2**53)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | wire_text
+)
+#: Any explained check (spec 5.3), as a result or decision lists them.
+checks: st.SearchStrategy[Check] = st.builds(
+    Check,
+    id=wire_text,
+    outcome=st.sampled_from(CheckOutcome),
+    facts=st.dictionaries(wire_text, fact_values, max_size=4),
+)
+
 triage_results: st.SearchStrategy[TriageResult] = st.builds(
     TriageResult,
     disposition=st.sampled_from(Disposition),
@@ -431,6 +447,7 @@ triage_results: st.SearchStrategy[TriageResult] = st.builds(
     safety_net=wire_text,
     safety_net_message=wire_text,
     safety_net_messages=st.lists(wire_text, max_size=2).map(tuple),
+    checks=st.lists(checks, max_size=3).map(tuple),
 )
 
 #: Any JSON value (what ``json.loads`` can return), small and shallow.

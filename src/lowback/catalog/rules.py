@@ -19,6 +19,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import Final
 
 import attrs
 
@@ -27,8 +28,30 @@ from .sources import SourceId
 from .thresholds import ThresholdInfo, Thresholds
 
 __all__ = [
+    "EN_CALM",
+    "EN_MOBILITY",
+    "EN_PAUSED",
+    "NV_ROOT",
+    "NV_UNKNOWN",
+    "RF_AGE",
+    "RF_CANCER",
+    "RF_CES",
+    "RF_DEFICIT",
+    "RF_FX_NEURO",
+    "RF_INF",
+    "RF_INF_NEURO",
+    "RF_MSCC",
+    "RF_TRAUMA",
+    "RF_UNKNOWN",
+    "RF_UNKNOWN_CES",
+    "RT_FEAR",
+    "RT_FLARES",
+    "RT_PERSIST",
+    "RT_REST",
     "RULES",
     "RULESET_VERSION",
+    "SC_STOP",
+    "SELF",
     "Check",
     "CheckOutcome",
     "FactValue",
@@ -42,6 +65,31 @@ __all__ = [
 #: The version of the rule set. It changes whenever a rule's behaviour does,
 #: and every result carries it.
 RULESET_VERSION = "2026.1"
+
+# Triage rule IDs (spec 2 and 5.1). Engines and tests name rules by these
+# constants; the ID strings are written only here.
+RF_CES: Final = "RF-CES"
+RF_MSCC: Final = "RF-MSCC"
+RF_INF_NEURO: Final = "RF-INF-NEURO"
+RF_FX_NEURO: Final = "RF-FX-NEURO"
+RF_DEFICIT: Final = "RF-DEFICIT"
+RF_TRAUMA: Final = "RF-TRAUMA"
+RF_INF: Final = "RF-INF"
+RF_CANCER: Final = "RF-CANCER"
+RF_AGE: Final = "RF-AGE"
+RF_UNKNOWN_CES: Final = "RF-UNKNOWN-CES"
+RF_UNKNOWN: Final = "RF-UNKNOWN"
+NV_ROOT: Final = "NV-ROOT"
+NV_UNKNOWN: Final = "NV-UNKNOWN"
+SC_STOP: Final = "SC-STOP"
+RT_PERSIST: Final = "RT-PERSIST"
+RT_FLARES: Final = "RT-FLARES"
+RT_FEAR: Final = "RT-FEAR"
+RT_REST: Final = "RT-REST"
+SELF: Final = "SELF"
+EN_PAUSED: Final = "EN-PAUSED"
+EN_CALM: Final = "EN-CALM"
+EN_MOBILITY: Final = "EN-MOBILITY"
 
 
 class RuleKind(enum.StrEnum):
@@ -91,14 +139,14 @@ def _r(
 _RULES = (
     # Red flags (spec 2; urgency tiers after IFOMPT 2020 and NICE CKS).
     _r(
-        "RF-CES",
+        RF_CES,
         _K.RED_FLAG,
         "Bladder or bowel change, saddle numbness or symptoms in both legs suggest cauda equina syndrome.",
         *_RF,
         disposition=_D.EMERGENCY,
     ),
     _r(
-        "RF-MSCC",
+        RF_MSCC,
         _K.RED_FLAG,
         "A history of cancer with any nerve feature or deficit suggests spinal cord compression.",
         _S.ARTICLE_RED_FLAGS,
@@ -107,7 +155,7 @@ _RULES = (
         disposition=_D.EMERGENCY,
     ),
     _r(
-        "RF-INF-NEURO",
+        RF_INF_NEURO,
         _K.RED_FLAG,
         "Fever, feeling unwell or an infection history with any nerve feature suggests spinal infection with nerve involvement.",
         *_RF,
@@ -115,14 +163,14 @@ _RULES = (
         disposition=_D.EMERGENCY,
     ),
     _r(
-        "RF-FX-NEURO",
+        RF_FX_NEURO,
         _K.RED_FLAG,
         "Significant trauma with any nerve feature suggests a fracture with nerve involvement.",
         *_RF,
         disposition=_D.EMERGENCY,
     ),
     _r(
-        "RF-DEFICIT",
+        RF_DEFICIT,
         _K.RED_FLAG,
         "Leg weakness, numbness or loss of coordination that is getting worse needs same-day assessment.",
         _S.ARTICLE_RED_FLAGS,
@@ -130,7 +178,7 @@ _RULES = (
         disposition=_D.URGENT,
     ),
     _r(
-        "RF-TRAUMA",
+        RF_TRAUMA,
         _K.RED_FLAG,
         "Significant trauma, or minor trauma with fragile bone, needs assessment for fracture.",
         *_RF,
@@ -138,7 +186,7 @@ _RULES = (
         disposition=_D.URGENT,
     ),
     _r(
-        "RF-INF",
+        RF_INF,
         _K.RED_FLAG,
         "Fever, feeling very unwell, or a history of serious infection or immune suppression needs same-day review.",
         *_RF,
@@ -146,7 +194,7 @@ _RULES = (
         disposition=_D.URGENT,
     ),
     _r(
-        "RF-CANCER",
+        RF_CANCER,
         _K.RED_FLAG,
         "A history of cancer or unexplained weight loss needs medical assessment before self-care.",
         *_RF,
@@ -154,7 +202,7 @@ _RULES = (
         disposition=_D.URGENT,
     ),
     _r(
-        "RF-UNKNOWN",
+        RF_UNKNOWN,
         _K.RED_FLAG,
         "A red-flag question answered 'not sure' is never read as 'no': a clinician must ask it.",
         *_RF,
@@ -162,7 +210,7 @@ _RULES = (
     ),
     # Nerve features (spec 2).
     _r(
-        "NV-ROOT",
+        NV_ROOT,
         _K.NERVE,
         "Any nerve feature (pain below the knee, nerve-like leg pain, numbness in a line, weakness) needs medical review before loading.",
         _S.ARTICLE_MUSCLE_VS_NERVE,
@@ -170,7 +218,7 @@ _RULES = (
         disposition=_D.MEDICAL_REVIEW,
     ),
     _r(
-        "NV-UNKNOWN",
+        NV_UNKNOWN,
         _K.NERVE,
         "A nerve-feature question answered 'not sure' needs medical review.",
         _S.ARTICLE_MUSCLE_VS_NERVE,
@@ -179,7 +227,7 @@ _RULES = (
     ),
     # Self-checks (spec 2).
     _r(
-        "SC-STOP",
+        SC_STOP,
         _K.SELF_CHECK,
         "A self-check stopped for leg symptoms or sharp shooting pain counts as a nerve feature; one stopped for dizziness or feeling unwell needs medical review.",
         _S.ARTICLE_SELF_CHECKS,
@@ -187,7 +235,7 @@ _RULES = (
     ),
     # Referral triggers (article: when persistent symptoms need rehabilitation).
     _r(
-        "RT-PERSIST",
+        RT_PERSIST,
         _K.REFERRAL,
         "Pain or stiffness lasting longer than 4-6 weeks: add a physiotherapist.",
         _S.ARTICLE_REHAB,
@@ -195,14 +243,14 @@ _RULES = (
         disposition=_D.PHYSIO_REFERRAL,
     ),
     _r(
-        "RT-FLARES",
+        RT_FLARES,
         _K.REFERRAL,
         "Frequent flare-ups from small triggers: add a physiotherapist.",
         _S.ARTICLE_REHAB,
         disposition=_D.PHYSIO_REFERRAL,
     ),
     _r(
-        "RT-FEAR",
+        RT_FEAR,
         _K.REFERRAL,
         "Fear or confusion about which movements are safe: add a physiotherapist.",
         _S.ARTICLE_REHAB,
@@ -210,7 +258,7 @@ _RULES = (
         disposition=_D.PHYSIO_REFERRAL,
     ),
     _r(
-        "RT-REST",
+        RT_REST,
         _K.REFERRAL,
         "Rest alone was tried and did not help: add a physiotherapist.",
         _S.ARTICLE_REHAB,
@@ -218,14 +266,14 @@ _RULES = (
     ),
     # Entry stage (spec 2, "Entry stage"); the IDs are lowback's, the spec names none.
     _r(
-        "EN-PAUSED",
+        EN_PAUSED,
         _K.ENTRY,
         "Medical review first: the plan starts paused at stage 1, with unloading positions and short walks only.",
         _S.IFOMPT_2020,
         _S.TBC_2016,
     ),
     _r(
-        "EN-CALM",
+        EN_CALM,
         _K.ENTRY,
         "Pain of 5 or more, or spasm or feeling stuck (or not sure), starts the plan at stage 1.",
         _S.ARTICLE_STAGE_1,
@@ -234,7 +282,7 @@ _RULES = (
         _S.HEURISTIC,
     ),
     _r(
-        "EN-MOBILITY",
+        EN_MOBILITY,
         _K.ENTRY,
         "Pain of 4 or less without spasm starts the plan at stage 2; strength stages are earned, never entered at intake.",
         _S.ARTICLE_STAGE_2,
@@ -242,7 +290,7 @@ _RULES = (
         _S.HEURISTIC,
     ),
     _r(
-        "SELF",
+        SELF,
         _K.REFERRAL,
         "No red flag, nerve feature or referral trigger: the staged self-care plan fits.",
         _S.ARTICLE_RED_FLAGS,
@@ -387,7 +435,7 @@ _RULES = (
     ),
     # lowback's safer readings of spec 2 (see lowback.engine.triage for the predicates).
     _r(
-        "RF-UNKNOWN-CES",
+        RF_UNKNOWN_CES,
         _K.RED_FLAG,
         "Not sure about a cauda equina sign (bladder or bowel change, saddle numbness, "
         "symptoms in both legs) needs same-day assessment: this cannot wait days.",
@@ -396,7 +444,7 @@ _RULES = (
         disposition=_D.URGENT,
     ),
     _r(
-        "RF-AGE",
+        RF_AGE,
         _K.RED_FLAG,
         "Age 50 or over adds to the concern raised by a history of cancer or by trauma "
         "(never a flag on its own).",

@@ -3,8 +3,11 @@
 :func:`triage` implements clinical-spec section 2. It first reduces the intake
 to a few precomputed facts (:class:`_Facts`), then evaluates a table that
 pairs every triage rule ID of :data:`lowback.catalog.rules.RULES` with a pure
-predicate over those facts. The disposition is the most urgent one any fired
-rule gives; the entry-stage rules then read the facts and that disposition.
+predicate over those facts and the names of the facts it compares. The
+disposition is the most urgent one any fired rule gives; the entry-stage
+rules then read the facts and that disposition. Every rule evaluated is
+reported as a :class:`~lowback.catalog.rules.Check` (fired or unmet) with the
+facts it compared, by name (spec 5.3).
 
 ``unknown`` is read the cautious way: on a red-flag or nerve question it sends
 the person to a clinician; on spasm it counts as ``yes`` for staging; on a
@@ -15,6 +18,9 @@ Two readings are safer than the spec's table (each commented at its
 predicate and listed in the CHANGELOG): ``RF-UNKNOWN-CES`` and nerve features
 in both legs firing ``RF-CES``. ``RF-AGE`` surfaces the spec's age risk
 modifier without adding urgency of its own.
+
+To add a rule: add its ID and catalog entry in :mod:`lowback.catalog.rules`,
+then one row to ``_ROWS`` below (its predicate and the facts it reads).
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from typing import Any, NamedTuple
 
 import attrs
 
+from lowback.catalog import rules as ids
 from lowback.catalog._validation import enum_member, optional, tuple_of, type_is
 from lowback.catalog.anatomy import MuscleGroup
 from lowback.catalog.answers import Answer
@@ -33,7 +40,15 @@ from lowback.catalog.dispositions import Disposition, urgency_rank
 from lowback.catalog.intake import Intake
 from lowback.catalog.messages import render
 from lowback.catalog.red_flags import CES_FLAGS, RedFlag
-from lowback.catalog.rules import RULES, RULESET_VERSION, FiredRule, RuleKind
+from lowback.catalog.rules import (
+    RULES,
+    RULESET_VERSION,
+    Check,
+    CheckOutcome,
+    FactValue,
+    FiredRule,
+    RuleKind,
+)
 from lowback.catalog.self_checks import (
     HoldDirection,
     SelfCheckFinding,
@@ -79,6 +94,9 @@ class TriageResult:
     medical_review calm_and_unload paused
     >>> [rule.id for rule in result.rules], result.unknown_answers
     (['NV-UNKNOWN', 'EN-PAUSED'], ('$.leg_or_foot_weakness',))
+    >>> check = next(c for c in result.checks if c.id == "NV-UNKNOWN")
+    >>> check.outcome.value, dict(check.facts)["leg_or_foot_weakness"]
+    ('fired', 'unknown')
     """
 
     #: Where to go next: the most urgent disposition any rule gave.
@@ -123,6 +141,9 @@ class TriageResult:
     safety_net_messages: tuple[str, ...] = attrs.field(
         default=(), validator=tuple_of(str)
     )
+    #: Every rule evaluated, in evaluation order, fired or unmet, with the
+    #: facts (answers and thresholds) it compared, by name (spec 5.3).
+    checks: tuple[Check, ...] = attrs.field(default=(), validator=tuple_of(Check))
 
 
 class _Facts(NamedTuple):
@@ -151,6 +172,8 @@ class _Facts(NamedTuple):
     rest: bool
     #: Pain at or above ``calm_entry_pain``, or spasm ``yes``/``unknown``.
     calm_first: bool
+    #: Every fact by the name checks report it under (answers as wire strings).
+    named: Mapping[str, FactValue]
 
 
 #: Age from which the spec's risk modifier applies (spec 1.4; IFOMPT 2020,
@@ -254,22 +277,6 @@ def _rest(f: _Facts) -> bool:
     return f.rest
 
 
-def _self(f: _Facts) -> bool:
-    # "None of the above": exactly the inputs the other rules read.
-    return not (
-        f.flags_yes
-        or f.flags_unknown
-        or f.nerve
-        or f.nerve_unknown
-        or f.nerve_stop
-        or f.medical_stop
-        or f.persistent
-        or f.flares
-        or f.fear
-        or f.rest
-    )
-
-
 _PLANS = frozenset({Disposition.SELF_CARE, Disposition.PHYSIO_REFERRAL})
 
 
@@ -288,63 +295,126 @@ def _entry_mobility(f: _Facts, disposition: Disposition) -> bool:
 _Predicate = Callable[[_Facts], bool]
 _EntryPredicate = Callable[[_Facts, Disposition], bool]
 
+# Fact names the rows below compare (keys of _Facts.named).
+_CES_ANSWERS = tuple(f.value for f in RedFlag if f in CES_FLAGS)
+_NERVE_FACTS = (
+    "leg_pain_below_knee",
+    "numbness_or_tingling_in_a_line",
+    "leg_or_foot_weakness",
+    "nerve_like_leg_pain",
+    "self_check_nerve_stop",
+    "nerve_feature",
+)
+_NERVE_QUESTIONS = _NERVE_FACTS[:3]
+_DEFICIT = (_F.PROGRESSIVE_NEUROLOGICAL_DEFICIT.value,)
+_FRACTURE = tuple(f.value for f in RedFlag if f in _FRACTURE_FLAGS)
+_INFECTION = tuple(f.value for f in RedFlag if f in _INFECTION_FLAGS)
+_CANCER = tuple(f.value for f in RedFlag if f in _CANCER_FLAGS)
+_ENTRY_FACTS = ("disposition", "pain_now", "calm_entry_pain", "muscle_spasm_or_stuck")
+
+
+class _Row(NamedTuple):
+    """One disposition rule: its ID, its predicate, the facts it compares."""
+
+    rule_id: str
+    predicate: _Predicate
+    reads: tuple[str, ...]
+
+
+# The disposition rules in evaluation order (spec 2: red flags, nerve
+# features, self-checks, referral triggers; SELF is "none of these fired").
+_ROWS: tuple[_Row, ...] = (
+    _Row(ids.RF_CES, _ces, (*_CES_ANSWERS, "leg_symptom_side", "nerve_feature")),
+    _Row(ids.RF_MSCC, _mscc, ("cancer_history", *_DEFICIT, "nerve_feature")),
+    _Row(ids.RF_INF_NEURO, _infection_neuro, (*_INFECTION, "nerve_feature")),
+    _Row(ids.RF_FX_NEURO, _fracture_neuro, ("significant_trauma", "nerve_feature")),
+    _Row(ids.RF_DEFICIT, _deficit, _DEFICIT),
+    _Row(ids.RF_TRAUMA, _trauma, _FRACTURE),
+    _Row(ids.RF_INF, _infection, _INFECTION),
+    _Row(ids.RF_CANCER, _cancer, _CANCER),
+    _Row(
+        ids.RF_AGE,
+        _age,
+        ("age", "risk_modifier_age", *_FRACTURE, "cancer_history"),
+    ),
+    _Row(
+        ids.RF_UNKNOWN_CES,
+        _unknown_ces,
+        (*_CES_ANSWERS, "leg_symptom_side", "nerve_question_unknown"),
+    ),
+    _Row(ids.RF_UNKNOWN, _unknown_flag, tuple(f.value for f in RedFlag)),
+    _Row(ids.NV_ROOT, _nerve_root, _NERVE_FACTS),
+    _Row(ids.NV_UNKNOWN, _nerve_unknown, (*_NERVE_QUESTIONS, "nerve_question_unknown")),
+    _Row(
+        ids.SC_STOP,
+        _stopped,
+        ("self_check_nerve_stop", "self_check_medical_stop"),
+    ),
+    _Row(ids.RT_PERSIST, _persistent, ("duration_days", "persistent_days")),
+    _Row(ids.RT_FLARES, _flares, ("frequent_flare_ups",)),
+    _Row(ids.RT_FEAR, _fear, ("fear_of_movement",)),
+    _Row(ids.RT_REST, _rest, ("rest_without_relief",)),
+)
+
 #: The disposition rules in evaluation order (spec 2: red flags, nerve
-#: features, self-checks, referral triggers, then SELF). Read-only.
-RULE_PREDICATES: Mapping[str, _Predicate] = MappingProxyType(
-    {
-        "RF-CES": _ces,
-        "RF-MSCC": _mscc,
-        "RF-INF-NEURO": _infection_neuro,
-        "RF-FX-NEURO": _fracture_neuro,
-        "RF-DEFICIT": _deficit,
-        "RF-TRAUMA": _trauma,
-        "RF-INF": _infection,
-        "RF-CANCER": _cancer,
-        "RF-AGE": _age,
-        "RF-UNKNOWN-CES": _unknown_ces,
-        "RF-UNKNOWN": _unknown_flag,
-        "NV-ROOT": _nerve_root,
-        "NV-UNKNOWN": _nerve_unknown,
-        "SC-STOP": _stopped,
-        "RT-PERSIST": _persistent,
-        "RT-FLARES": _flares,
-        "RT-FEAR": _fear,
-        "RT-REST": _rest,
-        "SELF": _self,
-    }
+#: features, self-checks, referral triggers, then SELF). ``SELF`` is not a
+#: predicate over the facts: it fires exactly when no other rule here did.
+#: Read-only.
+RULE_PREDICATES: Mapping[str, _Predicate | None] = MappingProxyType(
+    {**{row.rule_id: row.predicate for row in _ROWS}, ids.SELF: None}
 )
 
 #: The entry-stage rules, read after the disposition; at most one fires.
 ENTRY_PREDICATES: Mapping[str, _EntryPredicate] = MappingProxyType(
     {
-        "EN-PAUSED": _entry_paused,
-        "EN-CALM": _entry_calm,
-        "EN-MOBILITY": _entry_mobility,
+        ids.EN_PAUSED: _entry_paused,
+        ids.EN_CALM: _entry_calm,
+        ids.EN_MOBILITY: _entry_mobility,
     }
 )
 
 _ENTRY_OUTCOME: Mapping[str, tuple[Stage, PlanStatus]] = MappingProxyType(
     {
-        "EN-PAUSED": (Stage.CALM_AND_UNLOAD, PlanStatus.PAUSED),
-        "EN-CALM": (Stage.CALM_AND_UNLOAD, PlanStatus.ACTIVE),
-        "EN-MOBILITY": (Stage.RESTORE_MOBILITY, PlanStatus.ACTIVE),
+        ids.EN_PAUSED: (Stage.CALM_AND_UNLOAD, PlanStatus.PAUSED),
+        ids.EN_CALM: (Stage.CALM_AND_UNLOAD, PlanStatus.ACTIVE),
+        ids.EN_MOBILITY: (Stage.RESTORE_MOBILITY, PlanStatus.ACTIVE),
     }
 )
 
-# Compiled once at import: (predicate, fired form, urgency rank, disposition).
-_TABLE: tuple[tuple[_Predicate, FiredRule, int, Disposition], ...] = tuple(
-    (
-        predicate,
-        FiredRule.of(rule_id),
+
+class _Compiled(NamedTuple):
+    """A disposition rule, ready to evaluate."""
+
+    rule_id: str
+    predicate: _Predicate
+    reads: tuple[str, ...]
+    fired: FiredRule
+    rank: int
+    disposition: Disposition
+
+
+def _compiled(row: _Row) -> _Compiled:
+    disposition = RULES[row.rule_id].disposition
+    if disposition is None:
+        raise InvalidDefinition(f"{row.rule_id} gives no disposition")
+    return _Compiled(
+        row.rule_id,
+        row.predicate,
+        row.reads,
+        FiredRule.of(row.rule_id),
         urgency_rank(disposition),
         disposition,
     )
-    for rule_id, predicate in RULE_PREDICATES.items()
-    if (disposition := RULES[rule_id].disposition) is not None
-)
-_ENTRY_TABLE: tuple[tuple[_EntryPredicate, FiredRule, Stage, PlanStatus], ...] = tuple(
-    (predicate, FiredRule.of(rule_id), *_ENTRY_OUTCOME[rule_id])
-    for rule_id, predicate in ENTRY_PREDICATES.items()
+
+
+# Compiled once at import.
+_TABLE: tuple[_Compiled, ...] = tuple(_compiled(row) for row in _ROWS)
+_SELF_FIRED = FiredRule.of(ids.SELF)
+_ENTRY_TABLE: tuple[tuple[str, _EntryPredicate, FiredRule, Stage, PlanStatus], ...] = (
+    tuple(
+        (rule_id, predicate, FiredRule.of(rule_id), *_ENTRY_OUTCOME[rule_id])
+        for rule_id, predicate in ENTRY_PREDICATES.items()
+    )
 )
 
 #: The rule kinds :func:`triage` evaluates; every catalog rule of these kinds
@@ -366,6 +436,8 @@ def _check_tables() -> None:
     tabled = [*RULE_PREDICATES, *ENTRY_PREDICATES]
     if len(set(tabled)) != len(tabled) or set(tabled) != catalog:
         raise InvalidDefinition("triage predicates do not match the rule catalog")
+    if RULES[ids.SELF].disposition is not Disposition.SELF_CARE:
+        raise InvalidDefinition("SELF must give self_care")
 
 
 _check_tables()
@@ -424,10 +496,12 @@ def _facts(
 ) -> _Facts:
     """Reduce an intake to the facts the rule predicates read."""
     red = intake.red_flags
+    named: dict[str, FactValue] = {}
     flags_yes: set[RedFlag] = set()
     flags_unknown: set[RedFlag] = set()
     for flag, get in _FLAG_GETTERS:
         answer = get(red)
+        named[flag.value] = answer.value
         if answer is _YES:
             flags_yes.add(flag)
         elif answer is _UNKNOWN:
@@ -438,19 +512,46 @@ def _facts(
         intake.leg_or_foot_weakness,
     )
     nerve_stop = checks.nerve_stop
+    nerve_like_leg_pain = not NERVE_LIKE_QUALITIES.isdisjoint(
+        intake.pain_qualities
+    ) and not LEG_REGIONS.isdisjoint(intake.pain_regions)
+    # Spec 2: any one nerve feature is enough.
+    nerve = _YES in nerve_answers or nerve_stop or nerve_like_leg_pain
+    nerve_unknown = _UNKNOWN in nerve_answers
     age = intake.age
+    side = intake.leg_symptom_side
+    spasm = intake.muscle_spasm_or_stuck
+    named.update(
+        {
+            "leg_pain_below_knee": intake.leg_pain_below_knee.value,
+            "numbness_or_tingling_in_a_line": (
+                intake.numbness_or_tingling_in_a_line.value
+            ),
+            "leg_or_foot_weakness": intake.leg_or_foot_weakness.value,
+            "nerve_like_leg_pain": nerve_like_leg_pain,
+            "self_check_nerve_stop": nerve_stop,
+            "self_check_medical_stop": checks.medical_stop,
+            "nerve_feature": nerve,
+            "nerve_question_unknown": nerve_unknown,
+            "leg_symptom_side": None if side is None else side.value,
+            "age": age,
+            "risk_modifier_age": RISK_MODIFIER_AGE,
+            "duration_days": intake.duration_days,
+            "persistent_days": thresholds.persistent_days,
+            "frequent_flare_ups": intake.frequent_flare_ups.value,
+            "fear_of_movement": intake.fear_of_movement.value,
+            "rest_without_relief": intake.rest_without_relief.value,
+            "pain_now": intake.pain_now,
+            "calm_entry_pain": thresholds.calm_entry_pain,
+            "muscle_spasm_or_stuck": spasm.value,
+        }
+    )
     return _Facts(
         flags_yes=frozenset(flags_yes),
         flags_unknown=frozenset(flags_unknown),
-        # Spec 2: any one nerve feature is enough.
-        nerve=_YES in nerve_answers
-        or nerve_stop
-        or (
-            not NERVE_LIKE_QUALITIES.isdisjoint(intake.pain_qualities)
-            and not LEG_REGIONS.isdisjoint(intake.pain_regions)
-        ),
-        nerve_unknown=_UNKNOWN in nerve_answers,
-        both_legs=intake.leg_symptom_side is Side.BOTH,
+        nerve=nerve,
+        nerve_unknown=nerve_unknown,
+        both_legs=side is Side.BOTH,
         nerve_stop=nerve_stop,
         medical_stop=checks.medical_stop,
         older=age is not None and age >= RISK_MODIFIER_AGE,
@@ -460,7 +561,18 @@ def _facts(
         rest=intake.rest_without_relief is _YES,
         # `unknown` spasm counts as yes for staging (spec 2).
         calm_first=intake.pain_now >= thresholds.calm_entry_pain
-        or intake.muscle_spasm_or_stuck is not Answer.NO,
+        or spasm is not Answer.NO,
+        named=named,
+    )
+
+
+def _check(
+    rule_id: str, fired: bool, named: Mapping[str, FactValue], reads: tuple[str, ...]
+) -> Check:
+    return Check(
+        id=rule_id,
+        outcome=CheckOutcome.FIRED if fired else CheckOutcome.UNMET,
+        facts={name: named[name] for name in reads if name in named},
     )
 
 
@@ -490,39 +602,55 @@ def triage(
     if not isinstance(thresholds, Thresholds):
         raise InvalidInput.at("$.thresholds", "wrong_type", "expected Thresholds")
 
-    checks = interpret(intake.self_checks, thresholds)
-    facts = _facts(intake, thresholds, checks)
-    nerve = facts.nerve
-    flags_yes = facts.flags_yes
+    reading = interpret(intake.self_checks, thresholds)
+    facts = _facts(intake, thresholds, reading)
+    named = facts.named
     fired: list[FiredRule] = []
+    checks: list[Check] = []
     rank, disposition = 0, Disposition.SELF_CARE
-    for predicate, rule, rule_rank, rule_disposition in _TABLE:
-        if predicate(facts):
-            fired.append(rule)
-            if rule_rank > rank:
-                rank, disposition = rule_rank, rule_disposition
+    for row in _TABLE:
+        hit = row.predicate(facts)
+        checks.append(_check(row.rule_id, hit, named, row.reads))
+        if hit:
+            fired.append(row.fired)
+            if row.rank > rank:
+                rank, disposition = row.rank, row.disposition
+    # SELF: none of the rules above fired.
+    alone = not fired
+    checks.append(
+        Check(
+            id=ids.SELF,
+            outcome=CheckOutcome.FIRED if alone else CheckOutcome.UNMET,
+            facts={"other_rules_fired": len(fired)},
+        )
+    )
+    if alone:
+        fired.append(_SELF_FIRED)
     entry_stage: Stage | None = None
     plan_status: PlanStatus | None = None
-    for entry_predicate, rule, stage, status in _ENTRY_TABLE:
-        if entry_predicate(facts, disposition):
+    entry_named = {**named, "disposition": disposition.value}
+    for rule_id, entry_predicate, rule, stage, status in _ENTRY_TABLE:
+        hit = entry_stage is None and entry_predicate(facts, disposition)
+        checks.append(_check(rule_id, hit, entry_named, _ENTRY_FACTS))
+        if hit:
             fired.append(rule)
             entry_stage, plan_status = stage, status
-            break
 
-    red_flags = flags_yes
+    nerve = facts.nerve
+    red_flags = facts.flags_yes
     if nerve and facts.both_legs:
-        red_flags = flags_yes | {RedFlag.BILATERAL_LEG_SYMPTOMS}
+        red_flags = red_flags | {RedFlag.BILATERAL_LEG_SYMPTOMS}
     unknown = [path for get, path in _ANSWER_PATHS if get(intake) is _UNKNOWN]
     message, text, messages = _SAFETY_NETS[disposition]
     return TriageResult(
         disposition=disposition,
         pain_pattern=_pain_pattern(intake, nerve),
         red_flags=tuple(f for f in _FLAG_ORDER if f in red_flags),
-        unknown_answers=(*unknown, *checks.unknown_answers),
-        findings=checks.findings,
-        implicated_muscles=checks.implicated_muscles,
-        stop_reasons=checks.stop_reasons,
-        hold_direction=checks.hold_direction,
+        unknown_answers=(*unknown, *reading.unknown_answers),
+        findings=reading.findings,
+        implicated_muscles=reading.implicated_muscles,
+        stop_reasons=reading.stop_reasons,
+        hold_direction=reading.hold_direction,
         entry_stage=entry_stage,
         plan_status=plan_status,
         rules=tuple(fired),
@@ -530,4 +658,5 @@ def triage(
         safety_net=text,
         safety_net_message=message,
         safety_net_messages=messages,
+        checks=tuple(checks),
     )

@@ -7,6 +7,7 @@ questions asked are listed in :data:`_SPARSE`.
 
 from __future__ import annotations
 
+import collections.abc
 import enum
 import functools
 import re
@@ -72,6 +73,16 @@ def _tag_of(members: Iterable[Any]) -> tuple[str, dict[str, type]] | None:
             if len(by_value) == len(members):
                 return tag, by_value
     return None
+
+
+def _is_fact_mapping(tp: Any) -> bool:
+    """A read-only ``Mapping[str, FactValue]``: the facts of a check (spec 5.3)."""
+    args = typing.get_args(tp)
+    return (
+        typing.get_origin(tp) is collections.abc.Mapping
+        and len(args) == 2
+        and args[0] is str
+    )
 
 
 def _is_sequence_type(tp: Any) -> bool:

@@ -31,6 +31,7 @@ from ._model import (
     SCHEMA_VERSION,
     _class_tag,
     _hints,
+    _is_fact_mapping,
     _is_sequence_type,
     _non_null,
     _tag_of,
@@ -346,7 +347,39 @@ def _make_structurer(tp: Any, c: Constraint) -> Structurer:
         return _sequence_structurer(
             _structurer(args[0]), max_length, unique=origin is frozenset
         )
+    if _is_fact_mapping(tp):
+        return _structure_facts
     raise TypeError(f"lowback has no wire form for {tp!r}")
+
+
+def _structure_facts(v: Any, path: str, problems: list[Problem]) -> Any:
+    """Read a check's facts: an object of JSON scalars (numbers finite)."""
+    if type(v) is not dict:
+        problems.append(
+            Problem(path=path, code="wrong_type", detail="expected an object")
+        )
+        return _BAD
+    if len(v) > MAX_LIST_LENGTH:
+        problems.append(
+            Problem(path=path, code="too_long", detail=f"at most {MAX_LIST_LENGTH}")
+        )
+        return _BAD
+    facts: dict[str, Any] = {}
+    for key, value in v.items():
+        at = _key_path(path, key)
+        if value is None or type(value) is bool:
+            facts[key] = value
+        elif type(value) is str:
+            facts[key] = _structure_str(value, at, problems)
+        elif type(value) in (int, float):
+            facts[key] = _float_structurer(Constraint())(value, at, problems)
+            if type(value) is int:
+                facts[key] = value
+        else:
+            problems.append(
+                Problem(path=at, code="wrong_type", detail="expected a JSON scalar")
+            )
+    return facts
 
 
 def _union_or_optional_structurer(tp: Any, c: Constraint) -> Structurer:

@@ -20,6 +20,7 @@ from ._model import (
     SCHEMA_VERSION,
     _class_tag,
     _hints,
+    _is_fact_mapping,
     _is_sequence_type,
     _member_names,
     _non_null,
@@ -53,6 +54,9 @@ class _SchemaBuilder:
             if origin is frozenset:
                 schema["uniqueItems"] = True
             return schema
+        if _is_fact_mapping(tp):
+            scalars = ["integer", "number", "string", "boolean", "null"]
+            return {"type": "object", "additionalProperties": {"type": scalars}}
         raise TypeError(f"lowback has no wire form for {tp!r}")
 
     def union(self, tp: Any, members: tuple[Any, ...], c: Constraint) -> dict[str, Any]:

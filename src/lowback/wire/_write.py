@@ -26,6 +26,7 @@ from ._model import (
     _class_tag,
     _compiled,
     _hints,
+    _is_fact_mapping,
     _is_sequence_type,
     _sparse_default,
     _union_members,
@@ -71,7 +72,7 @@ _BY_KIND: tuple[tuple[type | tuple[type, ...], Builder], ...] = (
 )
 
 
-def _expression(hint: Any, x: str, ns: dict[str, Any]) -> str:
+def _expression(hint: Any, x: str, ns: dict[str, Any]) -> str:  # noqa: PLR0911 - one return per kind of hint
     """A Python expression writing the value *x* of type *hint*."""
     scalar = _scalar_expression(hint, x, ns)
     if scalar is not None:
@@ -89,6 +90,8 @@ def _expression(hint: Any, x: str, ns: dict[str, Any]) -> str:
         return f"[{_expression(typing.get_args(hint)[0], e, ns)} for {e} in {x}]"
     if typing.get_origin(hint) is frozenset or hint is frozenset:
         return f"_sorted_list({x})"
+    if _is_fact_mapping(hint):
+        return f"{{k: _out(w) for k, w in {x}.items()}}"
     if hint is Any:
         return f"_out({x})"
     msg = f"lowback has no wire form for {hint!r}"
