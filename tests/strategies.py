@@ -463,3 +463,10 @@ json_values: st.SearchStrategy[Any] = st.recursive(
     ),
     max_leaves=12,
 )
+
+# --- v2: remembered history flags (PR-HISTORY) ---------------------------
+
+#: Any remembered intake history flags.
+history_flags: st.SearchStrategy[lowback.HistoryFlags] = st.fixed_dictionaries(
+    {f.value: mostly_no for f in lowback.catalog.intake.HISTORY_FLAGS}
+).map(lambda kw: lowback.HistoryFlags(**kw))

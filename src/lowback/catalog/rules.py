@@ -33,23 +33,28 @@ __all__ = [
     "EN_PAUSED",
     "NV_ROOT",
     "NV_UNKNOWN",
+    "NV_WEAKNESS",
     "RF_AGE",
     "RF_CANCER",
     "RF_CES",
     "RF_DEFICIT",
     "RF_FX_NEURO",
+    "RF_FX_ONSET",
     "RF_INF",
     "RF_INF_NEURO",
     "RF_MSCC",
+    "RF_SADDLE",
     "RF_TRAUMA",
     "RF_UNKNOWN",
     "RF_UNKNOWN_CES",
+    "RF_UNKNOWN_COMBO",
     "RT_FEAR",
     "RT_FLARES",
     "RT_PERSIST",
     "RT_REST",
     "RULES",
     "RULESET_VERSION",
+    "SCOPE_AGE",
     "SC_STOP",
     "SELF",
     "Check",
@@ -64,7 +69,7 @@ __all__ = [
 
 #: The version of the rule set. It changes whenever a rule's behaviour does,
 #: and every result carries it.
-RULESET_VERSION = "2026.1"
+RULESET_VERSION = "2026.2"
 
 # Triage rule IDs (spec 2 and 5.1). Engines and tests name rules by these
 # constants; the ID strings are written only here.
@@ -90,6 +95,12 @@ SELF: Final = "SELF"
 EN_PAUSED: Final = "EN-PAUSED"
 EN_CALM: Final = "EN-CALM"
 EN_MOBILITY: Final = "EN-MOBILITY"
+# Added in v2 (spec 5.1).
+RF_SADDLE: Final = "RF-SADDLE"
+RF_FX_ONSET: Final = "RF-FX-ONSET"
+RF_UNKNOWN_COMBO: Final = "RF-UNKNOWN-COMBO"
+NV_WEAKNESS: Final = "NV-WEAKNESS"
+SCOPE_AGE: Final = "SCOPE-AGE"
 
 
 class RuleKind(enum.StrEnum):
@@ -97,6 +108,8 @@ class RuleKind(enum.StrEnum):
 
     RED_FLAG = "red_flag"
     NERVE = "nerve"
+    #: Who lowback's guidance is for (v2: SCOPE-AGE).
+    SCOPE = "scope"
     SELF_CHECK = "self_check"
     REFERRAL = "referral"
     ENTRY = "entry"
@@ -141,7 +154,7 @@ _RULES = (
     _r(
         RF_CES,
         _K.RED_FLAG,
-        "Bladder or bowel change, saddle numbness or symptoms in both legs suggest cauda equina syndrome.",
+        "Bladder or bowel change, saddle numbness, symptoms in both legs (asked, or nerve features in both legs), or saddle-area pain that is nerve-like or with numbness in a line suggest cauda equina syndrome.",
         *_RF,
         disposition=_D.EMERGENCY,
     ),
@@ -157,7 +170,7 @@ _RULES = (
     _r(
         RF_INF_NEURO,
         _K.RED_FLAG,
-        "Fever, feeling unwell or an infection history with any nerve feature suggests spinal infection with nerve involvement.",
+        "Fever, feeling unwell or an infection history with any nerve feature or a worsening deficit suggests spinal infection with nerve involvement.",
         *_RF,
         _S.YUSUF_2019,
         disposition=_D.EMERGENCY,
@@ -165,7 +178,7 @@ _RULES = (
     _r(
         RF_FX_NEURO,
         _K.RED_FLAG,
-        "Significant trauma with any nerve feature suggests a fracture with nerve involvement.",
+        "Significant trauma, or minor trauma with fragile bone, with any nerve feature or a worsening deficit suggests a fracture with nerve involvement.",
         *_RF,
         disposition=_D.EMERGENCY,
     ),
@@ -275,7 +288,7 @@ _RULES = (
     _r(
         EN_CALM,
         _K.ENTRY,
-        "Pain of 5 or more, or spasm or feeling stuck (or not sure), starts the plan at stage 1.",
+        "Pain of 5 or more now, worst pain of 7 or more in the last day, or spasm or feeling stuck (or not sure), starts the plan at stage 1.",
         _S.ARTICLE_STAGE_1,
         _S.ARTICLE_GUARDING,
         _S.TBC_2016,
@@ -432,6 +445,52 @@ _RULES = (
         _K.LOAD,
         "Change posture every 25-30 minutes; at most 30 minutes in one position.",
         _S.ARTICLE_STAGE_4,
+    ),
+    # v2 amendments (spec 5.1).
+    _r(
+        RF_SADDLE,
+        _K.RED_FLAG,
+        "Any pain or symptom in the saddle area (between the legs, around the bottom) "
+        "needs same-day assessment: it can be an early cauda equina sign.",
+        _S.IFOMPT_2020,
+        _S.ARTICLE_RED_FLAGS,
+        disposition=_D.URGENT,
+    ),
+    _r(
+        RF_FX_ONSET,
+        _K.RED_FLAG,
+        "Pain that began after a fall or injury at age 50 or over (or age not given) "
+        "needs same-day assessment for fracture.",
+        _S.DOWNIE_2013,
+        _S.IFOMPT_2020,
+        disposition=_D.URGENT,
+    ),
+    _r(
+        RF_UNKNOWN_COMBO,
+        _K.RED_FLAG,
+        "'Not sure' about a cancer, infection, fever or trauma flag beside a nerve "
+        "feature or worsening deficit (or such a flag with a nerve question answered "
+        "'not sure') needs same-day assessment: it could be an emergency.",
+        _S.IFOMPT_2020,
+        _S.NICE_CG75,
+        disposition=_D.URGENT,
+    ),
+    _r(
+        NV_WEAKNESS,
+        _K.NERVE,
+        "New leg or foot weakness (such as foot drop) needs same-day assessment, even "
+        "when it is not known to be getting worse.",
+        _S.IFOMPT_2020,
+        _S.NICE_CKS_SCIATICA,
+        disposition=_D.URGENT,
+    ),
+    _r(
+        SCOPE_AGE,
+        _K.SCOPE,
+        "Under 16: back pain in children and young people needs a clinical "
+        "assessment; lowback starts no plan.",
+        _S.NICE_NG59,
+        disposition=_D.MEDICAL_REVIEW,
     ),
     # lowback's safer readings of spec 2 (see lowback.engine.triage for the predicates).
     _r(
