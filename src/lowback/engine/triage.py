@@ -152,6 +152,48 @@ class TriageResult:
     #: facts (answers and thresholds) it compared, by name (spec 5.3).
     checks: tuple[Check, ...] = attrs.field(default=(), validator=tuple_of(Check))
 
+    def __attrs_post_init__(self) -> None:
+        """Refuse a result whose plan contradicts its disposition.
+
+        Emergency and urgent results start no plan; self-care and physio
+        referral start an active plan at stage 1 or 2; medical review starts
+        a paused plan at stage 1, or none (SCOPE-AGE). A loaded result that
+        says otherwise is :class:`~lowback.errors.InvalidInput`.
+        """
+        allowed = _PLAN_FIELDS[self.disposition]
+        if (self.entry_stage, self.plan_status) not in allowed:
+            path = (
+                "$.plan_status"
+                if self.entry_stage in {stage for stage, _ in allowed}
+                else "$.entry_stage"
+            )
+            raise InvalidInput.at(
+                path,
+                "inconsistent",
+                f"does not fit the disposition {self.disposition.value}",
+            )
+
+
+_NO_PLAN = (None, None)
+_ACTIVE = (
+    (Stage.CALM_AND_UNLOAD, PlanStatus.ACTIVE),
+    (Stage.RESTORE_MOBILITY, PlanStatus.ACTIVE),
+)
+#: The (entry_stage, plan_status) pairs each disposition allows (spec 2, 5.1).
+_PLAN_FIELDS: Mapping[
+    Disposition, frozenset[tuple[Stage | None, PlanStatus | None]]
+] = MappingProxyType(
+    {
+        Disposition.EMERGENCY: frozenset({_NO_PLAN}),
+        Disposition.URGENT: frozenset({_NO_PLAN}),
+        Disposition.MEDICAL_REVIEW: frozenset(
+            {_NO_PLAN, (Stage.CALM_AND_UNLOAD, PlanStatus.PAUSED)}
+        ),
+        Disposition.PHYSIO_REFERRAL: frozenset(_ACTIVE),
+        Disposition.SELF_CARE: frozenset(_ACTIVE),
+    }
+)
+
 
 class _Facts(NamedTuple):
     """What the triage rules need to know, computed once per intake or check-in.
