@@ -997,7 +997,8 @@ def grade_red_flags(
     Args:
         red_flags: The red-flag questions asked that day.
         nerve_features: The nerve-feature questions asked that day.
-        history: The intake's history flags (:class:`HistoryFlags`).
+        history: The intake's history flags
+            (:class:`~lowback.catalog.intake.HistoryFlags`).
         new_symptoms: Nerve features reported that day outside the questions
             (a session's ``new_symptoms``); each counts as a ``yes``.
 
