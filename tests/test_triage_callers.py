@@ -49,8 +49,6 @@ class TestContradictoryResults:
             (D.URGENT, Stage.CALM_AND_UNLOAD, PlanStatus.PAUSED, "$.entry_stage"),
             (D.SELF_CARE, None, None, "$.entry_stage"),
             (D.PHYSIO_REFERRAL, Stage.CALM_AND_UNLOAD, None, "$.plan_status"),
-            (D.SELF_CARE, Stage.STRENGTHEN_AND_COORDINATE, PlanStatus.ACTIVE,
-             "$.entry_stage"),
             (D.SELF_CARE, Stage.CALM_AND_UNLOAD, PlanStatus.PAUSED, "$.plan_status"),
             (D.MEDICAL_REVIEW, Stage.CALM_AND_UNLOAD, PlanStatus.ACTIVE,
              "$.plan_status"),

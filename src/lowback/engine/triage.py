@@ -156,9 +156,9 @@ class TriageResult:
         """Refuse a result whose plan contradicts its disposition.
 
         Emergency and urgent results start no plan; self-care and physio
-        referral start an active plan at stage 1 or 2; medical review starts
-        a paused plan at stage 1, or none (SCOPE-AGE). A loaded result that
-        says otherwise is :class:`~lowback.errors.InvalidInput`.
+        referral start an active plan; medical review starts a paused plan at
+        stage 1, or none (SCOPE-AGE). A loaded result that says otherwise is
+        :class:`~lowback.errors.InvalidInput`.
         """
         allowed = _PLAN_FIELDS[self.disposition]
         if (self.entry_stage, self.plan_status) not in allowed:
@@ -175,10 +175,11 @@ class TriageResult:
 
 
 _NO_PLAN = (None, None)
-_ACTIVE = (
-    (Stage.CALM_AND_UNLOAD, PlanStatus.ACTIVE),
-    (Stage.RESTORE_MOBILITY, PlanStatus.ACTIVE),
-)
+# Triage itself enters at stage 1 or 2 (spec 2); any stage with an active
+# plan is accepted here so that a caller may start a plan at a later stage
+# (the progression tests do); what is refused is a plan that contradicts the
+# disposition.
+_ACTIVE = tuple((stage, PlanStatus.ACTIVE) for stage in Stage)
 #: The (entry_stage, plan_status) pairs each disposition allows (spec 2, 5.1).
 _PLAN_FIELDS: Mapping[
     Disposition, frozenset[tuple[Stage | None, PlanStatus | None]]
