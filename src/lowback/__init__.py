@@ -37,10 +37,18 @@ from .catalog.exercises import (
     ExerciseKind,
     StagePlan,
 )
-from .catalog.intake import Intake, RedFlagAnswers
+from .catalog.intake import HistoryFlags, Intake, RedFlagAnswers
 from .catalog.messages import MESSAGES, render
 from .catalog.red_flags import CES_FLAGS, RED_FLAGS, RedFlag, Suspicion
-from .catalog.rules import RULES, RULESET_VERSION, FiredRule, Rule, RuleKind
+from .catalog.rules import (
+    RULES,
+    RULESET_VERSION,
+    Check,
+    CheckOutcome,
+    FiredRule,
+    Rule,
+    RuleKind,
+)
 from .catalog.self_checks import (
     FINDINGS,
     BackwardLeanResult,
@@ -78,7 +86,7 @@ from .engine.progression import (
     step,
 )
 from .engine.transitions import TRANSITIONS, Action, Transition, validate_transitions
-from .engine.triage import TriageResult, triage
+from .engine.triage import RedFlagGrade, TriageResult, grade_red_flags, triage
 from .errors import (
     InvalidDefinition,
     InvalidInput,
@@ -137,7 +145,9 @@ __all__ = [
     "AskedRedFlags",
     "BackwardLeanResult",
     "BodyRegion",
+    "Check",
     "CheckIn",
+    "CheckOutcome",
     "ClinicianCleared",
     "ClinicianOverride",
     "Decision",
@@ -153,6 +163,7 @@ __all__ = [
     "ExerciseKind",
     "FiredRule",
     "ForwardBendResult",
+    "HistoryFlags",
     "HoldDirection",
     "Imbalance",
     "Intake",
@@ -176,6 +187,7 @@ __all__ = [
     "ReasonCode",
     "RedFlag",
     "RedFlagAnswers",
+    "RedFlagGrade",
     "ReplayOutput",
     "Rule",
     "RuleKind",
@@ -200,6 +212,7 @@ __all__ = [
     "__version__",
     "dumps",
     "dumps_jsonl",
+    "grade_red_flags",
     "interpret",
     "json_schema",
     "loads",

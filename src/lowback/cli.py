@@ -30,7 +30,7 @@ from . import wire
 from ._version import __version__
 from .catalog.events import Journal
 from .catalog.intake import Intake
-from .catalog.rules import RULES, FiredRule
+from .catalog.rules import RULES, Check, CheckOutcome, FactValue, FiredRule
 from .engine.progression import Decision, PlanState
 from .engine.triage import TriageResult
 from .errors import InvalidInput
@@ -72,8 +72,44 @@ def _names(values: Sequence[Any]) -> str:
     return ", ".join(str(v) for v in values) if values else "none"
 
 
+def _fact_words(value: FactValue) -> str:
+    if value is None:
+        return "not given"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _compared(check: Check) -> str:
+    """A check's facts in plain words: ``pain now 6, calm entry pain 5``."""
+    facts = ", ".join(
+        f"{name.replace('_', ' ')} {_fact_words(value)}"
+        for name, value in check.facts.items()
+    )
+    return f"  {'':<14} compared: {facts or 'nothing'}"
+
+
+def _fired_lines(result: TriageResult) -> list[str]:
+    """Each fired rule, with its summary, sources and the facts it compared."""
+    compared = {
+        check.id: check
+        for check in result.checks
+        if check.outcome is CheckOutcome.FIRED
+    }
+    lines = []
+    for rule in result.rules:
+        lines.append(_rule_line(rule))
+        if rule.id in compared:
+            lines.append(_compared(compared[rule.id]))
+    return lines
+
+
 def format_triage(result: TriageResult) -> str:
-    """Render a triage result as text for a person reading a terminal."""
+    """Render a triage result as text for a person reading a terminal.
+
+    Each rule that fired is shown with the facts it compared, in plain words
+    (the answers and thresholds of its check, spec 5.3).
+    """
     stage = (
         f"{result.entry_stage} ({result.plan_status})"
         if result.entry_stage is not None
@@ -88,7 +124,7 @@ def format_triage(result: TriageResult) -> str:
         f"Muscles:         {_names(result.implicated_muscles)}",
         f"Unknown answers: {_names(result.unknown_answers)}",
         "Why (rules that fired):",
-        *(_rule_line(rule) for rule in result.rules),
+        *_fired_lines(result),
         f"Ruleset {result.ruleset_version}.",
         "",
         result.safety_net,

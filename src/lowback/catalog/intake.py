@@ -37,7 +37,7 @@ from .validators import (
     unique_by,
 )
 
-__all__ = ["Intake", "RedFlagAnswers"]
+__all__ = ["HISTORY_FLAGS", "HistoryFlags", "Intake", "RedFlagAnswers"]
 
 _answer = enum_member(Answer)
 _MAX_AGE, _MAX_DAYS = 130, 36_500
@@ -79,6 +79,53 @@ class RedFlagAnswers:
     def answers_of(self, answer: Answer) -> tuple[RedFlag, ...]:
         """Return the flags answered *answer*."""
         return tuple(flag for flag, given in self.items() if given is answer)
+
+
+#: The red flags a plan remembers from the intake (spec 5.2, PR-HISTORY).
+HISTORY_FLAGS: tuple[RedFlag, ...] = (
+    RedFlag.SIGNIFICANT_TRAUMA,
+    RedFlag.MINOR_TRAUMA_WITH_BONE_FRAGILITY,
+    RedFlag.CANCER_HISTORY,
+    RedFlag.INFECTION_OR_IMMUNOSUPPRESSION_HISTORY,
+)
+
+
+@attrs.frozen(kw_only=True)
+class HistoryFlags:
+    """The intake's history flags, remembered for a plan's whole life (PR-HISTORY).
+
+    Combined with a new nerve feature or deficit mid-plan they raise the
+    urgency (RF-MSCC, RF-INF-NEURO, RF-FX-NEURO, RF-UNKNOWN-COMBO); a
+    clinician's clearance does not erase them. All four are required.
+
+    >>> flags = RedFlagAnswers.all_no(cancer_history=Answer.YES)
+    >>> HistoryFlags.of(flags).cancer_history
+    <Answer.YES: 'yes'>
+    """
+
+    significant_trauma: Answer = _answer_field()
+    minor_trauma_with_bone_fragility: Answer = _answer_field()
+    cancer_history: Answer = _answer_field()
+    infection_or_immunosuppression_history: Answer = _answer_field()
+
+    @classmethod
+    def of(cls, red_flags: RedFlagAnswers) -> HistoryFlags:
+        """Return the history flags of an intake's red-flag answers."""
+        if not isinstance(red_flags, RedFlagAnswers):
+            raise InvalidInput.at(
+                "$.red_flags", "wrong_type", "expected RedFlagAnswers"
+            )
+        return cls(**{flag.value: red_flags[flag] for flag in HISTORY_FLAGS})
+
+    @classmethod
+    def none(cls) -> HistoryFlags:
+        """Return history flags all answered ``no``."""
+        return cls(**{flag.value: Answer.NO for flag in HISTORY_FLAGS})
+
+    def items(self) -> Iterator[tuple[RedFlag, Answer]]:
+        """Yield each history flag with its answer."""
+        for flag in HISTORY_FLAGS:
+            yield flag, getattr(self, flag.value)
 
 
 _INTAKE_NERVE_FEATURES = (

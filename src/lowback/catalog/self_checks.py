@@ -474,6 +474,18 @@ def _hold_direction(results: tuple[SelfCheckResult, ...]) -> HoldDirection | Non
     return None
 
 
+_RESULT_TYPES = (
+    ForwardBendResult,
+    BackwardLeanResult,
+    SideBendResult,
+    EnduranceHoldResult,
+)
+
+
+def _is_result_tuple(value: object) -> bool:
+    return isinstance(value, tuple) and all(isinstance(r, _RESULT_TYPES) for r in value)
+
+
 def interpret(
     results: tuple[SelfCheckResult, ...], thresholds: Thresholds = _DEFAULT_THRESHOLDS
 ) -> SelfCheckInterpretation:
@@ -504,10 +516,28 @@ def interpret(
             indices name the JSON paths of unknown answers).
         thresholds: Where the endurance cut-off comes from.
 
+    Raises:
+        InvalidInput: *results* is not a tuple of self-check results, or
+            *thresholds* not :class:`~lowback.catalog.thresholds.Thresholds`;
+            the detail names the parameter.
+
     >>> interpret((EnduranceHoldResult(hold_seconds=6.0, shaking_early=Answer.NO,
     ...     cramped=Answer.UNKNOWN),)).findings
     (<SelfCheckFinding.LOW_EXTENSOR_ENDURANCE: 'low_extensor_endurance'>,)
+    >>> interpret(None)
+    Traceback (most recent call last):
+    lowback.errors.InvalidInput: invalid input: $.self_checks: wrong_type (results: expected a tuple of self-check results)
     """
+    if not _is_result_tuple(results):
+        raise InvalidInput.at(
+            "$.self_checks",
+            "wrong_type",
+            "results: expected a tuple of self-check results",
+        )
+    if not isinstance(thresholds, Thresholds):
+        raise InvalidInput.at(
+            "$.thresholds", "wrong_type", "thresholds: expected Thresholds"
+        )
     if not results:
         return _NOTHING
     found = stops = 0

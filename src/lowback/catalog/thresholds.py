@@ -259,6 +259,16 @@ class Thresholds:
         sources=(_S.ARTICLE_STAGE_4,),
         doc="Change position at least this often (article: every 25-30 minutes).",
     )
+    calm_entry_worst_pain: int = _threshold(
+        7,
+        1,
+        7,
+        unit="NPRS 0-10",
+        safer="lower",
+        rules=("EN-CALM", "EN-MOBILITY"),
+        doc="Worst pain in the last 24 hours at or above this also starts the plan "
+        "at stage 1 (spec 5.1, EN-CALM widened).",
+    )
 
     @classmethod
     def describe(cls) -> tuple[ThresholdInfo, ...]:
