@@ -19,7 +19,7 @@ from typing import Any
 
 import jsonschema
 from fhirclient.models.bundle import Bundle
-from fhirpathpy import evaluate
+from fhirpathpy import compile as compile_fhirpath
 from fhirpathpy.models import models
 
 SCHEMA_PATH = Path(__file__).parent / "fhir_r4" / "fhir.r4.subset.schema.json"
@@ -29,7 +29,7 @@ _VALIDATOR = jsonschema.Draft6Validator(_SCHEMA)
 # name the element instead of the root's oneOf. Built once.
 _BY_TYPE = {
     ref["$ref"].removeprefix("#/definitions/"): _VALIDATOR.evolve(
-        schema={**_SCHEMA, "oneOf": [ref]}
+        schema={"id": _SCHEMA["id"], "definitions": _SCHEMA["definitions"], **ref}
     )
     for ref in _SCHEMA["oneOf"]
 }
@@ -43,11 +43,6 @@ INVARIANTS: dict[str, tuple[str, str, str]] = {
         "QuestionnaireResponse",
         "repeat(item | answer.item)",
         "(answer.exists() and item.exists()).not()",
-    ),
-    "qrs-2": (
-        "QuestionnaireResponse",
-        "",
-        "repeat(answer|item).select(item.where(answer.value.exists()).linkId.isDistinct()).allTrue()",
     ),
     "obs-6": ("Observation", "", "dataAbsentReason.empty() or value.empty()"),
     "obs-7": (
@@ -106,6 +101,19 @@ INVARIANTS: dict[str, tuple[str, str, str]] = {
 }
 
 
+# qrs-2 ("Repeated answers are combined in the answers array of a single
+# item": repeat(answer|item).select(item.where(answer.value.exists()).linkId
+# .isDistinct()).allTrue()) is checked in Python by repeated_link_ids:
+# fhirpathpy 2.2.4 loses the element types inside repeat(), so answer.value
+# never resolves there and the expression passes vacuously.
+
+# Each invariant parsed once, entered at its element's path.
+_COMPILED = {
+    key: (type_, compile_fhirpath(f"{path}.select({expr})" if path else expr, _R4))
+    for key, (type_, path, expr) in INVARIANTS.items()
+}
+
+
 def schema_errors(resource: dict[str, Any]) -> list[str]:
     """Problems the R4 JSON Schema finds in *resource* (a Bundle or any emitted type)."""
     validator = _BY_TYPE.get(resource.get("resourceType", ""), _VALIDATOR)
@@ -128,16 +136,38 @@ def strict_parse_errors(bundle: dict[str, Any]) -> list[str]:
 
 
 def invariant_failures(resource: dict[str, Any]) -> list[str]:
-    """The keys of the invariants *resource* breaks."""
-    failed = []
-    for key, (type_, path, expression) in INVARIANTS.items():
-        if resource.get("resourceType") != type_:
-            continue
-        where = f"{path}.all({expression})" if path else expression
-        result = evaluate(resource, where, {"resource": resource}, _R4)
-        if result != [True]:
-            failed.append(key)
-    return failed
+    """The keys of the invariants *resource* breaks.
+
+    An invariant is broken when it evaluates to ``false``. An empty result
+    means it does not apply: ras-2 on a prediction without a probability
+    gives ``{} implies {}``, which is empty.
+    """
+    data = json.loads(json.dumps(resource))  # fhirpathpy may annotate its input
+    return [
+        key
+        for key, (type_, check) in _COMPILED.items()
+        if resource.get("resourceType") == type_
+        and False in check(data, {"resource": data})
+    ]
+
+
+def repeated_link_ids(resource: dict[str, Any]) -> list[str]:
+    """qrs-2: answered items that repeat a sibling's ``linkId``."""
+    repeated = []
+
+    def visit(node: dict[str, Any]) -> None:
+        children = [
+            *node.get("item", ()),
+            *(i for a in node.get("answer", ()) for i in a.get("item", ())),
+        ]
+        answered = [c["linkId"] for c in children if c.get("answer")]
+        repeated.extend(sorted({x for x in answered if answered.count(x) > 1}))
+        for child in children:
+            visit(child)
+
+    if resource.get("resourceType") == "QuestionnaireResponse":
+        visit(resource)
+    return repeated
 
 
 def _references(node: Any) -> Iterator[str]:
@@ -159,8 +189,14 @@ def unresolved(bundle: dict[str, Any], patient: str | None) -> list[str]:
 
 
 def all_problems(bundle: dict[str, Any], patient: str | None = None) -> list[str]:
-    """Every problem the three checks and the reference check find in *bundle*."""
-    problems = [f"schema: {p}" for p in schema_errors(bundle)]
+    """Every problem the three checks and the reference check find in *bundle*.
+
+    The schema checks the Bundle without its resources, then each resource
+    against its own type's definition (the same result as the Bundle's
+    ``oneOf`` over every type, far quicker and with clearer messages).
+    """
+    shell = {**bundle, "entry": [{"fullUrl": e["fullUrl"]} for e in bundle["entry"]]}
+    problems = [f"schema: {p}" for p in schema_errors(shell)]
     for entry in bundle["entry"]:
         resource = entry["resource"]
         problems += [f"schema: {p}" for p in schema_errors(resource)]
@@ -168,6 +204,7 @@ def all_problems(bundle: dict[str, Any], patient: str | None = None) -> list[str
             f"invariant {k} in {resource['resourceType']}"
             for k in invariant_failures(resource)
         ]
+        problems += [f"qrs-2: repeated {i}" for i in repeated_link_ids(resource)]
     problems += [f"invariant {k} in Bundle" for k in invariant_failures(bundle)]
     problems += [f"fhirclient: {p}" for p in strict_parse_errors(bundle)]
     problems += [f"unresolved reference: {r}" for r in unresolved(bundle, patient)]
