@@ -6,7 +6,6 @@ import copy
 import datetime as dt
 import json
 from collections.abc import Iterator
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -451,10 +450,8 @@ class TestInput:
 class TestObservationBuilder:
     """The builder outcome measures plug into: a code, a value, a subject."""
 
-    def test_fraction_becomes_a_score_quantity(self) -> None:
-        obs = observation(
-            CODES["nprs"], Fraction(13, 2), resource_id="a", subject={"display": "x"}
-        )
+    def test_non_integer_becomes_a_score_quantity(self) -> None:
+        obs = observation(CODES["nprs"], 6.5, resource_id="a", subject={"display": "x"})
         assert obs["valueQuantity"]["value"] == 6.5
         assert obs["valueQuantity"]["code"] == "{score}"
         assert schema_errors(obs) == []

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterator, Sequence
-from fractions import Fraction
 from typing import Any
 
 import attrs
@@ -145,7 +144,7 @@ def questionnaire_response(
 # --- Observation -----------------------------------------------------------
 
 
-def _value(value: float | Fraction | Code) -> Resource:
+def _value(value: float | Code) -> Resource:
     if isinstance(value, Code):
         return {"valueCodeableConcept": {"coding": [coding(value)]}}
     if isinstance(value, bool):
@@ -165,7 +164,7 @@ def _value(value: float | Fraction | Code) -> Resource:
 
 def observation(  # noqa: PLR0913 - one argument per element of the resource
     code: Code,
-    value: float | Fraction | Code,
+    value: float | Code,
     *,
     resource_id: str,
     subject: Resource,
@@ -176,7 +175,8 @@ def observation(  # noqa: PLR0913 - one argument per element of the resource
 
     *code* is an entry of :data:`~lowback.catalog.codes.CODES` (the LOINC
     code of the measure); an integer becomes ``valueInteger``, another
-    number a ``valueQuantity`` in ``{score}``, a code a
+    number (a ``float``, or an exact fraction converted by the caller) a
+    ``valueQuantity`` in ``{score}``, a code a
     ``valueCodeableConcept``. *derived_from* are references (for example
     to the ``QuestionnaireResponse`` the score was read from).
 
@@ -205,7 +205,7 @@ def observation(  # noqa: PLR0913 - one argument per element of the resource
 def red_flag_suspicions(
     yes: Sequence[RedFlag], unknown: Sequence[RedFlag]
 ) -> tuple[tuple[Suspicion, tuple[RedFlag, ...], tuple[RedFlag, ...]], ...]:
-    """Group red flags by the condition they suggest, in :class:`Suspicion` order.
+    """Group red flags by the condition they suggest, in :class:`~lowback.catalog.red_flags.Suspicion` order.
 
     Returns ``(suspicion, flags answered yes, flags answered unknown)`` for
     every suspicion with at least one such flag.
