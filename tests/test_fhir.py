@@ -259,7 +259,8 @@ class TestGenerated:
     @settings(max_examples=60)
     @given(sts.intakes)
     def test_no_red_flag_is_lost(self, intake: Intake) -> None:
-        """Invariant 1 carried into the export: every red flag answered yes or
+        """Invariant 5 carried into the record: "No result with a red flag or
+        nerve feature is `self_care`". Every red flag answered yes or
         ``unknown`` shows as a suspected condition, and the disposition to
         seek is the triage's own.
         """
@@ -281,7 +282,9 @@ class TestGenerated:
     @settings(max_examples=60)
     @given(sts.intakes)
     def test_no_plan_without_one(self, intake: Intake) -> None:
-        """An emergency or urgent triage exports no CarePlan and no Goal."""
+        """Invariant 5 carried into the record: "no `emergency`/`urgent` result
+        starts a plan", so its Bundle has no CarePlan and no Goal.
+        """
         result = triage(intake)
         doc = from_intake(intake)
         has_plan = bool(resources(doc, "CarePlan"))
@@ -397,6 +400,26 @@ class TestContent:
         assert guidance["moduleUri"].endswith(result.ruleset_version)
         (plan,) = resources(from_intake(intake), "CarePlan")
         assert guidance["result"] == {"reference": f"urn:uuid:{plan['id']}"}
+
+
+class TestThresholds:
+    @settings(max_examples=20)
+    @given(sts.journals(max_events=12), sts.thresholds)
+    def test_journal_is_replayed_with_the_apps_thresholds(
+        self, journal: lowback.Journal, thresholds: lowback.Thresholds
+    ) -> None:
+        state, _ = replay(journal, thresholds=thresholds)
+        today = prescription(state, thresholds=thresholds)
+        doc = from_journal(journal, thresholds=thresholds)
+        assert all_problems(doc) == []
+        plans = resources(doc, "CarePlan")
+        if plans:
+            (plan,) = plans
+            assert plan["title"].startswith(f"Stage {today.stage.number} of")
+            doses = [a["detail"]["description"] for a in plan.get("activity", ())]
+            assert doses[: len(today.exercises)] == [
+                d.dose.describe() for d in today.exercises
+            ]
 
 
 class TestIds:

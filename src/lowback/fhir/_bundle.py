@@ -23,6 +23,7 @@ from lowback.catalog.events import CheckIn, Journal, PlanStarted
 from lowback.catalog.intake import Intake
 from lowback.catalog.messages import render
 from lowback.catalog.red_flags import RedFlag
+from lowback.catalog.thresholds import Thresholds
 from lowback.engine.plan import Decision, PauseKind, PlanState
 from lowback.engine.prescription import prescription
 from lowback.engine.progression import replay, start_plan
@@ -48,6 +49,7 @@ _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:lowback:fhir")
 # A FHIR relative reference to a patient (the spec's Reference.reference
 # regex, narrowed to the resource types a subject can be).
 _PATIENT = re.compile(r"(Patient|Group)/[A-Za-z0-9\-.]{1,64}")
+_DEFAULT = Thresholds()
 _UNIDENTIFIED = {"display": "unidentified person (no patient reference given)"}
 
 
@@ -92,9 +94,10 @@ def _red_flag_unknowns(result: TriageResult) -> tuple[RedFlag, ...]:
 class _Export:
     """The resources of one Bundle, in order, with their deterministic ids."""
 
-    def __init__(self, ids: _Ids, subject: Resource) -> None:
+    def __init__(self, ids: _Ids, subject: Resource, thresholds: Thresholds) -> None:
         self.ids = ids
         self.subject = subject
+        self.thresholds = thresholds
         self.resources: list[Resource] = []
 
     def add(self, resource: Resource) -> str:
@@ -168,7 +171,7 @@ class _Export:
                 subject=subject,
             )
         )
-        today = prescription(state)
+        today = prescription(state, thresholds=self.thresholds)
         return self.add(
             care_plan(
                 resource_id=ids.id("plan", "care_plan"),
@@ -237,6 +240,7 @@ def bundle(
     *,
     intake: Intake | None = None,
     patient: str | None = None,
+    thresholds: Thresholds = _DEFAULT,
 ) -> Resource:
     """Return a triage, and optionally its journal, as a FHIR R4 Bundle (a dict).
 
@@ -249,6 +253,8 @@ def bundle(
         patient: The subject, as ``Patient/<id>`` (or ``Group/<id>``); when
             ``None`` the subject is an unidentified person, to be linked by
             the receiver.
+        thresholds: The thresholds the app runs the engines with; the
+            journal is replayed with them.
 
     Raises:
         InvalidInput: *patient* is not a reference (``$.patient``), neither
@@ -261,7 +267,9 @@ def bundle(
             raise InvalidInput.at(
                 "$.intake", "missing", "an intake or a journal is needed"
             )
-        export = _Export(_Ids(patient, "intake:" + _digest(intake)), subject)
+        export = _Export(
+            _Ids(patient, "intake:" + _digest(intake)), subject, thresholds
+        )
         plan = None
         if result.entry_stage is not None:
             # The state a plan would start in; its date is not exported.
@@ -271,10 +279,10 @@ def bundle(
             plan = (state, False)
         export.triage(intake, result, None, plan)
         return export.bundle(export.ids.id("bundle", _digest(result)))
-    state, decisions = replay(journal)
+    state, decisions = replay(journal, thresholds=thresholds)
     first = journal[0]
     assert isinstance(first, PlanStarted)  # noqa: S101 - replay checked it
-    export = _Export(_Ids(patient, "journal:" + _digest(first)), subject)
+    export = _Export(_Ids(patient, "journal:" + _digest(first)), subject, thresholds)
     # A plan that never started (emergency or urgent triage) and was never
     # cleared has no CarePlan, as with an intake alone.
     never_started = result.entry_stage is None and state.pause is PauseKind.SEEK_CARE
@@ -305,12 +313,21 @@ def _care_plan_ref(export: _Export) -> str | None:
     return None
 
 
-def from_intake(intake: Intake, *, patient: str | None = None) -> Resource:
+def from_intake(
+    intake: Intake, *, patient: str | None = None, thresholds: Thresholds = _DEFAULT
+) -> Resource:
     """Triage *intake* and return the Bundle (see :func:`bundle`)."""
-    return bundle(triage(intake), intake=intake, patient=patient)
+    return bundle(
+        triage(intake, thresholds=thresholds),
+        intake=intake,
+        patient=patient,
+        thresholds=thresholds,
+    )
 
 
-def from_journal(journal: Journal, *, patient: str | None = None) -> Resource:
+def from_journal(
+    journal: Journal, *, patient: str | None = None, thresholds: Thresholds = _DEFAULT
+) -> Resource:
     """Replay *journal* and return the Bundle of its triage and plan (see :func:`bundle`).
 
     Raises:
@@ -321,4 +338,5 @@ def from_journal(journal: Journal, *, patient: str | None = None) -> Resource:
         raise InvalidInput.at(
             "$[0]", "wrong_type", "a journal starts with plan_started"
         )
-    return bundle(triage(journal[0].intake), journal, patient=patient)
+    result = triage(journal[0].intake, thresholds=thresholds)
+    return bundle(result, journal, patient=patient, thresholds=thresholds)
