@@ -38,6 +38,8 @@ from lowback import (
     triage,
 )
 from lowback.catalog.codes import CODES, LOWBACK_SYSTEMS
+from lowback.engine import prescription as prescription_module
+from lowback.fhir import _resources as fhir_resources
 from lowback.fhir import bundle, from_intake, from_journal, observation
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "data"
@@ -373,6 +375,19 @@ class TestContent:
         assert plan["status"] == "on-hold"
         assert "activity" not in plan  # nothing to do but seek care
 
+    def test_paused_plan_offers_only_walks_and_unloading(self) -> None:
+        intake = sts.clear_intake(leg_pain_below_knee=Answer.YES)
+        result = triage(intake)
+        assert result.plan_status is lowback.PlanStatus.PAUSED
+        (plan,) = resources(from_intake(intake), "CarePlan")
+        assert plan["status"] == "on-hold"
+        offered = [a["detail"]["code"]["coding"][0]["code"] for a in plan["activity"]]
+        assert offered == [
+            "short_walks",
+            *(e.value for e in prescription_module.UNLOADING_POSITIONS),
+        ]
+        assert {a["detail"]["status"] for a in plan["activity"]} == {"not-started"}
+
     def test_unknown_check_in_red_flag_is_never_self_care(self) -> None:
         start = dt.date(2026, 11, 2)
         journal = (
@@ -489,3 +504,32 @@ class TestObservationBuilder:
     def test_bool_is_not_a_score(self) -> None:
         with pytest.raises(TypeError):
             observation(CODES["nprs"], value=True, resource_id="a", subject={})
+
+
+class TestAnswerTypes:
+    """Every value type an intake field may hold has its FHIR answer type."""
+
+    @pytest.mark.parametrize(
+        ("value", "expected"),
+        [
+            (True, {"valueBoolean": True}),
+            (3, {"valueInteger": 3}),
+            (6.5, {"valueDecimal": 6.5}),
+            ("note", {"valueString": "note"}),
+            (
+                Answer.UNKNOWN,
+                {"valueCoding": {"system": "urn:lowback:answer", "code": "unknown"}},
+            ),
+            (
+                lowback.Side.LEFT,
+                {"valueCoding": {"system": "urn:lowback:value", "code": "left"}},
+            ),
+            (dt.date(2026, 11, 2), {"valueDate": "2026-11-02"}),
+        ],
+    )
+    def test_answer_type(self, value: object, expected: dict[str, Any]) -> None:
+        assert fhir_resources._answer(value) == expected
+
+    def test_unknown_type_is_a_programming_error(self) -> None:
+        with pytest.raises(TypeError):
+            fhir_resources._answer(object())

@@ -76,19 +76,24 @@ def _date(date: dt.date | None, key: str) -> Resource:
 # --- QuestionnaireResponse -------------------------------------------------
 
 
+# Answer types by Python type, in order: bool before int (a bool is an int).
+_PRIMITIVES = (
+    (bool, "valueBoolean"),
+    (int, "valueInteger"),
+    (float, "valueDecimal"),
+    (str, "valueString"),
+)
+
+
 def _answer(value: Any) -> Resource:
-    if isinstance(value, bool):
-        return {"valueBoolean": value}
-    if isinstance(value, int):
-        return {"valueInteger": value}
-    if isinstance(value, float):
-        return {"valueDecimal": value}
-    if isinstance(value, Answer):
-        return {"valueCoding": _own("answer", value.value)}
-    if isinstance(value, enum.Enum):
-        return {"valueCoding": _own("value", str(value.value))}
+    if isinstance(value, enum.Enum):  # before str: enums are StrEnums
+        system = "answer" if isinstance(value, Answer) else "value"
+        return {"valueCoding": _own(system, str(value.value))}
     if isinstance(value, dt.date):
         return {"valueDate": value.isoformat()}
+    for type_, key in _PRIMITIVES:
+        if isinstance(value, type_):
+            return {key: value}
     msg = f"no FHIR answer type for {type(value).__name__}"
     raise TypeError(msg)
 
@@ -361,13 +366,17 @@ def care_plan(  # noqa: PLR0913 - one argument per element of the resource
     Each exercise is an activity with its dose as ``scheduledTiming``
     (``count`` = sets x reps, ``duration`` = the hold in seconds or the
     activity in minutes) and in words as ``description``; each daily habit is
-    an activity without a dose. *started* says whether the plan has begun
-    (activities ``in-progress``) or is only planned (``not-started``).
+    an activity without a dose. The activities are what the plan offers
+    today, also while it is on hold. *started* says whether the plan has
+    begun (activities ``in-progress``) or is only planned (``not-started``).
     """
-    if status is PlanStatus.ACTIVE:
-        activity_status = "in-progress" if started else "not-started"
+    # The activities are what the plan offers today, so they go on while
+    # the plan is paused (a paused plan offers only unloading positions and
+    # short walks, or nothing at all after a red flag).
+    if status is PlanStatus.COMPLETED:
+        activity_status = "completed"
     else:
-        activity_status = _LIFECYCLE[status]
+        activity_status = "in-progress" if started else "not-started"
     stage_code = _own("stage", stage.value, _words(stage.value))
     resource: Resource = {
         "resourceType": "CarePlan",
