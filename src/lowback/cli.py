@@ -174,6 +174,33 @@ def _cmd_replay(args: argparse.Namespace, out: TextIO) -> None:
     out.write("\n")
 
 
+def _is_intake(data: bytes) -> bool:
+    """Whether *data* is one JSON object that is not an event (so an intake).
+
+    A journal is a JSON array, or JSON Lines of events (objects with a
+    ``type``). Anything unreadable is left to the wire to explain.
+    """
+    text = data.decode("utf-8", errors="replace").lstrip()
+    if not text.startswith("{"):
+        return False
+    try:
+        value, end = json.JSONDecoder().raw_decode(text)
+    except (ValueError, RecursionError):
+        return not text.rstrip().count("\n")  # one line: read it as an intake
+    return isinstance(value, dict) and "type" not in value and not text[end:].strip()
+
+
+def _cmd_fhir(args: argparse.Namespace, out: TextIO) -> None:
+    from . import fhir  # noqa: PLC0415 - the export loads only when needed
+
+    data = _read(args.file)
+    if _is_intake(data):
+        bundle = fhir.from_intake(wire.loads(data, Intake), patient=args.patient)
+    else:
+        bundle = fhir.from_journal(_journal(data), patient=args.patient)
+    out.write(json.dumps(bundle, indent=2, ensure_ascii=False) + "\n")
+
+
 def _cmd_demo(args: argparse.Namespace, out: TextIO) -> None:
     from ._demo import demo_journal, narrate  # noqa: PLC0415 - only for the demo
 
@@ -231,6 +258,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--json", action="store_true", help="write the demo journal as JSON Lines"
+    )
+    fhir = command(
+        "fhir",
+        _cmd_fhir,
+        "Export an intake or a journal as a FHIR R4 Bundle (JSON).",
+    )
+    fhir.add_argument(
+        "file",
+        metavar="FILE",
+        help="an intake (a JSON object) or a journal (a JSON array or JSON Lines), "
+        "or - for stdin",
+    )
+    fhir.add_argument(
+        "--patient",
+        metavar="REF",
+        default=None,
+        help="the subject, as Patient/<id>; without it the subject is unidentified",
     )
     rules = command("rules", _cmd_rules, "List every rule with its sources.")
     rules.add_argument("--json", action="store_true", help="write JSON")
