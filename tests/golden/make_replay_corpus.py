@@ -1,0 +1,142 @@
+"""Build the golden replay corpus: journals and their exact replay output.
+
+Run ``python tests/golden/make_replay_corpus.py --write`` from the
+repository root to regenerate ``tests/golden/replay/``; without ``--write``
+it only lists the journals it would write. Each journal ``NAME`` is stored
+as ``NAME.journal.jsonl`` with ``NAME.replay.json`` (``lowback replay
+--json``: ``lowback.dumps(ReplayOutput(...))``) and ``NAME.replay.txt``
+(``lowback replay``). Large files are gzipped (``.gz``, no timestamp, so
+the bytes are reproducible).
+
+The journals: the benchmark journal, every example journal in ``docs/`` and
+``examples/`` and the test fixtures, the demo journal, and journals drawn
+from ``tests/strategies.py`` with a fixed seed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent / "replay"
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import lowback  # noqa: E402
+from lowback import wire  # noqa: E402
+from lowback.cli import format_replay  # noqa: E402
+
+#: How many journals to draw from the strategies.
+GENERATED = 320
+#: Files larger than this many bytes are stored gzipped.
+GZIP_OVER = 200_000
+
+
+def generated_journals(count: int = GENERATED) -> list[tuple[Any, ...]]:
+    """*count* journals drawn from ``strategies.journals`` with a fixed seed."""
+    from hypothesis import HealthCheck, Phase, given, settings  # noqa: PLC0415
+
+    import strategies as sts  # noqa: PLC0415
+
+    drawn: list[tuple[Any, ...]] = []
+
+    @settings(
+        max_examples=count,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(sts.journals(max_events=40))
+    def collect(journal: tuple[Any, ...]) -> None:
+        drawn.append(journal)
+
+    collect()
+    return drawn[:count]
+
+
+def journals() -> Iterator[tuple[str, tuple[Any, ...]]]:
+    """Every journal of the corpus, with its file name stem."""
+    from bench_progression import (  # type: ignore[import-not-found]  # noqa: PLC0415
+        journal as bench_journal,
+    )
+
+    from lowback._demo import demo_journal  # noqa: PLC0415
+
+    yield "bench_progression", tuple(bench_journal())
+    text = (ROOT / "examples" / "data" / "journal.jsonl").read_text(encoding="utf-8")
+    yield "examples_data_journal", tuple(wire.loads_jsonl(text, lowback.Journal))
+    fixture = (ROOT / "tests" / "fixtures" / "wire" / "journal.json").read_text(
+        encoding="utf-8"
+    )
+    yield "fixture_wire_journal", tuple(wire.loads(fixture, lowback.Journal))
+    yield "demo", tuple(demo_journal())
+    for i, journal in enumerate(generated_journals()):
+        yield f"generated_{i:03d}", journal
+
+
+def outputs(journal: tuple[Any, ...]) -> tuple[str, str, str]:
+    """The journal as JSON Lines, and its replay as JSON and as text."""
+    state, decisions = lowback.replay(journal)
+    return (
+        wire.dumps_jsonl(journal),
+        wire.dumps(wire.ReplayOutput(state=state, decisions=decisions)) + "\n",
+        format_replay(state, decisions) + "\n",
+    )
+
+
+def write(path: Path, text: str) -> None:
+    """Write *text*, gzipped (with a fixed header) when it is large."""
+    data = text.encode("utf-8")
+    if len(data) > GZIP_OVER:
+        path = path.with_name(path.name + ".gz")
+        data = gzip.compress(data, mtime=0)
+    path.write_bytes(data)
+
+
+def read(path: Path) -> str:
+    """Read a corpus file written by :func:`write`, gzipped or not."""
+    gz = path.with_name(path.name + ".gz")
+    if gz.exists():
+        return gzip.decompress(gz.read_bytes()).decode("utf-8")
+    return path.read_text(encoding="utf-8")
+
+
+def names() -> list[str]:
+    """The stems of the journals stored in the corpus."""
+    return sorted(
+        p.name.split(".journal.jsonl")[0] for p in HERE.glob("*.journal.jsonl*")
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Regenerate the corpus (``--write``) or list it."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--write", action="store_true", help="rewrite the files")
+    args = parser.parse_args(argv)
+    if args.write:
+        for old in HERE.glob("*"):
+            old.unlink()
+        HERE.mkdir(parents=True, exist_ok=True)
+    count = 0
+    for name, journal in journals():
+        count += 1
+        if not args.write:
+            print(name, len(journal))  # noqa: T201 - the listing is the output
+            continue
+        events, as_json, as_text = outputs(journal)
+        write(HERE / f"{name}.journal.jsonl", events)
+        write(HERE / f"{name}.replay.json", as_json)
+        write(HERE / f"{name}.replay.txt", as_text)
+    print(f"{count} journals", file=sys.stderr)  # noqa: T201 - a script
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
