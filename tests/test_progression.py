@@ -534,10 +534,13 @@ class TestOrdering:
 
 
 class TestPlanned:
-    def test_planned_is_kept_once_computed(self) -> None:
-        """The planned doses are computed on first use, then the same tuple is returned."""
+    def test_planned_is_derived_and_values_are_slotted(self) -> None:
+        """planned is a plain derived property: no cache, nothing kept in the value."""
         state = started()
-        assert state.planned is state.planned
+        assert state.planned == state.planned
+        assert not hasattr(state, "__dict__")
+        _, decision = step(state, check_in(1, morning=6))
+        assert not hasattr(decision, "__dict__")
 
     def test_planned_follows_the_stage_of_each_value(self) -> None:
         """A state built by __init__ with another stage plans that stage's exercises."""

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Callable
-from typing import Any, Generic, TypeVar, overload
+from typing import Any
 
 import attrs
 
 from lowback.catalog.dispositions import Disposition
 from lowback.catalog.exercises import EXERCISES, STAGE_PLANS, Dose, ExerciseId
-from lowback.catalog.rules import RULESET_VERSION, FiredRule
+from lowback.catalog.rules import RULESET_VERSION, Check, FiredRule
 from lowback.catalog.self_checks import HoldDirection
 from lowback.catalog.stages import PlanStatus, Stage
 
@@ -28,8 +27,6 @@ from .load import ExerciseDose
 from .transitions import Action
 
 __all__ = ["Decision", "PauseKind", "PlanState", "SessionSummary"]
-
-_V = TypeVar("_V")
 
 _CATALOG_ORDER = tuple(ExerciseId)
 _PLAN_EXERCISES = {stage: plan.exercises for stage, plan in STAGE_PLANS.items()}
@@ -45,9 +42,7 @@ class PauseKind(enum.StrEnum):
     REVIEW = "review"
 
 
-# Not slotted, like PlanState: the engine builds one per session with
-# :func:`_made`.
-@attrs.frozen(kw_only=True, slots=False)
+@attrs.frozen(kw_only=True)
 class SessionSummary:
     """What the advance rules remember of one session in the current stage."""
 
@@ -63,35 +58,19 @@ class SessionSummary:
     on_target: bool
 
 
-class _cached(Generic[_V]):  # noqa: N801 - used as a decorator, like cached_property
-    """:func:`functools.cached_property` without the lock it takes on Python 3.11.
-
-    The value is computed on first use and kept in the instance's
-    ``__dict__`` (invisible to attrs' ``__eq__``, ``__repr__`` and the wire).
-    The engine, which builds states by changing a copy's ``__dict__``, drops
-    it whenever a field it is computed from changes (:func:`_replan`). Values
-    are immutable, so two threads computing it at once compute the same.
-    """
-
-    def __init__(self, func: Callable[[Any], _V]) -> None:
-        self.func = func
-        self.name = func.__name__
-        self.__doc__ = func.__doc__
-
-    @overload
-    def __get__(self, obj: None, owner: type | None = None) -> _cached[_V]: ...
-    @overload
-    def __get__(self, obj: object, owner: type | None = None) -> _V: ...
-    def __get__(self, obj: object | None, owner: type | None = None) -> Any:
-        if obj is None:
-            return self
-        value = obj.__dict__[self.name] = self.func(obj)
-        return value
+def planned_doses(
+    stage: Stage, doses: tuple[ExerciseDose, ...], dropped: frozenset[ExerciseId]
+) -> tuple[ExerciseDose, ...]:
+    """*stage*'s exercises with their doses in *doses* (else their first), less *dropped*."""
+    known = {d.exercise: d for d in doses}
+    return tuple(
+        known.get(e) or _FIRST_DOSES[e]
+        for e in _PLAN_EXERCISES[stage]
+        if e not in dropped
+    )
 
 
-# Not slotted: the engine copies states on every event, and copying a
-# ``__dict__`` is several times faster than re-running ``__init__``.
-@attrs.frozen(kw_only=True, slots=False)
+@attrs.frozen(kw_only=True)
 class PlanState:
     """Everything the rules must remember about a plan, and nothing more."""
 
@@ -141,16 +120,13 @@ class PlanState:
         """The current doses by exercise."""
         return {d.exercise: d.dose for d in self.doses}
 
-    @_cached
+    @property
     def planned(self) -> tuple[ExerciseDose, ...]:
-        """The current stage's exercises and doses, without dropped ones."""
-        known = {d.exercise: d for d in self.doses}
-        dropped = self.dropped
-        return tuple(
-            known.get(e) or _FIRST_DOSES[e]
-            for e in _PLAN_EXERCISES[self.stage]
-            if e not in dropped
-        )
+        """The current stage's exercises and doses, without dropped ones.
+
+        Derived from ``stage``, ``doses`` and ``dropped`` on every read.
+        """
+        return planned_doses(self.stage, self.doses, self.dropped)
 
     @property
     def iso_dropped(self) -> bool:
@@ -158,9 +134,7 @@ class PlanState:
         return ExerciseId.ISOMETRIC_HOLD in self.dropped
 
 
-# Not slotted, like PlanState: the engine builds one per event with
-# :func:`_decision`, which fills the ``__dict__`` in one step.
-@attrs.frozen(kw_only=True, slots=False)
+@attrs.frozen(kw_only=True)
 class Decision:
     """What one event did to the plan, and why."""
 
@@ -184,36 +158,44 @@ class Decision:
     seek_care: Disposition | None = None
 
 
-_T = TypeVar("_T")
-_new = object.__new__
-_setattr = object.__setattr__
+class _Draft:
+    """The fields one event changes, over the state it applies to.
 
-
-def _made(cls: type[_T], fields: dict[str, Any]) -> _T:
-    """An instance of the frozen, unslotted *cls* with *fields* as its ``__dict__``.
-
-    For values the engine computes from its own valid state and tables,
-    where ``__init__`` would have nothing to check: *fields* must name every
-    field of *cls* with a value of its type, and nobody else may hold it.
+    Private to the engine and mutable: while one event is applied the
+    handlers read the next state's fields here (``draft["stage"]``) and
+    write their changes here; :func:`~lowback.engine.progression.step`
+    then makes the next state with one :func:`attrs.evolve`. The state it
+    was made from is never changed.
     """
-    new = _new(cls)
-    _setattr(new, "__dict__", fields)
-    return new
 
+    __slots__ = ("base", "changes", "checks")
 
-def _begin(state: PlanState) -> tuple[PlanState, dict[str, Any]]:
-    """Start the next state: a copy of *state* and its fields, to change in place.
+    def __init__(self, base: PlanState) -> None:
+        self.base = base
+        self.changes: dict[str, Any] = {}
+        #: The rules and conditions evaluated so far, in order.
+        self.checks: list[Check] = []
 
-    The engine changes the copy's fields directly while it applies one
-    event, then returns it: one copy per event instead of one per rule.
-    The copy must not escape before it is finished. Whoever changes
-    ``stage``, ``doses`` or ``dropped`` drops the cached
-    :attr:`PlanState.planned` (:func:`_replan`).
-    """
-    fields = state.__dict__.copy()
-    return _made(PlanState, fields), fields
+    def __getitem__(self, name: str) -> Any:
+        changes = self.changes
+        return changes[name] if name in changes else getattr(self.base, name)
 
+    def __setitem__(self, name: str, value: Any) -> None:
+        self.changes[name] = value
 
-def _replan(fields: dict[str, Any]) -> None:
-    """Forget the cached :attr:`PlanState.planned` after its inputs changed."""
-    fields.pop("planned", None)
+    def changed(self, name: str) -> bool:
+        """Whether field *name* now holds another object than the base state's."""
+        changes = self.changes
+        return name in changes and changes[name] is not getattr(self.base, name)
+
+    def planned(self) -> tuple[ExerciseDose, ...]:
+        """:attr:`PlanState.planned` of the next state."""
+        return planned_doses(self["stage"], self["doses"], self["dropped"])
+
+    def dose_map(self) -> dict[ExerciseId, Dose]:
+        """:attr:`PlanState.dose_map` of the next state."""
+        return {d.exercise: d.dose for d in self["doses"]}
+
+    def finish(self) -> PlanState:
+        """The next state: the base with every change applied at once."""
+        return attrs.evolve(self.base, **self.changes) if self.changes else self.base

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import attrs
 
+from lowback.catalog import rule_ids as ids
 from lowback.catalog.dispositions import Disposition
 from lowback.catalog.exercises import EXERCISES, STAGE_PLANS, ExerciseId
 from lowback.catalog.messages import render
@@ -104,7 +105,7 @@ def prescription(
         seek = state.seek_care or Disposition.URGENT
         net = f"safety_net.{seek.value}"
         return _build(
-            state, (), (), ("progression.paused_red_flag",), net, ("PR-REDFLAG",)
+            state, (), (), ("progression.paused_red_flag",), net, (ids.PR_REDFLAG,)
         )
     if state.status is PlanStatus.PAUSED:
         walks = _walks(state)
@@ -114,26 +115,26 @@ def prescription(
             UNLOADING_POSITIONS,
             ("progression.paused_review",),
             "safety_net.medical_review",
-            ("PR-REDFLAG", "PR-NERVE", "PR-CLEAR"),
+            (ids.PR_REDFLAG, ids.PR_NERVE, ids.PR_CLEAR),
         )
     plan = STAGE_PLANS[state.stage]
     exercises = state.planned
     messages = [plan.goal, *plan.messages, "load.monitor"]
-    rules = ["LD-MONITOR"]
+    rules = [ids.LD_MONITOR]
     habits = plan.habits
     if state.stage is Stage.CALM_AND_UNLOAD and state.iso_dropped:
         habits = tuple(dict.fromkeys((*UNLOADING_POSITIONS, *habits)))
         messages.append("progression.iso_dropped")
-        rules.append("PR-ISO")
+        rules.append(ids.PR_ISO)
     if any(d.exercise is ExerciseId.ISOMETRIC_HOLD for d in exercises):
-        rules.append("LD-ISO")
+        rules.append(ids.LD_ISO)
         if state.hold_direction is not None:
             messages.append(_HOLD_MESSAGES[state.hold_direction])
     desk = None
     if ExerciseId.DESK_BREAKS in habits:
         desk = thresholds.desk_break_minutes
         messages.append("load.desk_breaks")
-        rules.append("LD-DESK")
+        rules.append(ids.LD_DESK)
     return _build(
         state,
         exercises,
