@@ -38,13 +38,13 @@ from lowback.catalog.events import (
     SessionLogged,
 )
 from lowback.catalog.red_flags import CES_FLAGS, RedFlag
-from lowback.catalog.rules import Check, CheckOutcome, FactValue
+from lowback.catalog.rules import CheckOutcome
 from lowback.catalog.self_checks import EnduranceHoldResult, StopReason
 from lowback.catalog.stages import PlanStatus, Stage
 from lowback.catalog.thresholds import Thresholds
 
 from ._dosing import _enter, _iso_drop, _progress_doses, _spike
-from .gates import GATES, _evaluate, _remember, _summarise
+from .gates import GATES, Facts, _evaluate, _remember, _summarise, check_of
 from .plan import PauseKind, _Draft
 from .transitions import Action
 
@@ -54,7 +54,7 @@ _E = TypeVar("_E")
 #: repeats allowed), the messages, and any checks beyond the table's.
 _Outcome = tuple[Action, tuple[str, ...] | list[str], tuple[str, ...]]
 #: A condition's answer: whether it holds, and the facts it compared.
-_Verdict = tuple[bool, dict[str, FactValue]]
+_Verdict = tuple[bool, Facts]
 
 
 @attrs.frozen
@@ -88,9 +88,7 @@ def _apply(table: _Table[Any], state: _Draft, event: Any, t: Thresholds) -> _Out
     checks = state.checks
     for rule in table.rules:
         applies, facts = rule.when(state, event, t)
-        checks.append(
-            Check(id=rule.id, outcome=_FIRED if applies else _UNMET, facts=facts)
-        )
+        checks.append(check_of(rule.id, _FIRED if applies else _UNMET, facts))
         if applies:
             return rule.then(state, event, t)
     return table.otherwise(state, event, t)
@@ -176,21 +174,21 @@ def _spiked(state: _Draft, event: SessionLogged | CheckIn, t: Thresholds) -> _Ve
             event.pain_before,
             event.pain_after,
         )
-        return (during > t.max_pain_during or after >= before + t.spike_pain_rise), {
-            "pain_during_max": during,
-            "max_pain_during": t.max_pain_during,
-            "pain_before": before,
-            "pain_after": after,
-            "spike_pain_rise": t.spike_pain_rise,
-        }
+        return (during > t.max_pain_during or after >= before + t.spike_pain_rise), (
+            ("pain_during_max", during),
+            ("max_pain_during", t.max_pain_during),
+            ("pain_before", before),
+            ("pain_after", after),
+            ("spike_pain_rise", t.spike_pain_rise),
+        )
     morning, settled = event.morning_pain, state["settled_morning_pain"]
     previous = state.base.last_morning_pain
     rising = state.base.morning_settled or previous is None or morning > previous
-    return morning > settled and rising, {
-        "morning_pain": morning,
-        "settled_morning_pain": settled,
-        "previous_morning_pain": previous,
-    }
+    return morning > settled and rising, (
+        ("morning_pain", morning),
+        ("settled_morning_pain", settled),
+        ("previous_morning_pain", previous),
+    )
 
 
 def _regress(state: _Draft, event: SessionLogged | CheckIn, t: Thresholds) -> _Outcome:
@@ -217,12 +215,12 @@ def _session_prelude(state: _Draft, event: SessionLogged, t: Thresholds) -> None
 
 
 def _new_symptoms(_s: _Draft, event: SessionLogged, _t: Thresholds) -> _Verdict:
-    return bool(event.new_symptoms), {"new_symptoms": len(event.new_symptoms)}
+    return bool(event.new_symptoms), (("new_symptoms", len(event.new_symptoms)),)
 
 
 def _is_paused(state: _Draft, _e: object, _t: Thresholds) -> _Verdict:
     status = state["status"]
-    return status is PlanStatus.PAUSED, {"status": status.value}
+    return status is PlanStatus.PAUSED, (("status", status.value),)
 
 
 def _record_session(state: _Draft, event: SessionLogged, t: Thresholds) -> bool:
@@ -327,9 +325,9 @@ def _flagged(_s: _Draft, event: CheckIn, _t: Thresholds) -> _Verdict:
     """A red flag or nerve feature answered yes or unknown."""
     answers = _FLAG_ANSWERS(event.red_flags) + _NERVE_ANSWERS(event.nerve_features)
     if answers == _NOT_ASKED:
-        return False, {"answered_yes": 0, "answered_unknown": 0}
+        return False, (("answered_yes", 0), ("answered_unknown", 0))
     yes, unknown = answers.count(Answer.YES), answers.count(Answer.UNKNOWN)
-    return bool(yes or unknown), {"answered_yes": yes, "answered_unknown": unknown}
+    return bool(yes or unknown), (("answered_yes", yes), ("answered_unknown", unknown))
 
 
 def _on_flagged(state: _Draft, event: CheckIn, _t: Thresholds) -> _Outcome:
@@ -354,10 +352,10 @@ def _on_flagged(state: _Draft, event: CheckIn, _t: Thresholds) -> _Outcome:
 
 def _above_settled(state: _Draft, event: CheckIn, _t: Thresholds) -> _Verdict:
     morning, settled = event.morning_pain, state["settled_morning_pain"]
-    return morning > settled, {
-        "morning_pain": morning,
-        "settled_morning_pain": settled,
-    }
+    return morning > settled, (
+        ("morning_pain", morning),
+        ("settled_morning_pain", settled),
+    )
 
 
 def _plateau(state: _Draft, event: CheckIn, _t: Thresholds) -> _Outcome:
@@ -415,12 +413,12 @@ def _stops(event: SelfCheckRecorded) -> set[StopReason]:
 
 def _nerve_stop(_s: _Draft, event: SelfCheckRecorded, _t: Thresholds) -> _Verdict:
     found = _stops(event) & _NERVE_STOPS
-    return bool(found), {"leg_symptom_stops": len(found)}
+    return bool(found), (("leg_symptom_stops", len(found)),)
 
 
 def _any_stop(_s: _Draft, event: SelfCheckRecorded, _t: Thresholds) -> _Verdict:
     found = _stops(event)
-    return bool(found), {"stops": len(found)}
+    return bool(found), (("stops", len(found)),)
 
 
 def _stopped_review(state: _Draft, _e: object, _t: Thresholds) -> _Outcome:
@@ -459,7 +457,7 @@ def _set_stage(state: _Draft, stage: Stage) -> None:
 
 def _is_active(state: _Draft, _e: object, _t: Thresholds) -> _Verdict:
     status = state["status"]
-    return status is not PlanStatus.PAUSED, {"status": status.value}
+    return status is not PlanStatus.PAUSED, (("status", status.value),)
 
 
 def _clear_active(state: _Draft, event: ClinicianCleared, _t: Thresholds) -> _Outcome:

@@ -16,6 +16,7 @@ decision carries as :class:`~lowback.catalog.rules.Check` values.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping
 
 from lowback.catalog import rule_ids as ids
@@ -32,8 +33,10 @@ __all__ = ["ADVANCE_CRITERIA", "GATES"]
 
 #: The recent sessions PR-ADVANCE reads (see :func:`_window`).
 _Window = tuple[SessionSummary, ...]
+#: The facts a condition compared, by name, in the order compared.
+Facts = tuple[tuple[str, FactValue], ...]
 #: An advance condition: met or not, with the facts it compared by name.
-_Verdict = tuple[bool, dict[str, FactValue]]
+_Verdict = tuple[bool, Facts]
 _Condition = Callable[[_Draft, _Window, dt.date, Thresholds], _Verdict]
 
 
@@ -60,80 +63,80 @@ def _span(w: _Window) -> int:
 
 def _enough_sessions(_s: _Draft, w: _Window, _d: dt.date, t: Thresholds) -> _Verdict:
     span = _span(w)
-    return len(w) >= t.advance_sessions and span >= t.advance_span_days, {
-        "sessions": len(w),
-        "advance_sessions": t.advance_sessions,
-        "span_days": span,
-        "advance_span_days": t.advance_span_days,
-    }
+    return len(w) >= t.advance_sessions and span >= t.advance_span_days, (
+        ("sessions", len(w)),
+        ("advance_sessions", t.advance_sessions),
+        ("span_days", span),
+        ("advance_span_days", t.advance_span_days),
+    )
 
 
 def _all_green(state: _Draft, w: _Window, _d: dt.date, _t: Thresholds) -> _Verdict:
     settled = state["morning_settled"]
     green = sum(1 for s in w if s.green)
-    return settled and green == len(w), {
-        "morning_settled": settled,
-        "green_sessions": green,
-        "sessions": len(w),
-    }
+    return settled and green == len(w), (
+        ("morning_settled", settled),
+        ("green_sessions", green),
+        ("sessions", len(w)),
+    )
 
 
 def _not_rising(_s: _Draft, w: _Window, _d: dt.date, _t: Thresholds) -> _Verdict:
     if not w:
-        return False, {"sessions": 0}
+        return False, (("sessions", 0),)
     first, last = w[0].pain_during_max, w[-1].pain_during_max
-    return last <= first, {
-        "first_pain_during_max": first,
-        "last_pain_during_max": last,
-    }
+    return last <= first, (
+        ("first_pain_during_max", first),
+        ("last_pain_during_max", last),
+    )
 
 
 def _cooled_down(state: _Draft, _w: _Window, date: dt.date, t: Thresholds) -> _Verdict:
     last = state["last_regression"]
     days = None if last is None else (date - last).days
-    return days is None or days >= t.regression_cooldown_days, {
-        "days_since_regression": days,
-        "regression_cooldown_days": t.regression_cooldown_days,
-    }
+    return days is None or days >= t.regression_cooldown_days, (
+        ("days_since_regression", days),
+        ("regression_cooldown_days", t.regression_cooldown_days),
+    )
 
 
 def _gate1(state: _Draft, _w: _Window, _d: dt.date, t: Thresholds) -> _Verdict:
     pain, entry = state["pain_now"], state["entry_pain"]
-    return pain <= t.gate1_pain or entry - pain >= t.gate1_drop, {
-        "pain_now": pain,
-        "gate1_pain": t.gate1_pain,
-        "entry_pain": entry,
-        "gate1_drop": t.gate1_drop,
-    }
+    return pain <= t.gate1_pain or entry - pain >= t.gate1_drop, (
+        ("pain_now", pain),
+        ("gate1_pain", t.gate1_pain),
+        ("entry_pain", entry),
+        ("gate1_drop", t.gate1_drop),
+    )
 
 
 def _gate2(_s: _Draft, w: _Window, _d: dt.date, _t: Thresholds) -> _Verdict:
     mobility = sum(1 for s in w if s.mobility)
-    return mobility == len(w), {"mobility_sessions": mobility, "sessions": len(w)}
+    return mobility == len(w), (("mobility_sessions", mobility), ("sessions", len(w)))
 
 
 def _gate3(state: _Draft, w: _Window, _d: dt.date, t: Thresholds) -> _Verdict:
     held = state["endurance_seconds"]
     hold_ok = held is None or held >= t.gate3_endurance_seconds
     on_target = bool(w) and w[-1].on_target
-    return on_target and hold_ok, {
-        "last_session_on_target": on_target,
-        "endurance_seconds": held,
-        "gate3_endurance_seconds": t.gate3_endurance_seconds,
-    }
+    return on_target and hold_ok, (
+        ("last_session_on_target", on_target),
+        ("endurance_seconds", held),
+        ("gate3_endurance_seconds", t.gate3_endurance_seconds),
+    )
 
 
 def _gate4(state: _Draft, w: _Window, date: dt.date, t: Thresholds) -> _Verdict:
     since = state["low_pain_since"]
     days = None if since is None else (date - since).days
     habits = any(s.habits for s in w)
-    return days is not None and days >= t.gate4_days and habits, {
-        "pain_now": state["pain_now"],
-        "gate4_pain": t.gate4_pain,
-        "days_pain_low": days,
-        "gate4_days": t.gate4_days,
-        "habits_logged": habits,
-    }
+    return days is not None and days >= t.gate4_days and habits, (
+        ("pain_now", state["pain_now"]),
+        ("gate4_pain", t.gate4_pain),
+        ("days_pain_low", days),
+        ("gate4_days", t.gate4_days),
+        ("habits_logged", habits),
+    )
 
 
 #: The conditions of PR-ADVANCE, each with the rule that states it.
@@ -153,9 +156,19 @@ GATES: Mapping[Stage, tuple[str, _Condition]] = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
+def check_of(rule_id: str, outcome: CheckOutcome, facts: Facts) -> Check:
+    """The :class:`Check` of *rule_id* with *outcome* and *facts*.
+
+    Checks are values and few distinct ones occur (small integers compared
+    with fixed thresholds), so equal ones are made once and shared.
+    """
+    return Check(id=rule_id, outcome=outcome, facts=dict(facts))
+
+
 def _check(rule_id: str, verdict: _Verdict) -> Check:
     met, facts = verdict
-    return Check(id=rule_id, outcome=_MET if met else _UNMET, facts=facts)
+    return check_of(rule_id, _MET if met else _UNMET, facts)
 
 
 _MET, _UNMET = CheckOutcome.MET, CheckOutcome.UNMET

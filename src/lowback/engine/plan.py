@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import operator
 from typing import Any
 
 import attrs
@@ -158,6 +159,11 @@ class Decision:
     seek_care: Disposition | None = None
 
 
+_FIELDS = tuple(a.name for a in attrs.fields(PlanState))
+#: Every field of a state, read in one call.
+_ALL_FIELDS = operator.attrgetter(*_FIELDS)
+
+
 class _Draft:
     """The fields one event changes, over the state it applies to.
 
@@ -197,5 +203,14 @@ class _Draft:
         return {d.exercise: d.dose for d in self["doses"]}
 
     def finish(self) -> PlanState:
-        """The next state: the base with every change applied at once."""
-        return attrs.evolve(self.base, **self.changes) if self.changes else self.base
+        """The next state: the base with every change applied at once.
+
+        What :func:`attrs.evolve` does, through ``PlanState.__init__``, with
+        the field names looked up once.
+        """
+        changes = self.changes
+        if not changes:
+            return self.base
+        fields = dict(zip(_FIELDS, _ALL_FIELDS(self.base), strict=True))
+        fields.update(changes)
+        return PlanState(**fields)

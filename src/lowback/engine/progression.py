@@ -49,6 +49,7 @@ Where the spec is silent lowback takes the cautious reading:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -113,9 +114,18 @@ __all__ = [
 _DEFAULT = Thresholds()
 
 
-def _fired(ids_: Iterable[str]) -> tuple[FiredRule, ...]:
-    """The fired rules, each once, in the order first named."""
+@functools.lru_cache(maxsize=1024)
+def _fired_once(ids_: tuple[str, ...]) -> tuple[FiredRule, ...]:
     return tuple(FiredRule.of(i) for i in dict.fromkeys(ids_))
+
+
+def _fired(ids_: Iterable[str]) -> tuple[FiredRule, ...]:
+    """The fired rules, each once, in the order first named.
+
+    The engine's rule lists come from a small, fixed set of code paths, so
+    each tuple of values is made once and shared (a bounded memo).
+    """
+    return _fired_once(tuple(ids_))
 
 
 def _decide(  # noqa: PLR0913, PLR0917 - a decision has this many parts
