@@ -1,8 +1,11 @@
 """Build the golden replay corpus: journals and their exact replay output.
 
 Run ``python tests/golden/make_replay_corpus.py --write`` from the
-repository root to regenerate ``tests/golden/replay/``; without ``--write``
-it only lists the journals it would write. Each journal ``NAME`` is stored
+repository root to rewrite the outputs of the stored journals in
+``tests/golden/replay/`` (after a change meant to change them);
+``--write --journals`` draws the journals afresh as well (Hypothesis'
+generation is not byte-stable across runs, so the stored journals are the
+corpus). Without ``--write`` it only lists the journals. Each journal ``NAME`` is stored
 as ``NAME.journal.jsonl`` with ``NAME.replay.json`` (``lowback replay
 --json``: ``lowback.dumps(ReplayOutput(...))``) and ``NAME.replay.txt``
 (``lowback replay``). Large files are gzipped (``.gz``, no timestamp, so
@@ -108,6 +111,13 @@ def read(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def stored() -> Iterator[tuple[str, tuple[Any, ...]]]:
+    """Every journal stored in the corpus, with its name."""
+    for name in names():
+        text = read(HERE / f"{name}.journal.jsonl")
+        yield name, tuple(wire.loads_jsonl(text, lowback.Journal))
+
+
 def names() -> list[str]:
     """The stems of the journals stored in the corpus."""
     return sorted(
@@ -118,14 +128,17 @@ def names() -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     """Regenerate the corpus (``--write``) or list it."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--write", action="store_true", help="rewrite the files")
+    parser.add_argument("--write", action="store_true", help="rewrite the outputs")
+    parser.add_argument(
+        "--journals", action="store_true", help="draw the journals afresh too"
+    )
     args = parser.parse_args(argv)
-    if args.write:
+    if args.write and args.journals:
         for old in HERE.glob("*"):
             old.unlink()
         HERE.mkdir(parents=True, exist_ok=True)
     count = 0
-    for name, journal in journals():
+    for name, journal in journals() if args.journals else stored():
         count += 1
         if not args.write:
             print(name, len(journal))  # noqa: T201 - the listing is the output

@@ -268,20 +268,59 @@ def _advance_or_hold(state: _Draft, event: SessionLogged, t: Thresholds) -> _Out
     rules = [ids.LD_MONITOR, ids.PR_HOLD, *failed]
     # PR-HOLD: stay, and raise the dose only after a green, settled session.
     blocked = False
-    if not green:
-        rules.append(ids.LD_MONITOR if state["morning_settled"] else ids.LD_SETTLE)
-        blocked = True
-    if state["tired_on"] == date:
-        rules.append(ids.LD_TIRED)
-        blocked = True
-    last = state.base.last_session
-    if last is not None and (date - last).days >= t.gap_days:
-        rules.append(ids.LD_GAP)
-        blocked = True
+    for rule_id, (applies, facts) in _dose_blocks(state, event, green, t):
+        # A block that applies is a rule that fired; one that does not is
+        # no reason the plan held, so only the fired ones are listed.
+        if applies:
+            state.checks.append(check_of(rule_id, _FIRED, facts))
+            rules.append(rule_id)
+            blocked = True
     if blocked:
         return Action.HOLD, rules, ("progression.hold_no_increase",)
     _progress_doses(state, event, t, rules)
     return Action.HOLD, rules, ("progression.hold",)
+
+
+def _dose_blocks(
+    state: _Draft, event: SessionLogged, green: bool, t: Thresholds
+) -> tuple[tuple[str, _Verdict], ...]:
+    """The rules that block a dose increase after a session that held.
+
+    Not green: LD-MONITOR (or LD-SETTLE while morning pain is unsettled);
+    a very tired day: LD-TIRED; the first session after a gap: LD-GAP.
+    """
+    date = event.date
+    settled = state["morning_settled"]
+    last = state.base.last_session
+    days = None if last is None else (date - last).days
+    return (
+        (
+            ids.LD_MONITOR if settled else ids.LD_SETTLE,
+            (
+                not green,
+                (
+                    ("pain_during_max", event.pain_during_max),
+                    ("green_zone_pain", t.green_zone_pain),
+                    ("completed", event.completed),
+                    ("morning_settled", settled),
+                ),
+            ),
+        ),
+        (
+            ids.LD_TIRED,
+            (
+                state["tired_on"] == date,
+                (("very_tired_today", state["tired_on"] == date),),
+            ),
+        ),
+        (
+            ids.LD_GAP,
+            (
+                days is not None and days >= t.gap_days,
+                (("days_since_last_session", days), ("gap_days", t.gap_days)),
+            ),
+        ),
+    )
 
 
 _SESSION: _Table[SessionLogged] = _Table(

@@ -157,6 +157,11 @@ class Decision:
     messages: tuple[str, ...] = ()
     #: Where to seek care when a red flag paused the plan.
     seek_care: Disposition | None = None
+    #: Every rule and advance condition the engine evaluated for this event,
+    #: in order: whether it fired (a rule), was met or not (a condition),
+    #: and the facts it compared by name (clinical spec 5.3). On a ``hold``
+    #: the unmet advance conditions say why the plan did not move.
+    checks: tuple[Check, ...] = ()
 
 
 _FIELDS = tuple(a.name for a in attrs.fields(PlanState))

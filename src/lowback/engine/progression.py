@@ -159,6 +159,7 @@ def _decide(  # noqa: PLR0913, PLR0917 - a decision has this many parts
         ruleset_version=RULESET_VERSION,
         messages=messages,
         seek_care=after.seek_care,
+        checks=checks,
     )
 
 

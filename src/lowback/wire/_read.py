@@ -10,8 +10,10 @@ and its problems are re-rooted under the object's path.
 
 from __future__ import annotations
 
+import collections.abc
 import datetime as dt
 import enum
+import math
 import typing
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -346,7 +348,48 @@ def _make_structurer(tp: Any, c: Constraint) -> Structurer:
         return _sequence_structurer(
             _structurer(args[0]), max_length, unique=origin is frozenset
         )
+    if origin is collections.abc.Mapping:
+        return _facts_structurer(max_length)
     raise TypeError(f"lowback has no wire form for {tp!r}")
+
+
+#: The JSON scalars a check's facts may hold (``bool`` is an ``int``).
+_FACT_TYPES = (str, int, float, type(None))
+
+
+def _facts_structurer(max_length: int) -> Structurer:
+    """A check's facts: an object of at most *max_length* JSON scalars."""
+
+    def structure(v: Any, path: str, problems: list[Problem]) -> Any:
+        if type(v) is not dict:
+            problems.append(
+                Problem(path=path, code="wrong_type", detail="expected an object")
+            )
+            return _BAD
+        if len(v) > max_length:
+            problems.append(
+                Problem(
+                    path=path, code="too_long", detail=f"at most {max_length} items"
+                )
+            )
+            return _BAD
+        out = {}
+        for key, value in v.items():
+            if not isinstance(value, _FACT_TYPES) or (
+                isinstance(value, float) and not math.isfinite(value)
+            ):
+                problems.append(
+                    Problem(
+                        path=f"{path}.{key}" if key.isidentifier() else path,
+                        code="wrong_type",
+                        detail="expected a number, string, true, false or null",
+                    )
+                )
+                return _BAD
+            out[key] = value
+        return out
+
+    return structure
 
 
 def _union_or_optional_structurer(tp: Any, c: Constraint) -> Structurer:

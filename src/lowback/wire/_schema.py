@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections.abc
 import datetime as dt
 import enum
 import typing
@@ -53,6 +54,14 @@ class _SchemaBuilder:
             if origin is frozenset:
                 schema["uniqueItems"] = True
             return schema
+        if origin is collections.abc.Mapping:
+            # A check's facts: JSON scalars by name.
+            return {
+                "type": "object",
+                "additionalProperties": {
+                    "type": ["string", "number", "boolean", "null"]
+                },
+            }
         raise TypeError(f"lowback has no wire form for {tp!r}")
 
     def union(self, tp: Any, members: tuple[Any, ...], c: Constraint) -> dict[str, Any]:

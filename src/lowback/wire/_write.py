@@ -10,6 +10,7 @@ class carries one. Sparse records leave out the questions not asked.
 
 from __future__ import annotations
 
+import collections.abc
 import datetime as dt
 import enum
 import json
@@ -71,7 +72,7 @@ _BY_KIND: tuple[tuple[type | tuple[type, ...], Builder], ...] = (
 )
 
 
-def _expression(hint: Any, x: str, ns: dict[str, Any]) -> str:
+def _expression(hint: Any, x: str, ns: dict[str, Any]) -> str:  # noqa: PLR0911 - one return per kind of type
     """A Python expression writing the value *x* of type *hint*."""
     scalar = _scalar_expression(hint, x, ns)
     if scalar is not None:
@@ -91,6 +92,9 @@ def _expression(hint: Any, x: str, ns: dict[str, Any]) -> str:
         return f"_sorted_list({x})"
     if hint is Any:
         return f"_out({x})"
+    if typing.get_origin(hint) is collections.abc.Mapping:
+        # A check's facts: string keys, JSON scalars, in the order given.
+        return f"{{k: _out(v) for k, v in {x}.items()}}"
     msg = f"lowback has no wire form for {hint!r}"
     raise TypeError(msg)
 
