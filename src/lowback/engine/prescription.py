@@ -25,6 +25,7 @@ from lowback.catalog.rules import RULESET_VERSION, FiredRule
 from lowback.catalog.self_checks import HoldDirection
 from lowback.catalog.stages import PlanStatus, Stage
 from lowback.catalog.thresholds import Thresholds
+from lowback.errors import InvalidInput
 
 from .load import ExerciseDose
 from .plan import PauseKind, PlanState
@@ -101,6 +102,10 @@ def prescription(
         state: The plan's state (from :func:`~lowback.engine.progression.replay`).
         thresholds: Supplies the desk-break interval (LD-DESK).
     """
+    if not isinstance(state, PlanState):
+        raise InvalidInput.at("state", "wrong_type", "expected a PlanState")
+    if not isinstance(thresholds, Thresholds):
+        raise InvalidInput.at("thresholds", "wrong_type", "expected Thresholds")
     if state.pause is PauseKind.SEEK_CARE:
         seek = state.seek_care or Disposition.URGENT
         net = f"safety_net.{seek.value}"

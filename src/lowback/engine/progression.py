@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from lowback.catalog import rule_ids as ids
@@ -180,6 +180,9 @@ def start_plan(
         date: The plan's first day.
         entry_pain: Pain now at intake, 0-10 (PR-GATE-1 compares with it).
     """
+    if not isinstance(result, TriageResult):
+        raise InvalidInput.at("result", "wrong_type", "expected a TriageResult")
+    _check_date(date)
     if isinstance(entry_pain, bool) or not isinstance(entry_pain, int):
         raise InvalidInput.at("$.entry_pain", "wrong_type", "expected int")
     if not 0 <= entry_pain <= 10:
@@ -197,7 +200,13 @@ def start_plan(
     )
     draft = _Draft(base)
     rules = [r.id for r in result.rules]
-    if result.entry_stage is None or result.plan_status is None:
+    # The plan follows the disposition: an emergency or urgent result starts
+    # no plan, whatever its entry stage and plan status say.
+    if (
+        result.entry_stage is None
+        or result.plan_status is None
+        or result.disposition in _NO_PLAN
+    ):
         draft["status"] = PlanStatus.PAUSED
         draft["pause"] = PauseKind.SEEK_CARE
         draft["seek_care"] = result.disposition
@@ -214,6 +223,23 @@ def start_plan(
     draft["reference"] = draft["doses"]
     state = draft.finish()
     return state, _decide(state, state, date, action, rules, msgs, ())
+
+
+#: Dispositions that start no plan: seek that care first (PR-REDFLAG).
+_NO_PLAN = frozenset({Disposition.EMERGENCY, Disposition.URGENT})
+
+
+def _check_date(date: object) -> None:
+    """A plan's dates are :class:`datetime.date` values, never datetimes or text."""
+    if type(date) is not dt.date and (
+        not isinstance(date, dt.date) or isinstance(date, dt.datetime)
+    ):
+        raise InvalidInput.at("date", "wrong_type", "expected a date (not a datetime)")
+
+
+def _check_thresholds(thresholds: object) -> None:
+    if not isinstance(thresholds, Thresholds):
+        raise InvalidInput.at("thresholds", "wrong_type", "expected Thresholds")
 
 
 def _start_from_intake(
@@ -247,6 +273,9 @@ def step(
             the previous event (``$.date``), a plan is started twice or an
             event comes before the plan starts (``$.type``).
     """
+    if state is not None and not isinstance(state, PlanState):
+        raise InvalidInput.at("state", "wrong_type", "expected a PlanState or None")
+    _check_thresholds(thresholds)
     table = _table_for(event)
     if table is None:
         if not isinstance(event, PlanStarted):
@@ -279,28 +308,35 @@ def step(
 
 
 def replay(
-    events: Journal, *, thresholds: Thresholds = _DEFAULT
+    events: Iterable[Event], *, thresholds: Thresholds = _DEFAULT
 ) -> tuple[PlanState, tuple[Decision, ...]]:
     """Fold a journal with :func:`step`: the final state and every decision.
+
+    *events* may be any iterable of events (a tuple, a list, a generator);
+    it is read once.
 
     Raises:
         InvalidInput: the journal is empty or does not start with
             :class:`~lowback.catalog.events.PlanStarted` (``$[0]``), or an event is invalid, out of
             date order (``$[i].date``) or a second ``PlanStarted`` (``$[i].type``).
     """
-    if not events or not isinstance(events[0], PlanStarted):
-        raise InvalidInput.at(
-            "$[0]", "wrong_type", "a journal starts with plan_started"
-        )
+    if isinstance(events, (str, bytes, Mapping)) or not isinstance(events, Iterable):
+        raise InvalidInput.at("events", "wrong_type", "expected an iterable of events")
+    _check_thresholds(thresholds)
     state: PlanState | None = None
     decisions: list[Decision] = []
     for index, event in enumerate(events):
+        if index == 0 and not isinstance(event, PlanStarted):
+            break
         try:
             state, decision = step(state, event, thresholds=thresholds)
         except InvalidInput as err:
             raise err.under(f"$[{index}]") from None
         decisions.append(decision)
-    assert state is not None  # noqa: S101 - events[0] started the plan
+    if state is None:
+        raise InvalidInput.at(
+            "$[0]", "wrong_type", "a journal starts with plan_started"
+        )
     return state, tuple(decisions)
 
 
