@@ -15,6 +15,7 @@ from lowback import RULES, Action, PlanStatus, Stage, prescription, wire
 from lowback.catalog import rule_ids as ids
 from lowback.catalog.rules import Check, CheckOutcome
 from lowback.engine import _guards
+from lowback.engine.plan import PauseKind
 from lowback.engine.transitions import TRANSITIONS, TRANSITIONS_BY_KEY
 from progression_helpers import started
 
@@ -97,7 +98,10 @@ class TestGuards:
     def test_an_advance_into_a_paused_plan_is_refused(self) -> None:
         before = started()
         after = attrs.evolve(
-            before, stage=Stage.RESTORE_MOBILITY, status=PlanStatus.PAUSED
+            before,
+            stage=Stage.RESTORE_MOBILITY,
+            status=PlanStatus.PAUSED,
+            pause=PauseKind.REVIEW,
         )
         met = tuple(
             Check(id=i, outcome=CheckOutcome.MET)
@@ -111,7 +115,7 @@ class TestGuards:
         )
         edge = self._advance()
         day = dt.date(2026, 11, 9)
-        active = attrs.evolve(after, status=PlanStatus.ACTIVE)
+        active = attrs.evolve(after, status=PlanStatus.ACTIVE, pause=None)
         assert _guards.allowed(edge, before, active, day, (), met)
         assert not _guards.allowed(edge, before, after, day, (), met)
         assert not _guards.allowed(edge, before, active, day, (), met[:-1])
@@ -120,7 +124,7 @@ class TestGuards:
         before = started()
         edge = TRANSITIONS_BY_KEY[(before.stage, before.stage, Action.RESUME)]
         assert not _guards.allowed(edge, before, before, dt.date(2026, 11, 9), (), ())
-        paused = attrs.evolve(before, status=PlanStatus.PAUSED)
+        paused = attrs.evolve(before, status=PlanStatus.PAUSED, pause=PauseKind.REVIEW)
         assert _guards.allowed(edge, paused, before, dt.date(2026, 11, 9), (), ())
 
 
