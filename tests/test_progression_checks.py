@@ -37,8 +37,6 @@ class TestChecks:
                 "outcome": CheckOutcome.UNMET,
                 "pain_now": 6,
                 "gate1_pain": 4,
-                "entry_pain": 6,
-                "gate1_drop": 2,
             }
         ]
         time = _checks(decision)[ids.PR_TIME][0]
@@ -58,6 +56,7 @@ class TestChecks:
             ids.LD_MONITOR,
             ids.LD_SETTLE,
             ids.PR_ADVANCE,
+            ids.PR_TIRED,
             ids.PR_GATE_1,
         }
         # The rules evaluated before the advance did not apply.
@@ -89,12 +88,7 @@ class TestChecks:
             {
                 "id": ids.PR_GATE_1,
                 "outcome": "unmet",
-                "facts": {
-                    "pain_now": 6,
-                    "gate1_pain": 4,
-                    "entry_pain": 6,
-                    "gate1_drop": 2,
-                },
+                "facts": {"pain_now": 6, "gate1_pain": 4},
             }
         ]
         assert wire.loads(wire.dumps(decision), lowback.Decision) == decision

@@ -110,6 +110,7 @@ class TestGuards:
                 ids.LD_MONITOR,
                 ids.LD_SETTLE,
                 ids.PR_ADVANCE,
+                ids.PR_TIRED,
                 ids.PR_GATE_1,
             )
         )

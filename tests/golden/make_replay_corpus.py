@@ -82,6 +82,102 @@ def journals() -> Iterator[tuple[str, tuple[Any, ...]]]:
     yield "demo", tuple(demo_journal())
     for i, journal in enumerate(generated_journals()):
         yield f"generated_{i:03d}", journal
+    yield from handmade()
+
+
+def handmade() -> Iterator[tuple[str, tuple[Any, ...]]]:
+    """Journals written by hand for the v2 amendments (clinical spec 5.2)."""
+    import datetime as dt  # noqa: PLC0415
+
+    from strategies import clear_intake  # noqa: PLC0415
+
+    a = lowback.Answer
+    d0 = dt.date(2026, 3, 2)
+
+    def day(n: int) -> dt.date:
+        return d0 + dt.timedelta(days=n)
+
+    def check(n: int, tired: lowback.Answer = a.NO, **asked: Any) -> Any:
+        flags = {k: v for k, v in asked.items() if k in _FLAG_FIELDS}
+        nerve = {k: v for k, v in asked.items() if k not in _FLAG_FIELDS}
+        return lowback.CheckIn(
+            date=day(n),
+            pain_now=3,
+            morning_pain=3,
+            very_tired=tired,
+            red_flags=lowback.AskedRedFlags(**flags),
+            nerve_features=lowback.AskedNerveFeatures(**nerve),
+        )
+
+    def session(n: int, during: int = 1, new: tuple[Any, ...] = ()) -> Any:
+        done = lowback.ExerciseDone(
+            exercise=lowback.ExerciseId.PELVIC_TILT, sets=1, reps=8
+        )
+        return lowback.SessionLogged(
+            date=day(n),
+            exercises=(done,),
+            pain_before=3,
+            pain_during_max=during,
+            pain_after=3,
+            completed=True,
+            new_symptoms=new,
+        )
+
+    def cleared(n: int, *acknowledged: Any) -> Any:
+        return lowback.ClinicianCleared(
+            date=day(n),
+            clinician="c-1",
+            note="",
+            resume_stage=lowback.Stage.CALM_AND_UNLOAD,
+            acknowledged=acknowledged,
+        )
+
+    start = lowback.PlanStarted(date=day(0), intake=clear_intake(pain_now=3))
+    leg = lowback.NerveFeature.LEG_PAIN_BELOW_KNEE
+    yield (
+        "v2_acknowledged",
+        (
+            start,
+            check(1, leg_pain_below_knee=a.YES),
+            cleared(2, leg),
+            check(3, leg_pain_below_knee=a.YES),
+            session(3, new=(leg,)),
+            check(4, leg_or_foot_weakness=a.YES),
+        ),
+    )
+    yield (
+        "v2_emergency_pause",
+        (
+            start,
+            session(1),
+            check(2, saddle_numbness=a.YES),
+            session(3),
+            check(4),
+            check(5, fever_or_unwell=a.YES),
+            cleared(6),
+            check(7, unexplained_weight_loss=a.YES),
+            session(8),
+        ),
+    )
+    yield (
+        "v2_gap_tired_deload",
+        (
+            start,
+            session(1),
+            session(3),
+            session(5),
+            check(6, tired=a.UNKNOWN),
+            session(6),
+            session(14),
+            session(15, during=7),
+            session(17),
+            session(20),
+            session(30),
+        ),
+    )
+
+
+_FLAG_FIELDS = frozenset(f.value for f in lowback.RedFlag)
 
 
 def outputs(journal: tuple[Any, ...]) -> tuple[str, str, str]:
@@ -138,6 +234,11 @@ def main(argv: list[str] | None = None) -> int:
             old.unlink()
         HERE.mkdir(parents=True, exist_ok=True)
     count = 0
+    # The hand-made journals are rewritten from code every time.
+    made = dict(handmade())
+    if args.write:
+        for name, journal in made.items():
+            write(HERE / f"{name}.journal.jsonl", wire.dumps_jsonl(journal))
     for name, journal in journals() if args.journals else stored():
         count += 1
         if not args.write:

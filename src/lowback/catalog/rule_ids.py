@@ -17,6 +17,7 @@ from types import MappingProxyType
 __all__ = [
     "LD_CAP",
     "LD_DELOAD",
+    "LD_DELOAD_HOLD",
     "LD_DESK",
     "LD_GAP",
     "LD_ISO",
@@ -25,8 +26,10 @@ __all__ = [
     "LD_SETTLE",
     "LD_TIRED",
     "PROGRESSION_RULE_IDS",
+    "PR_ACK",
     "PR_ADVANCE",
     "PR_CLEAR",
+    "PR_GAP",
     "PR_GATE",
     "PR_GATE_1",
     "PR_GATE_2",
@@ -36,9 +39,12 @@ __all__ = [
     "PR_ISO",
     "PR_NERVE",
     "PR_OVERRIDE",
+    "PR_PAUSE_DOSE",
+    "PR_PAUSE_WORDS",
     "PR_REDFLAG",
     "PR_SPIKE",
     "PR_TIME",
+    "PR_TIRED",
 ]
 
 PR_REDFLAG = "PR-REDFLAG"
@@ -63,6 +69,13 @@ LD_GAP = "LD-GAP"
 LD_TIRED = "LD-TIRED"
 LD_ISO = "LD-ISO"
 LD_DESK = "LD-DESK"
+# v2 amendments (clinical spec 5.2).
+PR_PAUSE_DOSE = "PR-PAUSE-DOSE"
+PR_PAUSE_WORDS = "PR-PAUSE-WORDS"
+PR_GAP = "PR-GAP"
+PR_TIRED = "PR-TIRED"
+PR_ACK = "PR-ACK"
+LD_DELOAD_HOLD = "LD-DELOAD-HOLD"
 
 #: The gate rule of each stage by the number of the stage it leaves.
 PR_GATE: Mapping[int, str] = MappingProxyType(
@@ -93,4 +106,10 @@ PROGRESSION_RULE_IDS: tuple[str, ...] = (
     LD_TIRED,
     LD_ISO,
     LD_DESK,
+    PR_PAUSE_DOSE,
+    PR_PAUSE_WORDS,
+    PR_GAP,
+    PR_TIRED,
+    PR_ACK,
+    LD_DELOAD_HOLD,
 )

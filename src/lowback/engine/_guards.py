@@ -20,6 +20,7 @@ from lowback.catalog import rule_ids as ids
 from lowback.catalog.rules import Check, CheckOutcome, FiredRule
 from lowback.catalog.stages import PlanStatus, Stage
 
+from .gates import ADVANCE_CRITERIA
 from .plan import PlanState
 from .transitions import Action, Transition
 
@@ -109,7 +110,7 @@ def _hold(m: _Move) -> bool:
     return m.after.stage is m.before.stage
 
 
-_ADVANCE_IDS = (ids.PR_TIME, ids.LD_MONITOR, ids.LD_SETTLE, ids.PR_ADVANCE)
+_ADVANCE_IDS = tuple(dict.fromkeys(rule_id for rule_id, _ in ADVANCE_CRITERIA))
 
 #: Each guard rule's predicate over a move.
 GUARDS: Mapping[str, Callable[[_Move], bool]] = MappingProxyType(

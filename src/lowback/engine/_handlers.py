@@ -41,6 +41,7 @@ from lowback.catalog.red_flags import CES_FLAGS, RedFlag
 from lowback.catalog.rules import CheckOutcome
 from lowback.catalog.self_checks import EnduranceHoldResult, StopReason
 from lowback.catalog.stages import PlanStatus, Stage
+from lowback.catalog.symptoms import NerveFeature
 from lowback.catalog.thresholds import Thresholds
 
 from ._dosing import _enter, _iso_drop, _progress_doses, _spike
@@ -214,8 +215,23 @@ def _session_prelude(state: _Draft, event: SessionLogged, t: Thresholds) -> None
     state["last_session"] = event.date
 
 
-def _new_symptoms(_s: _Draft, event: SessionLogged, _t: Thresholds) -> _Verdict:
-    return bool(event.new_symptoms), (("new_symptoms", len(event.new_symptoms)),)
+def _new_symptoms(state: _Draft, event: SessionLogged, _t: Thresholds) -> _Verdict:
+    reported = frozenset(event.new_symptoms)
+    acknowledged = reported & state["acknowledged"]
+    if acknowledged:
+        _note_acknowledged(state, acknowledged)
+    new = reported - acknowledged
+    return bool(new), (
+        ("new_symptoms", len(new)),
+        ("acknowledged_reported", len(acknowledged)),
+    )
+
+
+def _note_acknowledged(state: _Draft, features: frozenset[NerveFeature]) -> None:
+    """PR-ACK: a feature the clinician acknowledged, reported again, is recorded."""
+    state.checks.append(
+        check_of(ids.PR_ACK, _FIRED, (("acknowledged_reported", len(features)),))
+    )
 
 
 def _is_paused(state: _Draft, _e: object, _t: Thresholds) -> _Verdict:
@@ -224,7 +240,24 @@ def _is_paused(state: _Draft, _e: object, _t: Thresholds) -> _Verdict:
 
 
 def _record_session(state: _Draft, event: SessionLogged, t: Thresholds) -> bool:
-    """Remember a session that was not a spike; whether it was green."""
+    """Remember a session that was not a spike; whether it was green.
+
+    PR-GAP: after a gap of ``gap_days`` or more without a session, the
+    sessions before it leave the advance window.
+    """
+    last = state.base.last_session
+    if last is not None and (event.date - last).days >= t.gap_days:
+        state["sessions"] = ()
+        state.checks.append(
+            check_of(
+                ids.PR_GAP,
+                _FIRED,
+                (
+                    ("days_since_last_session", (event.date - last).days),
+                    ("gap_days", t.gap_days),
+                ),
+            )
+        )
     summary = _summarise(state, event, t)
     state["sessions"] = _remember(state["sessions"], summary)
     return summary.green
@@ -287,12 +320,15 @@ def _dose_blocks(
     """The rules that block a dose increase after a session that held.
 
     Not green: LD-MONITOR (or LD-SETTLE while morning pain is unsettled);
-    a very tired day: LD-TIRED; the first session after a gap: LD-GAP.
+    a very tired day: LD-TIRED; the first session after a gap: LD-GAP;
+    within ``deload_hold_days`` of a spike: LD-DELOAD-HOLD.
     """
     date = event.date
     settled = state["morning_settled"]
     last = state.base.last_session
     days = None if last is None else (date - last).days
+    spiked = state["last_regression"]
+    since_spike = None if spiked is None else (date - spiked).days
     return (
         (
             ids.LD_MONITOR if settled else ids.LD_SETTLE,
@@ -318,6 +354,16 @@ def _dose_blocks(
             (
                 days is not None and days >= t.gap_days,
                 (("days_since_last_session", days), ("gap_days", t.gap_days)),
+            ),
+        ),
+        (
+            ids.LD_DELOAD_HOLD,
+            (
+                since_spike is not None and since_spike < t.deload_hold_days,
+                (
+                    ("days_since_regression", since_spike),
+                    ("deload_hold_days", t.deload_hold_days),
+                ),
             ),
         ),
     )
@@ -360,12 +406,25 @@ def _check_in_prelude(state: _Draft, event: CheckIn, t: Thresholds) -> None:
         state["tired_on"] = event.date
 
 
-def _flagged(_s: _Draft, event: CheckIn, _t: Thresholds) -> _Verdict:
-    """A red flag or nerve feature answered yes or unknown."""
+def _unacknowledged(state: _Draft, event: CheckIn) -> tuple[NerveFeature, ...]:
+    """The nerve features answered yes that no clearance acknowledged (PR-ACK)."""
+    acknowledged = state["acknowledged"]
+    return tuple(
+        f for f in event.nerve_features.answered(Answer.YES) if f not in acknowledged
+    )
+
+
+def _flagged(state: _Draft, event: CheckIn, _t: Thresholds) -> _Verdict:
+    """A red flag or an unacknowledged nerve feature answered yes, or any unknown."""
     answers = _FLAG_ANSWERS(event.red_flags) + _NERVE_ANSWERS(event.nerve_features)
     if answers == _NOT_ASKED:
         return False, (("answered_yes", 0), ("answered_unknown", 0))
-    yes, unknown = answers.count(Answer.YES), answers.count(Answer.UNKNOWN)
+    unknown = answers.count(Answer.UNKNOWN)
+    nerve_yes = event.nerve_features.answered(Answer.YES)
+    new_nerve = _unacknowledged(state, event)
+    if len(new_nerve) < len(nerve_yes):
+        _note_acknowledged(state, frozenset(nerve_yes) - frozenset(new_nerve))
+    yes = len(event.red_flags.answered(Answer.YES)) + len(new_nerve)
     return bool(yes or unknown), (("answered_yes", yes), ("answered_unknown", unknown))
 
 
@@ -373,7 +432,7 @@ def _on_flagged(state: _Draft, event: CheckIn, _t: Thresholds) -> _Outcome:
     rules = [ids.LD_TIRED] if _tired(event) else []
     flags_yes = event.red_flags.answered(Answer.YES)
     seek = _flag_urgency(flags_yes) if flags_yes else None
-    if event.nerve_features.answered(Answer.YES):
+    if _unacknowledged(state, event):
         if seek is not None:
             rules.append(ids.PR_REDFLAG)
         _nerve_reset(state, rules, seek)
@@ -502,6 +561,7 @@ def _is_active(state: _Draft, _e: object, _t: Thresholds) -> _Verdict:
 def _clear_active(state: _Draft, event: ClinicianCleared, _t: Thresholds) -> _Outcome:
     """A clearance of a plan that is not paused acts as an override."""
     _set_stage(state, event.resume_stage)
+    state["acknowledged"] = frozenset(event.acknowledged)
     return Action.OVERRIDE, (ids.PR_CLEAR, ids.PR_OVERRIDE), ("progression.override",)
 
 
@@ -518,6 +578,7 @@ def _resume(state: _Draft, event: ClinicianCleared, _t: Thresholds) -> _Outcome:
     state["pause"] = None
     state["seek_care"] = None
     state["dropped"] = frozenset()
+    state["acknowledged"] = frozenset(event.acknowledged)
     return Action.RESUME, (ids.PR_CLEAR,), ("progression.resumed",)
 
 

@@ -101,13 +101,16 @@ def _cooled_down(state: _Draft, _w: _Window, date: dt.date, t: Thresholds) -> _V
 
 
 def _gate1(state: _Draft, _w: _Window, _d: dt.date, t: Thresholds) -> _Verdict:
-    pain, entry = state["pain_now"], state["entry_pain"]
-    return pain <= t.gate1_pain or entry - pain >= t.gate1_drop, (
-        ("pain_now", pain),
-        ("gate1_pain", t.gate1_pain),
-        ("entry_pain", entry),
-        ("gate1_drop", t.gate1_drop),
-    )
+    # PR-GATE-1 narrowed (spec 5.2): pain now alone. The v1 "or down 2 points
+    # from entry" clause let pain 10 -> 8 into stage 2.
+    pain = state["pain_now"]
+    return pain <= t.gate1_pain, (("pain_now", pain), ("gate1_pain", t.gate1_pain))
+
+
+def _rested(state: _Draft, _w: _Window, date: dt.date, _t: Thresholds) -> _Verdict:
+    # PR-TIRED: a day reported very tired (yes or unknown) never advances.
+    tired = state["tired_on"] == date
+    return not tired, (("very_tired_today", tired),)
 
 
 def _gate2(_s: _Draft, w: _Window, _d: dt.date, _t: Thresholds) -> _Verdict:
@@ -146,6 +149,7 @@ ADVANCE_CRITERIA: tuple[tuple[str, _Condition], ...] = (
     (ids.LD_SETTLE, _all_green),
     (ids.PR_ADVANCE, _not_rising),
     (ids.PR_ADVANCE, _cooled_down),
+    (ids.PR_TIRED, _rested),
 )
 #: The gate of each stage, keyed by the stage it leaves.
 GATES: Mapping[Stage, tuple[str, _Condition]] = {

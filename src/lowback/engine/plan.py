@@ -30,6 +30,7 @@ from lowback.catalog.exercises import EXERCISES, STAGE_PLANS, Dose, ExerciseId
 from lowback.catalog.rules import RULESET_VERSION, Check, FiredRule
 from lowback.catalog.self_checks import HoldDirection
 from lowback.catalog.stages import PlanStatus, Stage
+from lowback.catalog.symptoms import NerveFeature
 from lowback.errors import InvalidInput
 
 from .load import ExerciseDose
@@ -174,6 +175,10 @@ class PlanState:
     hold_direction: HoldDirection | None = attrs.field(
         default=None, validator=optional(enum_member(HoldDirection))
     )
+    #: Nerve features the last clearance acknowledged (PR-ACK).
+    acknowledged: frozenset[NerveFeature] = attrs.field(
+        default=frozenset(), validator=_frozenset_of(NerveFeature)
+    )
 
     def __attrs_post_init__(self) -> None:
         """Refuse fields that contradict each other."""
@@ -238,6 +243,14 @@ class Decision:
     #: and the facts it compared by name (clinical spec 5.3). On a ``hold``
     #: the unmet advance conditions say why the plan did not move.
     checks: tuple[Check, ...] = attrs.field(default=(), validator=tuple_of(Check))
+
+
+def paused_walks(state: PlanState) -> ExerciseDose:
+    """Short walks at no more than their first dose, for a plan paused for review."""
+    first = EXERCISES[ExerciseId.SHORT_WALKS].start
+    now = state.dose_map.get(ExerciseId.SHORT_WALKS, first)
+    dose = now if now.fits_within(first) else first
+    return ExerciseDose(exercise=ExerciseId.SHORT_WALKS, dose=dose)
 
 
 _FIELDS = tuple(a.name for a in attrs.fields(PlanState))

@@ -19,7 +19,7 @@ import attrs
 
 from lowback.catalog import rule_ids as ids
 from lowback.catalog.dispositions import Disposition
-from lowback.catalog.exercises import EXERCISES, STAGE_PLANS, ExerciseId
+from lowback.catalog.exercises import STAGE_PLANS, ExerciseId
 from lowback.catalog.messages import render
 from lowback.catalog.rules import RULESET_VERSION, FiredRule
 from lowback.catalog.self_checks import HoldDirection
@@ -28,7 +28,7 @@ from lowback.catalog.thresholds import Thresholds
 from lowback.errors import InvalidInput
 
 from .load import ExerciseDose
-from .plan import PauseKind, PlanState
+from .plan import PauseKind, PlanState, paused_walks
 
 __all__ = ["UNLOADING_POSITIONS", "Prescription", "prescription"]
 
@@ -113,7 +113,7 @@ def prescription(
             state, (), (), ("progression.paused_red_flag",), net, (ids.PR_REDFLAG,)
         )
     if state.status is PlanStatus.PAUSED:
-        walks = _walks(state)
+        walks = paused_walks(state)
         return _build(
             state,
             (walks,),
@@ -149,11 +149,3 @@ def prescription(
         tuple(rules),
         desk,
     )
-
-
-def _walks(state: PlanState) -> ExerciseDose:
-    """Short walks at no more than their first dose, for a paused plan."""
-    first = EXERCISES[ExerciseId.SHORT_WALKS].start
-    now = state.dose_map.get(ExerciseId.SHORT_WALKS, first)
-    dose = now if now.fits_within(first) else first
-    return ExerciseDose(exercise=ExerciseId.SHORT_WALKS, dose=dose)

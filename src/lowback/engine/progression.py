@@ -79,7 +79,15 @@ from ._dosing import _enforce_cap, _enter
 from ._guards import allowed
 from ._handlers import _TABLES, _apply, _Table
 from .gates import ADVANCE_CRITERIA, GATES
-from .plan import Decision, PauseKind, PlanState, SessionSummary, _Draft
+from .load import ExerciseDose
+from .plan import (
+    Decision,
+    PauseKind,
+    PlanState,
+    SessionSummary,
+    _Draft,
+    paused_walks,
+)
 from .transitions import TRANSITIONS, TRANSITIONS_BY_KEY, Action, Transition
 from .triage import TriageResult, triage
 
@@ -142,6 +150,7 @@ def _decide(  # noqa: PLR0913, PLR0917 - a decision has this many parts
     The move must be an edge of the transition table whose guards all
     allow it (:func:`~lowback.engine._guards.allowed`).
     """
+    doses, rules, messages = _while_paused(after, action, rules, messages)
     fired = _fired(rules)
     edge = TRANSITIONS_BY_KEY.get((before.stage, after.stage, action))
     if edge is None or not allowed(edge, before, after, date, fired, checks):
@@ -154,13 +163,55 @@ def _decide(  # noqa: PLR0913, PLR0917 - a decision has this many parts
         from_stage=before.stage,
         to_stage=after.stage,
         status=after.status,
-        doses=after.planned,
+        doses=doses,
         rules=fired,
         ruleset_version=RULESET_VERSION,
         messages=messages,
         seek_care=after.seek_care,
         checks=checks,
     )
+
+
+#: The words of a pause at each urgency (PR-PAUSE-WORDS).
+_URGENCY_WORDS = {
+    Disposition.EMERGENCY: "progression.paused_emergency",
+    Disposition.URGENT: "progression.paused_urgent",
+}
+#: Messages that mean "keep going", never shown while paused.
+_KEEP_GOING = frozenset(
+    {"progression.hold", "progression.hold_no_increase", "progression.advanced"}
+)
+
+
+def _while_paused(
+    after: PlanState,
+    action: Action,
+    rules: Iterable[str],
+    messages: tuple[str, ...],
+) -> tuple[tuple[ExerciseDose, ...], list[str], tuple[str, ...]]:
+    """A decision's doses, rules and messages, given the plan's status after it.
+
+    PR-PAUSE-DOSE: paused for care (emergency, urgent or no plan yet), no
+    exercise at all; paused for review, short walks only. PR-PAUSE-WORDS: a
+    pause or reset at emergency or urgent says what to do now, and anything
+    logged while paused says the plan waits for a clinician instead of
+    "keep going".
+    """
+    rules = list(rules)
+    if after.status is not PlanStatus.PAUSED:
+        return after.planned, rules, messages
+    doses = () if after.pause is PauseKind.SEEK_CARE else (paused_walks(after),)
+    rules.append(ids.PR_PAUSE_DOSE)
+    words = [m for m in messages if m not in _KEEP_GOING]
+    if action in {Action.PAUSE, Action.RESET, Action.START}:
+        urgent = _URGENCY_WORDS.get(after.seek_care)  # type: ignore[arg-type]
+        if urgent is not None and urgent not in words:
+            words.append(urgent)
+            rules.append(ids.PR_PAUSE_WORDS)
+    elif "progression.paused" not in words:
+        words.append("progression.paused")
+        rules.append(ids.PR_PAUSE_WORDS)
+    return doses, rules, tuple(words)
 
 
 def start_plan(
@@ -224,6 +275,10 @@ def start_plan(
     state = draft.finish()
     return state, _decide(state, state, date, action, rules, msgs, ())
 
+
+#: Rules recorded as checks beside the decisive one, named in the decision's
+#: rules when they fired (they are only ever added as fired checks).
+_NOTED = frozenset({ids.PR_ACK, ids.PR_GAP})
 
 #: Dispositions that start no plan: seek that care first (PR-REDFLAG).
 _NO_PLAN = frozenset({Disposition.EMERGENCY, Disposition.URGENT})
@@ -295,6 +350,9 @@ def step(
         draft["reference"] = state.planned
         draft["week"] = week
     action, rules, messages = _apply(table, draft, event, thresholds)
+    noted = [c.id for c in draft.checks if c.id in _NOTED]
+    if noted:
+        rules = [*rules, *noted]
     if (
         draft.changed("doses")
         or draft.changed("stage")
