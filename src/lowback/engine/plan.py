@@ -36,7 +36,7 @@ from lowback.errors import InvalidInput
 from .load import ExerciseDose
 from .transitions import Action
 
-__all__ = ["Decision", "PauseKind", "PlanState", "SessionSummary", "date_only"]
+__all__ = ["Decision", "PauseKind", "PlanState", "SessionSummary"]
 
 _CATALOG_ORDER = tuple(ExerciseId)
 _PLAN_EXERCISES = {stage: plan.exercises for stage, plan in STAGE_PLANS.items()}
@@ -52,8 +52,8 @@ class PauseKind(enum.StrEnum):
     REVIEW = "review"
 
 
-def date_only(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    """Require a :class:`datetime.date` that is not a :class:`datetime.datetime`.
+def _date_only(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """Require a ``datetime.date`` that is not a ``datetime.datetime``.
 
     A datetime compares unequal to every date and breaks date arithmetic
     with dates, so a plan's dates are plain dates only.
@@ -68,7 +68,7 @@ def date_only(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
 
 _PAIN = in_range(0, 10)
 _BOOL = type_is(bool)
-_OPTIONAL_DATE = optional(date_only)
+_OPTIONAL_DATE = optional(_date_only)
 
 
 def _frozenset_of(item: type) -> Any:
@@ -89,7 +89,7 @@ def _frozenset_of(item: type) -> Any:
 class SessionSummary:
     """What the advance rules remember of one session in the current stage."""
 
-    date: dt.date = attrs.field(validator=date_only)
+    date: dt.date = attrs.field(validator=_date_only)
     pain_during_max: int = attrs.field(validator=_PAIN)
     #: No spike, pain in the green zone, completed, morning pain settled.
     green: bool = attrs.field(validator=_BOOL)
@@ -128,9 +128,9 @@ class PlanState:
         default=None, validator=optional(enum_member(Disposition))
     )
     #: The plan's first day; weeks for LD-CAP count from it.
-    started: dt.date = attrs.field(validator=date_only)
+    started: dt.date = attrs.field(validator=_date_only)
     #: The date of the last event, to keep the journal in order.
-    last_date: dt.date = attrs.field(validator=date_only)
+    last_date: dt.date = attrs.field(validator=_date_only)
     #: Pain now at intake (PR-GATE-1).
     entry_pain: int = attrs.field(validator=_PAIN)
     #: The latest pain now reported.
@@ -218,7 +218,7 @@ class PlanState:
 class Decision:
     """What one event did to the plan, and why."""
 
-    date: dt.date = attrs.field(validator=date_only)
+    date: dt.date = attrs.field(validator=_date_only)
     action: Action = attrs.field(validator=enum_member(Action))
     from_stage: Stage = attrs.field(validator=enum_member(Stage))
     to_stage: Stage = attrs.field(validator=enum_member(Stage))
