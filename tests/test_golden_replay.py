@@ -32,34 +32,34 @@ def test_the_corpus_is_large_enough() -> None:
     assert {"bench_progression", "demo", "examples_data_journal"} <= set(NAMES)
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_replay_matches_the_golden_output(name: str) -> None:
-    journal = wire.loads_jsonl(
-        corpus.read(corpus.HERE / f"{name}.journal.jsonl"), lowback.Journal
-    )
-    state, decisions = lowback.replay(journal)
-    as_json = wire.dumps(wire.ReplayOutput(state=state, decisions=decisions)) + "\n"
-    assert as_json == corpus.read(corpus.HERE / f"{name}.replay.json")
-    assert format_replay(state, decisions) + "\n" == corpus.read(
-        corpus.HERE / f"{name}.replay.txt"
-    )
+class TestGolden:
+    @pytest.mark.parametrize("name", NAMES)
+    def test_replay_matches_the_golden_output(self, name: str) -> None:
+        journal = wire.loads_jsonl(
+            corpus.read(corpus.HERE / f"{name}.journal.jsonl"), lowback.Journal
+        )
+        state, decisions = lowback.replay(journal)
+        as_json = wire.dumps(wire.ReplayOutput(state=state, decisions=decisions)) + "\n"
+        assert as_json == corpus.read(corpus.HERE / f"{name}.replay.json")
+        assert format_replay(state, decisions) + "\n" == corpus.read(
+            corpus.HERE / f"{name}.replay.txt"
+        )
 
-
-@pytest.mark.parametrize("name", NAMES[:: max(1, len(NAMES) // 40)])
-def test_step_by_step_matches_the_golden_decisions(name: str) -> None:
-    """A differential run: each step's decision is the stored one, in order."""
-    journal = wire.loads_jsonl(
-        corpus.read(corpus.HERE / f"{name}.journal.jsonl"), lowback.Journal
-    )
-    # Read with the standard library: the benchmark's output is larger than
-    # lowback's wire accepts as one document.
-    stored = json.loads(corpus.read(corpus.HERE / f"{name}.replay.json"))
-    state = None
-    for event, expected in zip(journal, stored["decisions"], strict=True):
-        state, decision = lowback.step(state, event)
-        assert _plain(decision) == expected
-    assert state is not None
-    assert _plain(state) == stored["state"]
+    @pytest.mark.parametrize("name", NAMES[:: max(1, len(NAMES) // 40)])
+    def test_step_by_step_matches_the_golden_decisions(self, name: str) -> None:
+        """A differential run: each step's decision is the stored one, in order."""
+        journal = wire.loads_jsonl(
+            corpus.read(corpus.HERE / f"{name}.journal.jsonl"), lowback.Journal
+        )
+        # Read with the standard library: the benchmark's output is larger than
+        # lowback's wire accepts as one document.
+        stored = json.loads(corpus.read(corpus.HERE / f"{name}.replay.json"))
+        state = None
+        for event, expected in zip(journal, stored["decisions"], strict=True):
+            state, decision = lowback.step(state, event)
+            assert _plain(decision) == expected
+        assert state is not None
+        assert _plain(state) == stored["state"]
 
 
 def _plain(value: object) -> object:

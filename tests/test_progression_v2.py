@@ -176,44 +176,46 @@ class TestAcknowledged:
         assert decision.action is Action.RESET
 
 
-@settings(max_examples=300)
-@given(sts.journals(max_events=40))
-def test_invariant_16_no_exercise_while_paused_for_care(journal: Any) -> None:
-    """Invariant 16: "While a plan is paused for `emergency` or `urgent`, no
-    decision plans an exercise."
-    """
-    _, decisions = replay(journal)
-    for decision in decisions:
-        if decision.status is PlanStatus.PAUSED and (
-            decision.seek_care in _PAUSED_FOR_CARE
-        ):
-            assert decision.doses == ()
+class TestInvariants:
+    @settings(max_examples=300)
+    @given(sts.journals(max_events=40))
+    def test_invariant_16_no_exercise_while_paused_for_care(self, journal: Any) -> None:
+        """Invariant 16: "While a plan is paused for `emergency` or `urgent`, no
+        decision plans an exercise."
+        """
+        _, decisions = replay(journal)
+        for decision in decisions:
+            if decision.status is PlanStatus.PAUSED and (
+                decision.seek_care in _PAUSED_FOR_CARE
+            ):
+                assert decision.doses == ()
 
+    @settings(max_examples=300)
+    @given(sts.journals(max_events=40))
+    def test_invariant_17_no_advance_when_tired_or_across_a_gap(
+        self, journal: Any
+    ) -> None:
+        """Invariant 17: "No `advance` on a day reported `very_tired` (yes or
+        unknown), nor with sessions from before a >= 7-day gap in the advance
+        window."
 
-@settings(max_examples=300)
-@given(sts.journals(max_events=40))
-def test_invariant_17_no_advance_when_tired_or_across_a_gap(journal: Any) -> None:
-    """Invariant 17: "No `advance` on a day reported `very_tired` (yes or
-    unknown), nor with sessions from before a >= 7-day gap in the advance
-    window."
-
-    Read from the journal alone: the days a check-in reported tiredness, and
-    for each advance the sessions logged since the last gap of 7 days or
-    more, which must be enough to fill the advance window by themselves.
-    """
-    _, decisions = replay(journal)
-    tired = {
-        e.date
-        for e in journal
-        if isinstance(e, lowback.CheckIn) and e.very_tired is not Answer.NO
-    }
-    sessions: list[dt.date] = []
-    for event, decision in zip(journal, decisions, strict=True):
-        if isinstance(event, lowback.SessionLogged):
-            if sessions and (event.date - sessions[-1]).days >= T.gap_days:
-                sessions = []
-            sessions.append(event.date)
-        if decision.action is Action.ADVANCE:
-            assert decision.date not in tired
-            assert len(sessions) >= T.advance_sessions
-            assert (sessions[-1] - sessions[0]).days >= T.advance_span_days
+        Read from the journal alone: the days a check-in reported tiredness, and
+        for each advance the sessions logged since the last gap of 7 days or
+        more, which must be enough to fill the advance window by themselves.
+        """
+        _, decisions = replay(journal)
+        tired = {
+            e.date
+            for e in journal
+            if isinstance(e, lowback.CheckIn) and e.very_tired is not Answer.NO
+        }
+        sessions: list[dt.date] = []
+        for event, decision in zip(journal, decisions, strict=True):
+            if isinstance(event, lowback.SessionLogged):
+                if sessions and (event.date - sessions[-1]).days >= T.gap_days:
+                    sessions = []
+                sessions.append(event.date)
+            if decision.action is Action.ADVANCE:
+                assert decision.date not in tired
+                assert len(sessions) >= T.advance_sessions
+                assert (sessions[-1] - sessions[0]).days >= T.advance_span_days
