@@ -30,7 +30,9 @@ from . import wire
 from ._version import __version__
 from .catalog.events import Journal
 from .catalog.intake import Intake
+from .catalog.rule_ids import PR_TIME
 from .catalog.rules import RULES, Check, CheckOutcome, FactValue, FiredRule
+from .engine.gates import ADVANCE_CRITERIA, GATES
 from .engine.progression import Decision, PlanState
 from .engine.triage import TriageResult
 from .errors import InvalidInput
@@ -82,11 +84,7 @@ def _fact_words(value: FactValue) -> str:
 
 def _compared(check: Check) -> str:
     """A check's facts in plain words: ``pain now 6, calm entry pain 5``."""
-    facts = ", ".join(
-        f"{name.replace('_', ' ')} {_fact_words(value)}"
-        for name, value in check.facts.items()
-    )
-    return f"  {'':<14} compared: {facts or 'nothing'}"
+    return f"  {'':<14} compared: {_facts_in_words(check) or 'nothing'}"
 
 
 def _fired_lines(result: TriageResult) -> list[str]:
@@ -149,13 +147,48 @@ def _journal(data: bytes) -> Journal:
     return journal
 
 
-def format_replay(state: PlanState, decisions: tuple[Decision, ...]) -> str:
-    """Render a replayed journal as text: one line per decision, then the state."""
-    lines = [
-        f"{d.date}  {d.action:<8} {d.from_stage} -> {d.to_stage} ({d.status})  "
-        f"{', '.join(rule.id for rule in d.rules)}"
-        for d in decisions
+def _facts_in_words(check: Check) -> str:
+    """The facts a check compared, as ``name value`` pairs in plain words."""
+    return ", ".join(
+        f"{name.replace('_', ' ')} {_fact_words(value)}"
+        for name, value in check.facts.items()
+    )
+
+
+def _why_not(decision: Decision) -> list[str]:
+    """For a hold after a session, each advance condition not met, with its facts.
+
+    The advance conditions are evaluated after every session that was not a
+    spike; a decision that evaluated them has a ``PR-TIME`` check.
+    """
+    if decision.action != "hold" or not any(c.id == PR_TIME for c in decision.checks):
+        return []
+    return [
+        f"{'':<12}not met: {c.id}: {RULES[c.id].summary} ({_facts_in_words(c)})"
+        for c in decision.checks
+        if c.outcome is CheckOutcome.UNMET and c.id in _ADVANCE_CONDITIONS
     ]
+
+
+#: The conditions that must all be met for a plan to advance a stage.
+_ADVANCE_CONDITIONS = frozenset(
+    {*(rule_id for rule_id, _ in ADVANCE_CRITERIA), *(g for g, _ in GATES.values())}
+)
+
+
+def format_replay(state: PlanState, decisions: tuple[Decision, ...]) -> str:
+    """Render a replayed journal as text: one line per decision, then the state.
+
+    Under a ``hold``, each advance condition that was not met is listed with
+    the facts it compared (clinical spec 5.3).
+    """
+    lines = []
+    for d in decisions:
+        lines.append(
+            f"{d.date}  {d.action:<8} {d.from_stage} -> {d.to_stage} ({d.status})  "
+            f"{', '.join(rule.id for rule in d.rules)}"
+        )
+        lines.extend(_why_not(d))
     seek = f", seek care: {state.seek_care}" if state.seek_care else ""
     lines.append(f"Now: {state.stage} ({state.status}{seek}).")
     return "\n".join(lines)
