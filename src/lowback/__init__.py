@@ -8,6 +8,7 @@ its domain concept (:mod:`lowback.catalog.red_flags`, :mod:`lowback.catalog.exer
 <Disposition.EMERGENCY: 'emergency'>
 """
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
@@ -66,22 +67,27 @@ from .catalog.symptoms import (
     Side,
 )
 from .catalog.thresholds import Thresholds
-from .engine.load import ExerciseDose
-from .engine.prescription import Prescription, prescription
-from .engine.progression import (
-    Decision,
-    PauseKind,
-    PlanState,
-    SessionSummary,
-    replay,
-    start_plan,
-    step,
-)
-from .engine.transitions import TRANSITIONS, Action, Transition, validate_transitions
-from .engine.triage import TriageResult, triage
 from .errors import InvalidDefinition, InvalidInput, LowbackError, Problem
 
-if TYPE_CHECKING:  # real imports for type checkers; lazy at run time (no cattrs)
+if TYPE_CHECKING:  # real imports for type checkers; lazy at run time
+    from .engine.load import ExerciseDose
+    from .engine.prescription import Prescription, prescription
+    from .engine.progression import (
+        Decision,
+        PauseKind,
+        PlanState,
+        SessionSummary,
+        replay,
+        start_plan,
+        step,
+    )
+    from .engine.transitions import (
+        TRANSITIONS,
+        Action,
+        Transition,
+        validate_transitions,
+    )
+    from .engine.triage import TriageResult, triage
     from .wire import (
         ReplayOutput,
         dumps,
@@ -91,23 +97,49 @@ if TYPE_CHECKING:  # real imports for type checkers; lazy at run time (no cattrs
         loads_jsonl,
     )
 
-#: Names served by :mod:`lowback.wire`, imported on first use so that
-#: ``import lowback`` stays light and does not import the wire modules.
-_LAZY = frozenset(
-    {"ReplayOutput", "dumps", "dumps_jsonl", "json_schema", "loads", "loads_jsonl"}
-)
+#: Names imported from their module on first use, so that ``import lowback``
+#: does only the catalog's work: the engines and the wire (which brings
+#: cattrs) load when a caller first reaches for one of their names.
+_LAZY: dict[str, str] = {
+    "ExerciseDose": ".engine.load",
+    "Prescription": ".engine.prescription",
+    "prescription": ".engine.prescription",
+    "Decision": ".engine.progression",
+    "PauseKind": ".engine.progression",
+    "PlanState": ".engine.progression",
+    "SessionSummary": ".engine.progression",
+    "replay": ".engine.progression",
+    "start_plan": ".engine.progression",
+    "step": ".engine.progression",
+    "TRANSITIONS": ".engine.transitions",
+    "Action": ".engine.transitions",
+    "Transition": ".engine.transitions",
+    "validate_transitions": ".engine.transitions",
+    "TriageResult": ".engine.triage",
+    "triage": ".engine.triage",
+    "ReplayOutput": ".wire",
+    "dumps": ".wire",
+    "dumps_jsonl": ".wire",
+    "json_schema": ".wire",
+    "loads": ".wire",
+    "loads_jsonl": ".wire",
+}
 
 
 def __getattr__(name: str) -> Any:
-    """Import the serialization names on first use (then kept as attributes)."""
+    """Import a lazily served name on first use (then kept as an attribute)."""
     if name in _LAZY:
-        from . import wire  # noqa: PLC0415 - lazy on purpose
-
-        value = getattr(wire, name)
+        module = importlib.import_module(_LAZY[name], __name__)
+        value = getattr(module, name)
         globals()[name] = value  # later look-ups skip this function
         return value
     msg = f"module 'lowback' has no attribute {name!r}"
     raise AttributeError(msg)
+
+
+def __dir__() -> list[str]:
+    """The module's attributes, the lazily served names included."""
+    return sorted(set(globals()) | set(_LAZY))
 
 
 __all__ = [
