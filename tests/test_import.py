@@ -38,9 +38,18 @@ def type_checking_imports() -> dict[str, str]:
 
 
 class TestImportIsLight:
-    def test_import_lowback_loads_no_engine_no_wire_no_cattrs(self) -> None:
-        """`import lowback` leaves cattrs, the engines and the wire unimported."""
+    def test_import_lowback_loads_only_the_facade(self) -> None:
+        """`import lowback` loads no catalog, engine or wire module, nor cattrs."""
         loaded = modules_after("import lowback")
+        assert {m for m in loaded if m.startswith("lowback")} == {
+            "lowback",
+            "lowback._version",
+        }
+        assert "cattrs" not in loaded
+
+    def test_first_use_of_a_catalog_name_loads_the_catalog_only(self) -> None:
+        """`lowback.RULES` imports the rule catalog, no engine, no wire, no cattrs."""
+        loaded = modules_after("import lowback; lowback.RULES")
         assert "lowback.catalog.rules" in loaded
         assert "cattrs" not in loaded
         assert not {
@@ -71,9 +80,9 @@ class TestLazyNames:
         """The lazy table and the imports type checkers read name the same things."""
         assert type_checking_imports() == lowback._LAZY
 
-    def test_lazy_names_are_public_and_listed(self) -> None:
-        """Every lazy name is in __all__ and in dir(lowback)."""
-        assert set(lowback._LAZY) <= set(lowback.__all__)
+    def test_every_public_name_is_served_lazily(self) -> None:
+        """__all__ is the lazy table plus __version__, and dir() lists it all."""
+        assert set(lowback.__all__) == set(lowback._LAZY) | {"__version__"}
         assert set(lowback.__all__) <= set(dir(lowback))
 
     def test_unknown_name_is_an_attribute_error(self) -> None:

@@ -12,64 +12,63 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .catalog.anatomy import IMBALANCES, MUSCLES, Imbalance, Muscle, MuscleGroup
-from .catalog.answers import Answer
-from .catalog.dispositions import URGENCY_ORDER, Disposition, most_urgent
-from .catalog.events import (
-    AskedNerveFeatures,
-    AskedRedFlags,
-    CheckIn,
-    ClinicianCleared,
-    ClinicianOverride,
-    Event,
-    EventType,
-    ExerciseDone,
-    Journal,
-    PlanStarted,
-    SelfCheckRecorded,
-    SessionLogged,
-)
-from .catalog.exercises import (
-    EXERCISES,
-    STAGE_PLANS,
-    Dose,
-    Exercise,
-    ExerciseId,
-    ExerciseKind,
-    StagePlan,
-)
-from .catalog.intake import Intake, RedFlagAnswers
-from .catalog.messages import MESSAGES, render
-from .catalog.red_flags import CES_FLAGS, RED_FLAGS, RedFlag, Suspicion
-from .catalog.rules import RULES, RULESET_VERSION, FiredRule, Rule, RuleKind
-from .catalog.self_checks import (
-    FINDINGS,
-    BackwardLeanResult,
-    EnduranceHoldResult,
-    ForwardBendResult,
-    HoldDirection,
-    SelfCheck,
-    SelfCheckFinding,
-    SelfCheckInterpretation,
-    SelfCheckResult,
-    SideBendResult,
-    StopReason,
-    interpret,
-)
-from .catalog.sources import SOURCES, Source, SourceId
-from .catalog.stages import PlanStatus, Stage
-from .catalog.symptoms import (
-    BodyRegion,
-    NerveFeature,
-    Onset,
-    PainPattern,
-    PainQuality,
-    Side,
-)
-from .catalog.thresholds import Thresholds
-from .errors import InvalidDefinition, InvalidInput, LowbackError, Problem
 
-if TYPE_CHECKING:  # real imports for type checkers; lazy at run time
+if TYPE_CHECKING:  # the real imports, for type checkers; see _MODULES
+    from .catalog.anatomy import IMBALANCES, MUSCLES, Imbalance, Muscle, MuscleGroup
+    from .catalog.answers import Answer
+    from .catalog.dispositions import URGENCY_ORDER, Disposition, most_urgent
+    from .catalog.events import (
+        AskedNerveFeatures,
+        AskedRedFlags,
+        CheckIn,
+        ClinicianCleared,
+        ClinicianOverride,
+        Event,
+        EventType,
+        ExerciseDone,
+        Journal,
+        PlanStarted,
+        SelfCheckRecorded,
+        SessionLogged,
+    )
+    from .catalog.exercises import (
+        EXERCISES,
+        STAGE_PLANS,
+        Dose,
+        Exercise,
+        ExerciseId,
+        ExerciseKind,
+        StagePlan,
+    )
+    from .catalog.intake import Intake, RedFlagAnswers
+    from .catalog.messages import MESSAGES, render
+    from .catalog.red_flags import CES_FLAGS, RED_FLAGS, RedFlag, Suspicion
+    from .catalog.rules import RULES, RULESET_VERSION, FiredRule, Rule, RuleKind
+    from .catalog.self_checks import (
+        FINDINGS,
+        BackwardLeanResult,
+        EnduranceHoldResult,
+        ForwardBendResult,
+        HoldDirection,
+        SelfCheck,
+        SelfCheckFinding,
+        SelfCheckInterpretation,
+        SelfCheckResult,
+        SideBendResult,
+        StopReason,
+        interpret,
+    )
+    from .catalog.sources import SOURCES, Source, SourceId
+    from .catalog.stages import PlanStatus, Stage
+    from .catalog.symptoms import (
+        BodyRegion,
+        NerveFeature,
+        Onset,
+        PainPattern,
+        PainQuality,
+        Side,
+    )
+    from .catalog.thresholds import Thresholds
     from .engine.load import ExerciseDose
     from .engine.prescription import Prescription, prescription
     from .engine.progression import (
@@ -88,46 +87,149 @@ if TYPE_CHECKING:  # real imports for type checkers; lazy at run time
         validate_transitions,
     )
     from .engine.triage import TriageResult, triage
-    from .wire import (
-        ReplayOutput,
-        dumps,
-        dumps_jsonl,
-        json_schema,
-        loads,
-        loads_jsonl,
-    )
+    from .errors import InvalidDefinition, InvalidInput, LowbackError, Problem
+    from .wire import ReplayOutput, dumps, dumps_jsonl, json_schema, loads, loads_jsonl
 
-#: Names imported from their module on first use, so that ``import lowback``
-#: does only the catalog's work: the engines and the wire (which brings
-#: cattrs) load when a caller first reaches for one of their names.
+#: Where each public name lives. ``import lowback`` imports none of these
+#: modules: each name is imported from its module on first use, so a
+#: program pays only for the parts it reaches (and ``cattrs`` loads with
+#: the wire). Keep it equal to the imports above (a test checks).
+_MODULES: dict[str, tuple[str, ...]] = {
+    ".catalog.anatomy": (
+        "IMBALANCES",
+        "MUSCLES",
+        "Imbalance",
+        "Muscle",
+        "MuscleGroup",
+    ),
+    ".catalog.answers": ("Answer",),
+    ".catalog.dispositions": (
+        "URGENCY_ORDER",
+        "Disposition",
+        "most_urgent",
+    ),
+    ".catalog.events": (
+        "AskedNerveFeatures",
+        "AskedRedFlags",
+        "CheckIn",
+        "ClinicianCleared",
+        "ClinicianOverride",
+        "Event",
+        "EventType",
+        "ExerciseDone",
+        "Journal",
+        "PlanStarted",
+        "SelfCheckRecorded",
+        "SessionLogged",
+    ),
+    ".catalog.exercises": (
+        "EXERCISES",
+        "STAGE_PLANS",
+        "Dose",
+        "Exercise",
+        "ExerciseId",
+        "ExerciseKind",
+        "StagePlan",
+    ),
+    ".catalog.intake": (
+        "Intake",
+        "RedFlagAnswers",
+    ),
+    ".catalog.messages": (
+        "MESSAGES",
+        "render",
+    ),
+    ".catalog.red_flags": (
+        "CES_FLAGS",
+        "RED_FLAGS",
+        "RedFlag",
+        "Suspicion",
+    ),
+    ".catalog.rules": (
+        "RULES",
+        "RULESET_VERSION",
+        "FiredRule",
+        "Rule",
+        "RuleKind",
+    ),
+    ".catalog.self_checks": (
+        "FINDINGS",
+        "BackwardLeanResult",
+        "EnduranceHoldResult",
+        "ForwardBendResult",
+        "HoldDirection",
+        "SelfCheck",
+        "SelfCheckFinding",
+        "SelfCheckInterpretation",
+        "SelfCheckResult",
+        "SideBendResult",
+        "StopReason",
+        "interpret",
+    ),
+    ".catalog.sources": (
+        "SOURCES",
+        "Source",
+        "SourceId",
+    ),
+    ".catalog.stages": (
+        "PlanStatus",
+        "Stage",
+    ),
+    ".catalog.symptoms": (
+        "BodyRegion",
+        "NerveFeature",
+        "Onset",
+        "PainPattern",
+        "PainQuality",
+        "Side",
+    ),
+    ".catalog.thresholds": ("Thresholds",),
+    ".engine.load": ("ExerciseDose",),
+    ".engine.prescription": (
+        "Prescription",
+        "prescription",
+    ),
+    ".engine.progression": (
+        "Decision",
+        "PauseKind",
+        "PlanState",
+        "SessionSummary",
+        "replay",
+        "start_plan",
+        "step",
+    ),
+    ".engine.transitions": (
+        "TRANSITIONS",
+        "Action",
+        "Transition",
+        "validate_transitions",
+    ),
+    ".engine.triage": (
+        "TriageResult",
+        "triage",
+    ),
+    ".errors": (
+        "InvalidDefinition",
+        "InvalidInput",
+        "LowbackError",
+        "Problem",
+    ),
+    ".wire": (
+        "ReplayOutput",
+        "dumps",
+        "dumps_jsonl",
+        "json_schema",
+        "loads",
+        "loads_jsonl",
+    ),
+}
 _LAZY: dict[str, str] = {
-    "ExerciseDose": ".engine.load",
-    "Prescription": ".engine.prescription",
-    "prescription": ".engine.prescription",
-    "Decision": ".engine.progression",
-    "PauseKind": ".engine.progression",
-    "PlanState": ".engine.progression",
-    "SessionSummary": ".engine.progression",
-    "replay": ".engine.progression",
-    "start_plan": ".engine.progression",
-    "step": ".engine.progression",
-    "TRANSITIONS": ".engine.transitions",
-    "Action": ".engine.transitions",
-    "Transition": ".engine.transitions",
-    "validate_transitions": ".engine.transitions",
-    "TriageResult": ".engine.triage",
-    "triage": ".engine.triage",
-    "ReplayOutput": ".wire",
-    "dumps": ".wire",
-    "dumps_jsonl": ".wire",
-    "json_schema": ".wire",
-    "loads": ".wire",
-    "loads_jsonl": ".wire",
+    name: module for module, names in _MODULES.items() for name in names
 }
 
 
 def __getattr__(name: str) -> Any:
-    """Import a lazily served name on first use (then kept as an attribute)."""
+    """Import a public name from its module on first use (then kept as an attribute)."""
     if name in _LAZY:
         module = importlib.import_module(_LAZY[name], __name__)
         value = getattr(module, name)
@@ -138,7 +240,7 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    """The module's attributes, the lazily served names included."""
+    """The module's attributes, the names not yet imported included."""
     return sorted(set(globals()) | set(_LAZY))
 
 
