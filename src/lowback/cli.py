@@ -12,9 +12,9 @@ is written to standard output; the input's values are never repeated.
 The command never prints a Python traceback for a fault of its
 surroundings: a closed standard input, a closed or full standard output
 (exit 2 with a one-line message), a reader that stops early (``lowback rules
-| head -1``: exit 2 quietly, as the Python documentation advises for a broken
-pipe) or a closed standard error (the message is dropped, the exit code
-stays). A bug in lowback itself is not hidden: it surfaces as Python's own
+| head -1``: exit 2 without a message, the rest of the output sent to the
+null device as the Python documentation's note on ``SIGPIPE`` advises) or a
+closed standard error (the message is dropped, the exit code stays). A bug in lowback itself is not hidden: it surfaces as Python's own
 traceback and exit 1, which is none of the documented codes.
 
 >>> main(["schema", "Dose"])  # doctest: +ELLIPSIS
