@@ -4,10 +4,18 @@ Human-readable text by default; ``--json`` writes the wire contract
 (:mod:`lowback.wire`). Input comes from a file or from ``-``
 (standard input).
 
-Exit codes: 0 done, 2 bad usage (also an unreadable file), 3 invalid input.
-On invalid input every problem is written to standard error as
-``path: code (detail)`` and nothing is written to standard output; the
-input's values are never repeated.
+Exit codes: 0 done, 2 bad usage (also an input that cannot be read or an
+output that cannot be written), 3 invalid input. On invalid input every
+problem is written to standard error as ``path: code (detail)`` and nothing
+is written to standard output; the input's values are never repeated.
+
+The command never prints a Python traceback for a fault of its
+surroundings: a closed standard input, a closed or full standard output
+(exit 2 with a one-line message), a reader that stops early (``lowback rules
+| head -1``: exit 2 without a message, the rest of the output sent to the
+null device as the Python documentation's note on ``SIGPIPE`` advises) or a
+closed standard error (the message is dropped, the exit code stays). A bug in lowback itself is not hidden: it surfaces as Python's own
+traceback and exit 1, which is none of the documented codes.
 
 >>> main(["schema", "Dose"])  # doctest: +ELLIPSIS
 {
@@ -21,10 +29,11 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from . import wire
 from ._version import __version__
@@ -33,15 +42,18 @@ from .catalog.intake import Intake
 from .catalog.rule_ids import PR_TIME
 from .catalog.rules import RULES, Check, CheckOutcome, FactValue, FiredRule
 from .engine.gates import ADVANCE_CRITERIA, GATES
-from .engine.progression import Decision, PlanState
-from .engine.triage import TriageResult
 from .errors import InvalidInput
+
+if TYPE_CHECKING:
+    from .engine.progression import Decision, PlanState
+    from .engine.triage import TriageResult
 
 __all__ = ["EXIT_INVALID_INPUT", "EXIT_OK", "EXIT_USAGE", "main"]
 
 #: The command did what was asked.
 EXIT_OK = 0
-#: The command line was wrong, or the input file could not be read.
+#: The command line was wrong, the input could not be read, or the output
+#: could not be written (standard output closed, full, or its reader gone).
 EXIT_USAGE = 2
 #: The input was read but refused: its problems are on standard error.
 EXIT_INVALID_INPUT = 3
@@ -55,13 +67,104 @@ def _read(source: str) -> bytes:
     """Read at most one byte more than the wire limit from *source* or stdin."""
     limit = wire.MAX_DOCUMENT_CHARS + 1
     if source == "-":
-        return sys.stdin.buffer.read(limit)
+        return _read_stdin(limit)
     try:
         with Path(source).open("rb") as handle:
             return handle.read(limit)
     except OSError as err:
         msg = f"cannot read {source}: {err.strerror or 'error'}"
         raise _UsageError(msg) from None
+
+
+def _read_stdin(limit: int) -> bytes:
+    """Read standard input as bytes; a closed or unreadable one is a usage error."""
+    stream = sys.stdin
+    if stream is None:  # the process was started with descriptor 0 closed
+        msg = "cannot read standard input: it is closed"
+        raise _UsageError(msg)
+    try:
+        binary = getattr(stream, "buffer", None)
+        if binary is not None:
+            data: bytes = binary.read(limit)
+            return data
+        return stream.read(limit).encode("utf-8")  # a text-only stand-in
+    except OSError as err:  # e.g. `< /`: a directory
+        msg = f"cannot read standard input: {err.strerror or 'error'}"
+        raise _UsageError(msg) from None
+    except ValueError:  # closed by the caller, or text that is not UTF-8
+        msg = "cannot read standard input: it is closed or not text"
+        raise _UsageError(msg) from None
+
+
+def _say(text: str) -> None:
+    """Write *text* to standard error; if that fails, the message is dropped.
+
+    A closed or full standard error must not turn a clean exit code into a
+    traceback, and there is nowhere else to report.
+    """
+    stream = sys.stderr
+    if stream is None:
+        return
+    try:
+        stream.write(text)
+        stream.flush()
+    except (OSError, ValueError):
+        _silence(stream)
+
+
+def _silence(stream: TextIO) -> None:
+    """Point *stream*'s descriptor at the null device.
+
+    Python flushes the standard streams again when it exits; without this,
+    the bytes still buffered after a failed write fail again there (a
+    message on stderr and exit status 120). This is the remedy the Python
+    documentation gives for a broken pipe (the note on SIGPIPE in
+    :mod:`signal`).
+    """
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError):  # not a real file (a test's StringIO)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
+
+
+def _emit(text: str) -> int:
+    """Write *text* to standard output and flush it; return the exit code.
+
+    A reader that stopped early (a broken pipe) ends the command quietly,
+    as Unix tools do; a closed or full output is reported in one line.
+    Either way the exit code is :data:`EXIT_USAGE`: the output did not all
+    reach its reader, and a script must not take that for success.
+    """
+    stream = sys.stdout
+    if stream is None:  # the process was started with descriptor 1 closed
+        _say("lowback: cannot write standard output: it is closed\n")
+        return EXIT_USAGE
+    try:
+        stream.write(text)
+        stream.flush()
+    except BrokenPipeError:
+        _silence(stream)
+        return EXIT_USAGE
+    except OSError as err:  # e.g. `> /dev/full`
+        _silence(stream)
+        _say(f"lowback: cannot write standard output: {err.strerror or 'error'}\n")
+        return EXIT_USAGE
+    except UnicodeEncodeError:
+        encoding = getattr(stream, "encoding", None) or "its encoding"
+        _say(
+            f"lowback: cannot write standard output: {encoding} cannot encode "
+            "the text (set PYTHONIOENCODING=utf-8)\n"
+        )
+        return EXIT_USAGE
+    except ValueError:  # closed by the caller
+        _say("lowback: cannot write standard output: it is closed\n")
+        return EXIT_USAGE
+    return EXIT_OK
 
 
 def _rule_line(rule: FiredRule) -> str:
@@ -315,6 +418,9 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument(
         "name", metavar="NAME", help=f"one of: {', '.join(wire.WIRE_TYPES)}"
     )
+    schema.add_argument(
+        "--json", action="store_true", help="accepted for symmetry: always JSON"
+    )
     return parser
 
 
@@ -328,17 +434,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     try:
         args = parser.parse_args(argv)
-    except SystemExit as exit_:  # argparse's own usage errors and --help
-        return int(exit_.code or 0)
+    except SystemExit as exit_:  # argparse's own usage errors, --help, --version
+        code = int(exit_.code or 0)
+        _say("")  # argparse ignores a failed write; its buffered rest must go
+        flushed = _emit("")  # --help's text must reach its reader too
+        return code if code != EXIT_OK else flushed
     out = io.StringIO()  # nothing reaches stdout when a command fails
     try:
         args.handler(args, out)
     except InvalidInput as err:
-        sys.stderr.write("invalid input:\n")
-        sys.stderr.writelines(f"  {problem}\n" for problem in err.problems)
+        _say("invalid input:\n" + "".join(f"  {problem}\n" for problem in err.problems))
         return EXIT_INVALID_INPUT
     except _UsageError as err:
-        sys.stderr.write(f"lowback: {err}\n")
+        _say(f"lowback: {err}\n")
         return EXIT_USAGE
-    sys.stdout.write(out.getvalue())
-    return EXIT_OK
+    return _emit(out.getvalue())
