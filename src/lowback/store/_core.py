@@ -19,7 +19,7 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
-from lowback.catalog.events import Event, Journal
+from lowback.catalog.events import EVENT_TYPES, Event, Journal
 from lowback.catalog.rules import RULESET_VERSION
 from lowback.catalog.thresholds import Thresholds
 from lowback.engine.progression import Decision, PlanState, replay, step
@@ -256,6 +256,9 @@ def _check_events(events: object) -> list[Event]:
         raise InvalidInput.at("$", "missing", "at least one event")
     if len(events) > MAX_LIST_LENGTH:
         raise InvalidInput.at("$", "too_large", f"at most {MAX_LIST_LENGTH} events")
+    for index, event in enumerate(events):
+        if not isinstance(event, EVENT_TYPES):
+            raise InvalidInput.at(f"$[{index}]", "wrong_type", "expected an event")
     return list(events)
 
 

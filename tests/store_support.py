@@ -1,0 +1,171 @@
+"""Shared helpers for the journal store tests: journals, backends, the PostgreSQL server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import lowback
+from lowback import Answer, CheckIn, Event, Journal, PlanStarted
+from lowback.store import MemoryStore, SQLiteStore, StoreBase
+from pg_server import HOW_TO, REQUIRE_ENV, Server, Unavailable, start
+from strategies import clear_intake
+
+START = dt.date(2026, 3, 2)
+_names = itertools.count()
+
+
+def long_journal(count: int) -> Journal:
+    """A valid journal of *count* events: a plan start, then daily-ish check-ins."""
+    events: list[Event] = [PlanStarted(date=START, intake=clear_intake(pain_now=4))]
+    for i in range(1, count):
+        pain = (3, 4, 2, 3, 5, 2)[i % 6]
+        events.append(
+            CheckIn(
+                date=START + dt.timedelta(days=i // 4),
+                pain_now=pain,
+                morning_pain=pain,
+                very_tired=Answer.NO,
+            )
+        )
+    return tuple(events)
+
+
+def batch_ends(limit: int) -> set[int]:
+    """The versions a crash writer can stop at: it appends 1 + (version % 3) events."""
+    ends, version = {0}, 0
+    while version < limit:
+        version += 1 + version % 3
+        ends.add(version)
+    return ends
+
+
+# ------------------------------------------------------------- PostgreSQL
+
+
+def _required() -> bool:
+    return os.environ.get(REQUIRE_ENV) == "1"
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Server | str]:
+    """A throwaway server (or the admin DSN in ``LOWBACK_PG_DSN``); skips or fails if none."""
+    dsn = os.environ.get("LOWBACK_PG_DSN")
+    try:
+        import psycopg  # noqa: F401, PLC0415 - optional
+    except ImportError:
+        if _required():
+            pytest.fail("psycopg is not installed; " + HOW_TO)
+        pytest.skip(HOW_TO)
+    if dsn:
+        yield dsn
+        return
+    try:
+        server = start()
+    except Unavailable as err:
+        if _required():
+            pytest.fail(f"cannot start PostgreSQL ({err}); {HOW_TO}")
+        pytest.skip(f"cannot start PostgreSQL ({err}); {HOW_TO}")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _dsn_for(server: Server | str, dbname: str) -> str:
+    if isinstance(server, Server):
+        return server.dsn_for(dbname)
+    return f"{server} dbname={dbname}"
+
+
+@pytest.fixture
+def pg_dsn(postgres_server: Server | str) -> Iterator[str]:
+    """A DSN for a fresh, empty database on the test server, dropped after the test."""
+    import psycopg  # noqa: PLC0415 - optional
+
+    admin = postgres_server.dsn if isinstance(postgres_server, Server) else postgres_server
+    name = f"lowback_test_{os.getpid()}_{next(_names)}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")  # type: ignore[arg-type]
+    try:
+        yield _dsn_for(postgres_server, name)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE {name} WITH (FORCE)")  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------- backends
+
+BACKENDS = ("memory", "sqlite", "postgres")
+
+
+def open_store(backend: str, target: str, **options: Any) -> StoreBase:
+    """A store of *backend* on *target* (a file path or a DSN; ignored for memory)."""
+    if backend == "memory":
+        return MemoryStore(**options)
+    if backend == "sqlite":
+        return SQLiteStore(target, **options)
+    from lowback.store import PostgresStore  # noqa: PLC0415 - optional
+
+    return PostgresStore(target, **options)
+
+
+def raw_rows(backend: str, target: str, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    """Rows of *sql* run straight on the database behind a store (``?`` placeholders)."""
+    if backend == "sqlite":
+        with sqlite3.connect(target) as conn:
+            return list(conn.execute(sql, params))
+    import psycopg  # noqa: PLC0415 - optional
+
+    with psycopg.connect(target) as conn:
+        cursor = conn.execute(sql.replace("?", "%s"), params)  # type: ignore[arg-type]
+        return cursor.fetchall() if cursor.description else []
+
+
+Opener = Callable[..., StoreBase]
+
+
+def check_consistent(backend: str, target: str, stream_id: str) -> int:
+    """Assert the stored stream is whole; return its version.
+
+    Versions 1..n without gaps, one decision per event, the snapshot at the
+    head, and the journal replays to the stored state and decisions.
+    """
+    versions = [
+        r[0]
+        for r in raw_rows(
+            backend,
+            target,
+            "SELECT version FROM lowback_events WHERE stream_id = ? ORDER BY version",
+            stream_id,
+        )
+    ]
+    head = raw_rows(
+        backend,
+        target,
+        "SELECT version FROM lowback_snapshots WHERE stream_id = ?",
+        stream_id,
+    )
+    assert versions == list(range(1, len(versions) + 1))
+    assert head == ([(len(versions),)] if versions else [])
+    if versions:
+        store = open_store(backend, target)
+        try:
+            events, version = store.read(stream_id)
+            assert version == len(versions) == len(events)
+            assert store.replay(stream_id) == lowback.replay(events)
+        finally:
+            store.close()  # type: ignore[attr-defined]
+    return len(versions)
+
+
+def tmp_db(tmp_path: Path) -> str:
+    """A database path in the test's folder."""
+    return str(tmp_path / "journal.db")
