@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import os
 import sqlite3
@@ -13,38 +12,11 @@ from typing import Any
 import pytest
 
 import lowback
-from lowback import Answer, CheckIn, Event, Journal, PlanStarted
-from lowback.store import MemoryStore, SQLiteStore, StoreBase
+import store_journals
+from lowback.store import StoreBase
 from pg_server import HOW_TO, REQUIRE_ENV, Server, Unavailable, start
-from strategies import clear_intake
 
-START = dt.date(2026, 3, 2)
 _names = itertools.count()
-
-
-def long_journal(count: int) -> Journal:
-    """A valid journal of *count* events: a plan start, then daily-ish check-ins."""
-    events: list[Event] = [PlanStarted(date=START, intake=clear_intake(pain_now=4))]
-    for i in range(1, count):
-        pain = (3, 4, 2, 3, 5, 2)[i % 6]
-        events.append(
-            CheckIn(
-                date=START + dt.timedelta(days=i // 4),
-                pain_now=pain,
-                morning_pain=pain,
-                very_tired=Answer.NO,
-            )
-        )
-    return tuple(events)
-
-
-def batch_ends(limit: int) -> set[int]:
-    """The versions a crash writer can stop at: it appends 1 + (version % 3) events."""
-    ends, version = {0}, 0
-    while version < limit:
-        version += 1 + version % 3
-        ends.add(version)
-    return ends
 
 
 # ------------------------------------------------------------- PostgreSQL
@@ -90,15 +62,17 @@ def pg_dsn(postgres_server: Server | str) -> Iterator[str]:
     """A DSN for a fresh, empty database on the test server, dropped after the test."""
     import psycopg  # noqa: PLC0415 - optional
 
-    admin = postgres_server.dsn if isinstance(postgres_server, Server) else postgres_server
+    admin = (
+        postgres_server.dsn if isinstance(postgres_server, Server) else postgres_server
+    )
     name = f"lowback_test_{os.getpid()}_{next(_names)}"
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")  # type: ignore[arg-type]
+        conn.execute(f"CREATE DATABASE {name}")
     try:
         yield _dsn_for(postgres_server, name)
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE {name} WITH (FORCE)")  # type: ignore[arg-type]
+            conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
 
 
 # ------------------------------------------------------------- backends
@@ -108,16 +82,14 @@ BACKENDS = ("memory", "sqlite", "postgres")
 
 def open_store(backend: str, target: str, **options: Any) -> StoreBase:
     """A store of *backend* on *target* (a file path or a DSN; ignored for memory)."""
-    if backend == "memory":
-        return MemoryStore(**options)
-    if backend == "sqlite":
-        return SQLiteStore(target, **options)
-    from lowback.store import PostgresStore  # noqa: PLC0415 - optional
-
-    return PostgresStore(target, **options)
+    store = store_journals.open_store(backend, target, **options)
+    assert isinstance(store, StoreBase)
+    return store
 
 
-def raw_rows(backend: str, target: str, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+def raw_rows(
+    backend: str, target: str, sql: str, *params: Any
+) -> list[tuple[Any, ...]]:
     """Rows of *sql* run straight on the database behind a store (``?`` placeholders)."""
     if backend == "sqlite":
         with sqlite3.connect(target) as conn:
@@ -125,7 +97,7 @@ def raw_rows(backend: str, target: str, sql: str, *params: Any) -> list[tuple[An
     import psycopg  # noqa: PLC0415 - optional
 
     with psycopg.connect(target) as conn:
-        cursor = conn.execute(sql.replace("?", "%s"), params)  # type: ignore[arg-type]
+        cursor = conn.execute(sql.replace("?", "%s"), params)
         return cursor.fetchall() if cursor.description else []
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import subprocess
 import sys
 import uuid
@@ -23,12 +22,10 @@ from lowback.store import (
     StreamNotFound,
     WrongExpectedVersion,
 )
-from store_support import (  # noqa: F401 - fixtures
+from store_journals import long_journal
+from store_support import (
     BACKENDS,
-    long_journal,
     open_store,
-    pg_dsn,
-    postgres_server,
     raw_rows,
 )
 
@@ -100,7 +97,7 @@ class TestExpectedVersion:
             3,
         )
         assert "'p'" in str(caught.value)
-        assert f"actual version 3" in str(caught.value)
+        assert "actual version 3" in str(caught.value)
         assert store.read("p") == (JOURNAL[:3], 3)
 
     def test_a_new_stream_needs_zero_or_any(self, store: StoreBase) -> None:
@@ -157,14 +154,19 @@ class TestIdempotentRetry:
     def test_a_partly_stored_batch_is_refused(self, store: StoreBase) -> None:
         store.append("p", JOURNAL[:2], expected_version=0, event_ids=["a", "b"])
         with pytest.raises(EventIdConflict):
-            store.append("p", JOURNAL[:3], expected_version=0, event_ids=["a", "b", "c"])
+            store.append(
+                "p", JOURNAL[:3], expected_version=0, event_ids=["a", "b", "c"]
+            )
         with pytest.raises(EventIdConflict):
             store.append("p", JOURNAL[:2], expected_version=0, event_ids=["b", "a"])
         assert store.read("p")[1] == 2
 
     def test_ids_are_per_stream(self, store: StoreBase) -> None:
         store.append("p", JOURNAL[:2], expected_version=0, event_ids=["a", "b"])
-        assert store.append("q", JOURNAL[:2], expected_version=0, event_ids=["a", "b"]) == 2
+        assert (
+            store.append("q", JOURNAL[:2], expected_version=0, event_ids=["a", "b"])
+            == 2
+        )
         assert store.read("q")[1] == 2
 
 
@@ -187,7 +189,7 @@ class TestStreams:
             store.append(name, JOURNAL[:1], expected_version=0)
         assert list(store.streams()) == sorted(names)
         shards = [list(store.streams(shard=i, of=3)) for i in range(3)]
-        assert sorted(sum(shards, [])) == sorted(names)
+        assert sorted(name for shard in shards for name in shard) == sorted(names)
         assert all(shards)  # 40 names: every shard gets some
 
     @pytest.mark.parametrize(("shard", "of"), [(0, 0), (3, 3), (-1, 2), (True, 2)])
@@ -217,12 +219,19 @@ def test_shards_do_not_depend_on_the_process() -> None:
 class TestBadArguments:
     @pytest.mark.parametrize(
         ("stream_id", "code"),
-        [(17, "wrong_type"), ("", "out_of_range"), ("x" * 201, "out_of_range"), ("a\nb", "invalid")],
+        [
+            (17, "wrong_type"),
+            ("", "out_of_range"),
+            ("x" * 201, "out_of_range"),
+            ("a\nb", "invalid"),
+        ],
     )
     def test_stream_ids(self, store: StoreBase, stream_id: object, code: str) -> None:
         with pytest.raises(lowback.InvalidInput) as caught:
             store.append(stream_id, JOURNAL[:1], expected_version=0)  # type: ignore[arg-type]
-        assert [(p.path, p.code) for p in caught.value.problems] == [("$.stream_id", code)]
+        assert [(p.path, p.code) for p in caught.value.problems] == [
+            ("$.stream_id", code)
+        ]
 
     @pytest.mark.parametrize("expected", [-1, True, 1.0, "0"])
     def test_expected_versions(self, store: StoreBase, expected: object) -> None:
@@ -232,7 +241,12 @@ class TestBadArguments:
 
     @pytest.mark.parametrize(
         ("ids", "path"),
-        [(["a"], "$.event_ids"), (["a", "a"], "$.event_ids"), (["a", 3], "$.event_ids[1]"), ("ab", "$.event_ids")],
+        [
+            (["a"], "$.event_ids"),
+            (["a", "a"], "$.event_ids"),
+            (["a", 3], "$.event_ids[1]"),
+            ("ab", "$.event_ids"),
+        ],
     )
     def test_event_ids(self, store: StoreBase, ids: object, path: str) -> None:
         with pytest.raises(lowback.InvalidInput) as caught:
@@ -263,7 +277,10 @@ def test_data_outlives_the_store(durable: Target) -> None:
     second = durable.open()
     try:
         assert second.read("p") == (JOURNAL[:4], 4)
-        assert second.append("p", JOURNAL[2:4], expected_version=0, event_ids=["c", "d"]) == 4
+        assert (
+            second.append("p", JOURNAL[2:4], expected_version=0, event_ids=["c", "d"])
+            == 4
+        )
     finally:
         second.close()  # type: ignore[attr-defined]
 
@@ -302,7 +319,9 @@ def test_each_event_keeps_its_decision_and_ruleset(durable: Target) -> None:
         "p",
     )
     decisions = lowback.replay(JOURNAL[:5])[1]
-    assert [lowback.loads(text, lowback.Decision) for text, _ in rows] == list(decisions)
+    assert [lowback.loads(text, lowback.Decision) for text, _ in rows] == list(
+        decisions
+    )
     assert {version for _, version in rows} == {lowback.RULESET_VERSION}
 
 
@@ -325,7 +344,11 @@ def test_a_corrupt_event_row_is_a_typed_error(durable: Target) -> None:
 
 def test_a_newer_schema_is_refused(durable: Target) -> None:
     durable.open().close()  # type: ignore[attr-defined]
-    raw_rows(durable.backend, durable.where, "INSERT INTO lowback_schema (version) VALUES (99)")
+    raw_rows(
+        durable.backend,
+        durable.where,
+        "INSERT INTO lowback_schema (version) VALUES (99)",
+    )
     with pytest.raises(StoreError, match="schema version 99"):
         durable.open()
 
