@@ -132,7 +132,10 @@ def check_consistent(backend: str, target: str, stream_id: str) -> int:
         try:
             events, version = store.read(stream_id)
             assert version == len(versions) == len(events)
-            assert store.replay(stream_id) == lowback.replay(events)
+            state, decisions = lowback.replay(events)
+            assert store.replay(stream_id) == (state, decisions)
+            assert store.state(stream_id) == (state, version)
+            assert store.decisions(stream_id) == decisions
         finally:
             store.close()  # type: ignore[attr-defined]
     return len(versions)

@@ -22,7 +22,6 @@ from lowback.store import (
     StreamNotFound,
     WrongExpectedVersion,
 )
-from store_journals import long_journal
 from store_support import (
     BACKENDS,
     open_store,
@@ -176,9 +175,20 @@ class TestReplay:
             store.append("p", JOURNAL[start : start + 7], expected_version=start)
         assert store.replay("p") == lowback.replay(JOURNAL)
 
-    def test_a_missing_stream(self, store: StoreBase) -> None:
+    def test_state_is_the_snapshot_at_the_head(self, store: StoreBase) -> None:
+        for start in range(0, len(JOURNAL), 9):
+            store.append("p", JOURNAL[start : start + 9], expected_version=None)
+            end = min(start + 9, len(JOURNAL))
+            assert store.state("p") == (lowback.replay(JOURNAL[:end])[0], end)
+
+    def test_decisions_are_the_ones_made_at_append(self, store: StoreBase) -> None:
+        store.append("p", JOURNAL[:20], expected_version=0)
+        assert store.decisions("p") == lowback.replay(JOURNAL[:20])[1]
+
+    @pytest.mark.parametrize("method", ["replay", "state", "decisions"])
+    def test_a_missing_stream(self, store: StoreBase, method: str) -> None:
         with pytest.raises(StreamNotFound) as caught:
-            store.replay("nobody")
+            getattr(store, method)("nobody")
         assert caught.value.stream_id == "nobody"
 
 
@@ -287,21 +297,26 @@ def test_data_outlives_the_store(durable: Target) -> None:
 
 def test_other_thresholds_replay_from_the_events(durable: Target) -> None:
     """A snapshot made under other thresholds is not used: the events are replayed."""
-    stricter = Thresholds(advance_sessions=5)
-    journal = long_journal(300)
+    stricter = Thresholds(advance_span_days=12)
+    journal = JOURNAL
     first = durable.open()
-    first.append("p", journal[:200], expected_version=0)
+    first.append("p", journal[:40], expected_version=0)
     first.close()  # type: ignore[attr-defined]
     second = durable.open(thresholds=stricter)
     try:
-        assert second.replay("p") == lowback.replay(journal[:200], thresholds=stricter)
-        second.append("p", journal[200:], expected_version=200)
+        strict = lowback.replay(journal[:40], thresholds=stricter)
+        assert second.replay("p") == strict
+        assert second.state("p") == (strict[0], 40)
+        assert strict[0] != lowback.replay(journal[:40])[0]  # the test can tell
+        second.append("p", journal[40:], expected_version=40)
         assert second.replay("p") == lowback.replay(journal, thresholds=stricter)
+        assert second.state("p")[0] == lowback.replay(journal, thresholds=stricter)[0]
     finally:
         second.close()  # type: ignore[attr-defined]
     third = durable.open()
     try:
         assert third.replay("p") == lowback.replay(journal)
+        assert third.state("p") == (lowback.replay(journal)[0], len(journal))
     finally:
         third.close()  # type: ignore[attr-defined]
 

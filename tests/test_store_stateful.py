@@ -113,9 +113,9 @@ class SameAsMemory(RuleBasedStateMachine):
         after = data.draw(st.integers(0, version + 1))
         self.both("read", stream, after_version=after)
 
-    @rule(stream=STREAMS)
-    def replay(self, stream: str) -> None:
-        self.both("replay", stream)
+    @rule(stream=STREAMS, method=st.sampled_from(["replay", "state", "decisions"]))
+    def replay(self, stream: str, method: str) -> None:
+        self.both(method, stream)
 
     @rule(of=st.integers(1, 4), data=st.data())
     def streams(self, of: int, data: st.DataObject) -> None:
@@ -128,7 +128,10 @@ class SameAsMemory(RuleBasedStateMachine):
         for stream in self.sqlite.streams():
             events, version = self.sqlite.read(stream)
             assert len(events) == version
-            assert self.sqlite.replay(stream) == lowback.replay(events)
+            state, decisions = lowback.replay(events)
+            assert self.sqlite.replay(stream) == (state, decisions)
+            assert self.sqlite.state(stream) == (state, version)
+            assert self.sqlite.decisions(stream) == decisions
 
 
 SameAsMemory.TestCase.settings = settings(

@@ -124,7 +124,11 @@ class JournalStore(Protocol):
         ...
 
     def replay(self, stream_id: str) -> tuple[PlanState, tuple[Decision, ...]]:
-        """The plan's state and every decision, from the latest snapshot."""
+        """The plan's state and every decision, replayed from the stored events."""
+        ...
+
+    def state(self, stream_id: str) -> tuple[PlanState, int]:
+        """The plan's state now and the stream's version, from the latest snapshot."""
         ...
 
     def streams(self, *, shard: int = 0, of: int = 1) -> Iterator[str]:
@@ -142,8 +146,6 @@ class Head:
     version: int
     #: The rule set and thresholds the state was computed under (:func:`basis`).
     basis: str
-    #: The first version whose stored decision was made under *basis*.
-    basis_from: int
     #: ``dumps(state)``.
     state: str
 
@@ -352,13 +354,9 @@ class StoreCore:
                 )
             )
         assert state is not None  # noqa: S101 - at least one event was stepped
-        same_basis = head is not None and head.basis == self._basis
         new_head = Head(
             version=actual + len(rows),
             basis=self._basis,
-            basis_from=head.basis_from
-            if head is not None and same_basis
-            else actual + 1,
             state=dumps(state),
         )
         if not tx.write(stream_id, actual, rows, new_head):
@@ -393,19 +391,38 @@ class StoreCore:
         """See :meth:`JournalStore.replay`."""
         stream_id = check_stream_id(stream_id)
         with self.backend.reading() as tx:
+            if tx.head(stream_id) is None:
+                raise StreamNotFound(stream_id)
+            texts = tx.event_texts(stream_id, 0)
+        # Replaying the events is faster than reading the stored decisions
+        # back (benchmarks/bench_store.py), and always uses the running rules.
+        return replay(journal_of(texts), thresholds=self.thresholds)
+
+    def decisions(self, stream_id: str) -> tuple[Decision, ...]:
+        """See :meth:`StoreBase.decisions`."""
+        stream_id = check_stream_id(stream_id)
+        with self.backend.reading() as tx:
+            if tx.head(stream_id) is None:
+                raise StreamNotFound(stream_id)
+            texts = tx.decision_texts(stream_id)
+        decisions: tuple[Decision, ...] = loads(
+            "[" + ",".join(texts) + "]", tuple[Decision, ...]
+        )
+        return decisions
+
+    def state(self, stream_id: str) -> tuple[PlanState, int]:
+        """See :meth:`JournalStore.state`."""
+        stream_id = check_stream_id(stream_id)
+        with self.backend.reading() as tx:
             head = tx.head(stream_id)
             if head is None:
                 raise StreamNotFound(stream_id)
-            if head.basis == self._basis and head.basis_from == 1:
-                # Every stored decision was made under this rule set and
-                # these thresholds: they are what a replay would compute.
+            if head.basis == self._basis:
                 state: PlanState = loads(head.state, PlanState)
-                decisions = tx.decision_texts(stream_id)
-                return state, loads(
-                    "[" + ",".join(decisions) + "]", tuple[Decision, ...]
-                )
+                return state, head.version
             texts = tx.event_texts(stream_id, 0)
-        return replay(journal_of(texts), thresholds=self.thresholds)
+        # The snapshot was made under another rule set or other thresholds.
+        return replay(journal_of(texts), thresholds=self.thresholds)[0], head.version
 
     def streams(self, *, shard: int = 0, of: int = 1) -> Iterator[str]:
         """See :meth:`JournalStore.streams`."""
@@ -569,13 +586,38 @@ class StoreBase:
     def replay(self, stream_id: str) -> tuple[PlanState, tuple[Decision, ...]]:
         """The plan's state and every decision, as :func:`lowback.replay` gives them.
 
-        From the snapshot and the stored decisions when they were made under
-        the running rule set and thresholds; otherwise from the events.
+        The stored events are replayed under the running rule set and this
+        store's thresholds (which is faster than reading every stored
+        decision back); for the state alone, :meth:`state` reads the snapshot.
 
         Raises:
             StreamNotFound: the stream has no events.
         """
         return self._core.replay(stream_id)
+
+    def state(self, stream_id: str) -> tuple[PlanState, int]:
+        """The plan's state now and the stream's version, from the latest snapshot.
+
+        Every append writes the snapshot in its transaction, so no tail of
+        events is left to replay. A snapshot made under another rule set or
+        other thresholds is not used: the events are replayed instead.
+
+        Raises:
+            StreamNotFound: the stream has no events.
+        """
+        return self._core.state(stream_id)
+
+    def decisions(self, stream_id: str) -> tuple[Decision, ...]:
+        """The decisions stored with the events: what the person was shown.
+
+        Each was made when its event was appended and carries its
+        ``ruleset_version``; after a rule change they may differ from what
+        :meth:`replay` computes now, which is what an audit compares.
+
+        Raises:
+            StreamNotFound: the stream has no events.
+        """
+        return self._core.decisions(stream_id)
 
     def streams(self, *, shard: int = 0, of: int = 1) -> Iterator[str]:
         """The stream IDs whose CRC-32 modulo *of* is *shard*, sorted."""

@@ -51,7 +51,6 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
             stream_id text PRIMARY KEY,
             version bigint NOT NULL,
             basis text NOT NULL,
-            basis_from bigint NOT NULL,
             state text NOT NULL
         )""",
     ),
@@ -84,11 +83,10 @@ class _PostgresTx:
 
     def head(self, stream_id: str) -> Head | None:
         row = self.conn.execute(
-            "SELECT version, basis, basis_from, state FROM lowback_snapshots"
-            " WHERE stream_id = %s",
+            "SELECT version, basis, state FROM lowback_snapshots WHERE stream_id = %s",
             (stream_id,),
         ).fetchone()
-        return None if row is None else Head(int(row[0]), row[1], int(row[2]), row[3])
+        return None if row is None else Head(int(row[0]), row[1], row[2])
 
     def event_texts(self, stream_id: str, after_version: int) -> list[str]:
         rows = self.conn.execute(
@@ -108,19 +106,19 @@ class _PostgresTx:
     def write(
         self, stream_id: str, prior: int, rows: Sequence[Row], head: Head
     ) -> bool:
-        values = (head.version, head.basis, head.basis_from, head.state, stream_id)
+        values = (head.version, head.basis, head.state, stream_id)
         if prior == 0:
             cursor = self.conn.execute(
-                "INSERT INTO lowback_snapshots (version, basis, basis_from, state,"
-                " stream_id) VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                "INSERT INTO lowback_snapshots (version, basis, state, stream_id)"
+                " VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
                 values,
             )
         else:
             # The row lock makes a concurrent writer wait here; when it
             # resumes, the version no longer matches and it updates nothing.
             cursor = self.conn.execute(
-                "UPDATE lowback_snapshots SET version = %s, basis = %s,"
-                " basis_from = %s, state = %s WHERE stream_id = %s AND version = %s",
+                "UPDATE lowback_snapshots SET version = %s, basis = %s, state = %s"
+                " WHERE stream_id = %s AND version = %s",
                 (*values, prior),
             )
         if cursor.rowcount != 1:

@@ -51,7 +51,6 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
             stream_id TEXT PRIMARY KEY,
             version INTEGER NOT NULL,
             basis TEXT NOT NULL,
-            basis_from INTEGER NOT NULL,
             state TEXT NOT NULL
         ) WITHOUT ROWID""",
     ),
@@ -90,8 +89,7 @@ class _SQLiteTx:
 
     def head(self, stream_id: str) -> Head | None:
         row = self.conn.execute(
-            "SELECT version, basis, basis_from, state FROM lowback_snapshots"
-            " WHERE stream_id = ?",
+            "SELECT version, basis, state FROM lowback_snapshots WHERE stream_id = ?",
             (stream_id,),
         ).fetchone()
         return None if row is None else Head(*row)
@@ -114,17 +112,17 @@ class _SQLiteTx:
     def write(
         self, stream_id: str, prior: int, rows: Sequence[Row], head: Head
     ) -> bool:
-        values = (head.version, head.basis, head.basis_from, head.state, stream_id)
+        values = (head.version, head.basis, head.state, stream_id)
         if prior == 0:
             cursor = self.conn.execute(
-                "INSERT INTO lowback_snapshots (version, basis, basis_from, state,"
-                " stream_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                "INSERT INTO lowback_snapshots (version, basis, state, stream_id)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 values,
             )
         else:
             cursor = self.conn.execute(
-                "UPDATE lowback_snapshots SET version = ?, basis = ?, basis_from = ?,"
-                " state = ? WHERE stream_id = ? AND version = ?",
+                "UPDATE lowback_snapshots SET version = ?, basis = ?, state = ?"
+                " WHERE stream_id = ? AND version = ?",
                 (*values, prior),
             )
         if cursor.rowcount != 1:
