@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -104,12 +105,36 @@ def raw_rows(
 Opener = Callable[..., StoreBase]
 
 
+def _wait_for_other_sessions(target: str) -> None:
+    """Wait until no other client is connected to the database.
+
+    A killed client's server session can still be finishing: when the
+    client died after sending COMMIT, the server commits (the client never
+    heard back, so the append was not acknowledged, but it is stored).
+    """
+    import psycopg  # noqa: PLC0415 - optional
+
+    deadline = time.monotonic() + 30
+    with psycopg.connect(target, autocommit=True) as conn:
+        while True:
+            row = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+            ).fetchone()
+            if row is not None and row[0] == 0:
+                return
+            assert time.monotonic() < deadline, "a killed client's session never ended"
+            time.sleep(0.005)
+
+
 def check_consistent(backend: str, target: str, stream_id: str) -> int:
     """Assert the stored stream is whole; return its version.
 
     Versions 1..n without gaps, one decision per event, the snapshot at the
     head, and the journal replays to the stored state and decisions.
     """
+    if backend == "postgres":
+        _wait_for_other_sessions(target)
     versions = [
         r[0]
         for r in raw_rows(

@@ -54,88 +54,100 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreBase]
     getattr(opened, "close", lambda: None)()
 
 
-def test_no_health_data_in_errors_logs_or_reprs(
-    store: StoreBase, caplog: pytest.LogCaptureFixture
-) -> None:
-    caplog.set_level(logging.DEBUG)
-    later = JOURNAL[4].date
-    canary = _canary_event(later)
-    store.append(
-        "p", [*JOURNAL[:4], canary], expected_version=0, event_ids=list("abcde")
-    )
-    errors: list[BaseException] = []
-    attempts: list[Callable[[], object]] = [
-        # a wrong expected version
-        lambda: store.append("p", [_canary_event(later)], expected_version=1),
-        # a reused event ID with other content
-        lambda: store.append(
-            "p",
-            [_canary_event(later + dt.timedelta(days=1))],
-            expected_version=5,
-            event_ids=["e"],
-        ),
-        # an event the engine refuses (dated before the last one)
-        lambda: store.append("p", [_canary_event(JOURNAL[0].date)], expected_version=5),
-        # a stream ID that is not printable is not echoed either
-        lambda: store.append(CANARY + "\n", [canary], expected_version=0),
-    ]
-    for attempt in attempts:
-        with pytest.raises(lowback.LowbackError) as caught:
-            attempt()
-        errors.append(caught.value)
-    assert len(errors) == len(attempts)
-    for err in errors:
-        assert CANARY not in _texts(err)
-    assert CANARY not in repr(store)
-    assert all(CANARY not in record.getMessage() for record in caplog.records)
-    assert store.read("p")[0][-1] == canary  # the marker is stored, not lost
+class TestCanary:
+    """The marker never leaves the database."""
 
-
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
-def test_a_corrupt_row_does_not_echo_it(
-    backend: str, tmp_path: Path, request: pytest.FixtureRequest
-) -> None:
-    where = (
-        request.getfixturevalue("pg_dsn")
-        if backend == "postgres"
-        else str(tmp_path / "c.db")
-    )
-    store = open_store(backend, where)
-    try:
-        store.append("p", JOURNAL[:3], expected_version=0)
-        raw_rows(
-            backend,
-            where,
-            "UPDATE lowback_events SET event = ? WHERE version = 3",
-            f'{{"type":"check_in","note":"{CANARY}"}}',
+    def test_no_health_data_in_errors_logs_or_reprs(
+        self, store: StoreBase, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        caplog.set_level(logging.DEBUG)
+        later = JOURNAL[4].date
+        canary = _canary_event(later)
+        store.append(
+            "p", [*JOURNAL[:4], canary], expected_version=0, event_ids=list("abcde")
         )
-        with pytest.raises(lowback.InvalidInput) as caught:
-            store.read("p")
-        assert CANARY not in _texts(caught.value)
-    finally:
-        store.close()  # type: ignore[attr-defined]
+        errors: list[BaseException] = []
+        attempts: list[Callable[[], object]] = [
+            # a wrong expected version
+            lambda: store.append("p", [_canary_event(later)], expected_version=1),
+            # a reused event ID with other content
+            lambda: store.append(
+                "p",
+                [_canary_event(later + dt.timedelta(days=1))],
+                expected_version=5,
+                event_ids=["e"],
+            ),
+            # an event the engine refuses (dated before the last one)
+            lambda: store.append(
+                "p", [_canary_event(JOURNAL[0].date)], expected_version=5
+            ),
+            # a stream ID that is not printable is not echoed either
+            lambda: store.append(CANARY + "\n", [canary], expected_version=0),
+        ]
+        for attempt in attempts:
+            with pytest.raises(lowback.LowbackError) as caught:
+                attempt()
+            errors.append(caught.value)
+        assert len(errors) == len(attempts)
+        for err in errors:
+            assert CANARY not in _texts(err)
+        assert CANARY not in repr(store)
+        assert all(CANARY not in record.getMessage() for record in caplog.records)
+        assert store.read("p")[0][-1] == canary  # the marker is stored, not lost
 
+    @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+    def test_a_corrupt_row_does_not_echo_it(
+        self, backend: str, tmp_path: Path, request: pytest.FixtureRequest
+    ) -> None:
+        where = (
+            request.getfixturevalue("pg_dsn")
+            if backend == "postgres"
+            else str(tmp_path / "c.db")
+        )
+        store = open_store(backend, where)
+        try:
+            store.append("p", JOURNAL[:3], expected_version=0)
+            raw_rows(
+                backend,
+                where,
+                "UPDATE lowback_events SET event = ? WHERE version = 3",
+                f'{{"type":"check_in","note":"{CANARY}"}}',
+            )
+            with pytest.raises(lowback.InvalidInput) as caught:
+                store.read("p")
+            assert CANARY not in _texts(caught.value)
+        finally:
+            store.close()  # type: ignore[attr-defined]
 
-def test_the_cli_does_not_echo_refused_events(tmp_path: Path) -> None:
-    db = tmp_path / "cli.db"
-    events = tmp_path / "events.jsonl"
-    events.write_text(
-        lowback.dumps_jsonl([*JOURNAL[:2], _canary_event(JOURNAL[1].date)])
-    )
-    command = [sys.executable, "-m", "lowback", "store", "append", "--db", str(db), "p"]
-    first = subprocess.run(
-        [*command, str(events), "--expected-version", "0"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert first.returncode == 0, first.stderr
-    again = subprocess.run(
-        [*command, str(events), "--expected-version", "0"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert again.returncode == 3
-    assert again.stdout == ""
-    assert CANARY not in again.stderr
+    def test_the_cli_does_not_echo_refused_events(self, tmp_path: Path) -> None:
+        db = tmp_path / "cli.db"
+        events = tmp_path / "events.jsonl"
+        events.write_text(
+            lowback.dumps_jsonl([*JOURNAL[:2], _canary_event(JOURNAL[1].date)])
+        )
+        command = [
+            sys.executable,
+            "-m",
+            "lowback",
+            "store",
+            "append",
+            "--db",
+            str(db),
+            "p",
+        ]
+        first = subprocess.run(
+            [*command, str(events), "--expected-version", "0"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert first.returncode == 0, first.stderr
+        again = subprocess.run(
+            [*command, str(events), "--expected-version", "0"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert again.returncode == 3
+        assert again.stdout == ""
+        assert CANARY not in again.stderr

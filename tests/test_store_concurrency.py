@@ -29,55 +29,58 @@ EACH = 40
 STREAMS = ["shared-a", "shared-b"]
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
-def test_racing_writers_lose_nothing(
-    backend: str, tmp_path: Path, request: pytest.FixtureRequest
-) -> None:
-    target = (
-        request.getfixturevalue("pg_dsn")
-        if backend == "postgres"
-        else str(tmp_path / "race.db")
-    )
-    store = open_store(backend, target)
-    for stream in STREAMS:
-        store.append(stream, [event_at(0)], expected_version=0)
-    store.close()  # type: ignore[attr-defined]
-    writers = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                str(WRITER),
-                "race",
+class TestRacingWriters:
+    """Processes racing on the same streams."""
+
+    @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+    def test_racing_writers_lose_nothing(
+        self, backend: str, tmp_path: Path, request: pytest.FixtureRequest
+    ) -> None:
+        target = (
+            request.getfixturevalue("pg_dsn")
+            if backend == "postgres"
+            else str(tmp_path / "race.db")
+        )
+        store = open_store(backend, target)
+        for stream in STREAMS:
+            store.append(stream, [event_at(0)], expected_version=0)
+        store.close()  # type: ignore[attr-defined]
+        writers = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    str(WRITER),
+                    "race",
+                    backend,
+                    target,
+                    f"w{w}",
+                    str(EACH),
+                    *STREAMS,
+                ],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for w in range(WORKERS)
+        ]
+        conflicts = 0
+        for writer in writers:
+            out, err = writer.communicate(timeout=300)
+            assert writer.returncode == 0, err
+            conflicts += int(out)
+        ids = Counter(
+            row[0]
+            for row in raw_rows(
                 backend,
                 target,
-                f"w{w}",
-                str(EACH),
-                *STREAMS,
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+                "SELECT event_id FROM lowback_events WHERE event_id IS NOT NULL",
+            )
         )
-        for w in range(WORKERS)
-    ]
-    conflicts = 0
-    for writer in writers:
-        out, err = writer.communicate(timeout=300)
-        assert writer.returncode == 0, err
-        conflicts += int(out)
-    ids = Counter(
-        row[0]
-        for row in raw_rows(
-            backend,
-            target,
-            "SELECT event_id FROM lowback_events WHERE event_id IS NOT NULL",
+        expected = {f"w{w}-{i}" for w in range(WORKERS) for i in range(EACH)}
+        assert set(ids) == expected  # none lost
+        assert set(ids.values()) == {1}  # none twice
+        total = sum(check_consistent(backend, target, stream) for stream in STREAMS)
+        assert total == WORKERS * EACH + len(STREAMS)
+        print(  # noqa: T201 - the figures, with pytest -s
+            f"{backend}: {WORKERS} writers, {total} events, {conflicts} conflicts retried"
         )
-    )
-    expected = {f"w{w}-{i}" for w in range(WORKERS) for i in range(EACH)}
-    assert set(ids) == expected  # none lost
-    assert set(ids.values()) == {1}  # none twice
-    total = sum(check_consistent(backend, target, stream) for stream in STREAMS)
-    assert total == WORKERS * EACH + len(STREAMS)
-    print(  # noqa: T201 - the figures, with pytest -s
-        f"{backend}: {WORKERS} writers, {total} events, {conflicts} conflicts retried"
-    )

@@ -295,30 +295,35 @@ def test_data_outlives_the_store(durable: Target) -> None:
         second.close()  # type: ignore[attr-defined]
 
 
-def test_other_thresholds_replay_from_the_events(durable: Target) -> None:
-    """A snapshot made under other thresholds is not used: the events are replayed."""
-    stricter = Thresholds(advance_span_days=12)
-    journal = JOURNAL
-    first = durable.open()
-    first.append("p", journal[:40], expected_version=0)
-    first.close()  # type: ignore[attr-defined]
-    second = durable.open(thresholds=stricter)
-    try:
-        strict = lowback.replay(journal[:40], thresholds=stricter)
-        assert second.replay("p") == strict
-        assert second.state("p") == (strict[0], 40)
-        assert strict[0] != lowback.replay(journal[:40])[0]  # the test can tell
-        second.append("p", journal[40:], expected_version=40)
-        assert second.replay("p") == lowback.replay(journal, thresholds=stricter)
-        assert second.state("p")[0] == lowback.replay(journal, thresholds=stricter)[0]
-    finally:
-        second.close()  # type: ignore[attr-defined]
-    third = durable.open()
-    try:
-        assert third.replay("p") == lowback.replay(journal)
-        assert third.state("p") == (lowback.replay(journal)[0], len(journal))
-    finally:
-        third.close()  # type: ignore[attr-defined]
+class TestSnapshots:
+    """A snapshot is used only under the rules and thresholds it was made with."""
+
+    def test_other_thresholds_replay_from_the_events(self, durable: Target) -> None:
+        """A snapshot made under other thresholds is not used: the events are replayed."""
+        stricter = Thresholds(advance_span_days=12)
+        journal = JOURNAL
+        first = durable.open()
+        first.append("p", journal[:40], expected_version=0)
+        first.close()  # type: ignore[attr-defined]
+        second = durable.open(thresholds=stricter)
+        try:
+            strict = lowback.replay(journal[:40], thresholds=stricter)
+            assert second.replay("p") == strict
+            assert second.state("p") == (strict[0], 40)
+            assert strict[0] != lowback.replay(journal[:40])[0]  # the test can tell
+            second.append("p", journal[40:], expected_version=40)
+            assert second.replay("p") == lowback.replay(journal, thresholds=stricter)
+            assert (
+                second.state("p")[0] == lowback.replay(journal, thresholds=stricter)[0]
+            )
+        finally:
+            second.close()  # type: ignore[attr-defined]
+        third = durable.open()
+        try:
+            assert third.replay("p") == lowback.replay(journal)
+            assert third.state("p") == (lowback.replay(journal)[0], len(journal))
+        finally:
+            third.close()  # type: ignore[attr-defined]
 
 
 def test_each_event_keeps_its_decision_and_ruleset(durable: Target) -> None:

@@ -1,15 +1,15 @@
 """Durable journal stores: append only what replays, never lose an acknowledged event.
 
-- :class:`SQLiteStore`: one SQLite file (standard library), the default.
+- :class:`~lowback.store.sqlite.SQLiteStore`: one SQLite file (standard library), the default.
 - :class:`~lowback.store.postgres.PostgresStore`: a PostgreSQL database shared
   by many app instances (extra ``lowback[postgres]``, psycopg 3).
-- :class:`MemoryStore`: in memory, for an app's tests.
+- :class:`~lowback.store._core.MemoryStore`: in memory, for an app's tests.
 
 Each append steps the new events from the stored state and commits the
 events, their decisions (with ``ruleset_version``) and the new snapshot in
 one transaction; an event the engine refuses writes nothing. Events are
-stored as the strict wire JSON (:func:`lowback.dumps`) and read back with
-:func:`lowback.loads`. See the how-to, "Store journals durably".
+stored as the strict wire JSON (:func:`lowback.dumps <lowback.wire.dumps>`) and read back with
+:func:`lowback.loads <lowback.wire.loads>`. See the how-to, "Store journals durably".
 """
 
 from typing import TYPE_CHECKING, Any
