@@ -56,7 +56,7 @@ def run_trials(
     check: Callable[[str, str, str], int],
     *,
     streams: int = 4,
-    max_delay: float = 0.08,
+    max_delay: float = 0.15,
     seed: int = 1234,
 ) -> Tally:
     """Run *trials* kill-9 trials; *check* asserts a stream is whole and returns its version."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import subprocess
 import sys
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -393,3 +394,24 @@ def test_sqlite_not_a_database(tmp_path: Path) -> None:
         SQLiteStore(path)
     assert "pain" not in str(caught.value)
     assert "since" not in str(caught.value)
+
+
+class TestThreads:
+    def test_threads_sharing_a_store_take_turns(self, store: StoreBase) -> None:
+        store.append("p", JOURNAL[:1], expected_version=0)
+        check_in = JOURNAL[1]
+
+        def write(worker: int) -> None:
+            for i in range(15):
+                store.append(
+                    "p", [check_in], expected_version=None, event_ids=[f"{worker}-{i}"]
+                )
+
+        threads = [threading.Thread(target=write, args=(w,)) for w in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        events, version = store.read("p")
+        assert version == len(events) == 61
+        assert store.replay("p") == lowback.replay(events)

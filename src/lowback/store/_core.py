@@ -131,6 +131,10 @@ class JournalStore(Protocol):
         """The plan's state now and the stream's version, from the latest snapshot."""
         ...
 
+    def decisions(self, stream_id: str) -> tuple[Decision, ...]:
+        """The decisions stored with the events, as they were made."""
+        ...
+
     def streams(self, *, shard: int = 0, of: int = 1) -> Iterator[str]:
         """The stream IDs in one stable shard of *of*, sorted."""
         ...
@@ -456,8 +460,8 @@ def _retried(
     first = stored.get(ids[0])
     for index, (event_id, text) in enumerate(zip(ids, texts, strict=True)):
         found = stored.get(event_id)
-        if found is None:
-            version = first[0] if first is not None else 0
+        if found is None:  # only some of the IDs are stored: name one of them
+            version = min(v for v, _ in stored.values())
             raise EventIdConflict(stream_id, index=index, version=version)
         version, stored_text = found
         in_place = first is not None and version == first[0] + index

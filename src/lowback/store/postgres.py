@@ -12,6 +12,7 @@ commit durable.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from types import TracebackType
@@ -145,10 +146,15 @@ class _PostgresTx:
 class _PostgresBackend:
     def __init__(self, conn: psycopg.Connection[Any]) -> None:
         self.conn = conn
+        self.lock = threading.Lock()  # one connection, one transaction at a time
 
     @contextmanager
     def _transaction(self, begin: str) -> Iterator[Transaction]:
-        # psycopg's connection lock serialises threads; the transaction is ours.
+        with self.lock, self._in_transaction(begin) as tx:
+            yield tx
+
+    @contextmanager
+    def _in_transaction(self, begin: str) -> Iterator[Transaction]:
         try:
             self.conn.execute(begin)
             try:
@@ -177,9 +183,9 @@ class _PostgresBackend:
 class PostgresStore(StoreBase):
     """A journal store in a PostgreSQL database, shared by many app instances.
 
-    Each store holds one connection (autocommit off in the SQL sense: every
-    operation is one explicit transaction). Open one store per process or
-    thread pool worker; psycopg serialises threads sharing one.
+    Each store holds one connection, and every operation is one explicit
+    transaction on it; threads sharing a store take turns. Open one store
+    per process (or per worker, for more throughput).
     """
 
     def __init__(self, conninfo: str, *, thresholds: Thresholds | None = None) -> None:
