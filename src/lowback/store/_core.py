@@ -398,8 +398,9 @@ class StoreCore:
             if tx.head(stream_id) is None:
                 raise StreamNotFound(stream_id)
             texts = tx.event_texts(stream_id, 0)
-        # Replaying the events is faster than reading the stored decisions
-        # back (benchmarks/bench_store.py), and always uses the running rules.
+        # Replaying the events costs no more than reading every stored
+        # decision back (benchmarks/bench_store.py), and always gives what
+        # the running rules decide.
         return replay(journal_of(texts), thresholds=self.thresholds)
 
     def decisions(self, stream_id: str) -> tuple[Decision, ...]:
@@ -592,7 +593,7 @@ class StoreBase:
         """The plan's state and every decision, as :func:`lowback.replay <lowback.engine.progression.replay>` gives them.
 
         The stored events are replayed under the running rule set and this
-        store's thresholds (which is faster than reading every stored
+        store's thresholds (which costs no more than reading every stored
         decision back); for the state alone, :meth:`state` reads the snapshot.
 
         Raises:
