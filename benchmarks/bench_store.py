@@ -184,7 +184,7 @@ def timings() -> None:  # noqa: C901 - one table, built in order
         print(f"{what:<30} {name:<{width}}  {value}")
 
 
-def crash(trials: int) -> None:
+def crash(trials: int, only: str | None) -> None:
     from store_crash import run_trials  # noqa: PLC0415
     from store_support import check_consistent  # noqa: PLC0415
 
@@ -193,6 +193,7 @@ def crash(trials: int) -> None:
         targets = [("sqlite", str(folder / "crash.db"))]
         if pg is not None:
             targets.append(("postgres", pg("crash")))
+        targets = [t for t in targets if only in {None, t[0]}]
         for backend, target in targets:
             began = time.perf_counter()
             tally = run_trials(
@@ -219,9 +220,12 @@ def main() -> None:
     parser.add_argument(
         "--crash", type=int, metavar="N", help="run N kill -9 trials per backend"
     )
+    parser.add_argument(
+        "--only", choices=["sqlite", "postgres"], help="crash trials on one backend"
+    )
     args = parser.parse_args()
     if args.crash:
-        crash(args.crash)
+        crash(args.crash, args.only)
     else:
         timings()
 

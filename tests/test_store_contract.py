@@ -22,7 +22,10 @@ from lowback.store import (
     StoreError,
     StreamNotFound,
     WrongExpectedVersion,
+    _core,
 )
+from lowback.wire import MAX_DOCUMENT_CHARS
+from store_journals import long_journal
 from store_support import (
     BACKENDS,
     open_store,
@@ -415,3 +418,38 @@ class TestThreads:
         events, version = store.read("p")
         assert version == len(events) == 61
         assert store.replay("p") == lowback.replay(events)
+
+
+class TestLongStreams:
+    def test_more_than_one_document_of_rows(self, store: StoreBase) -> None:
+        """A stream whose stored decisions exceed the wire's document limit reads back."""
+        journal = long_journal(8000)
+        for start in range(0, len(journal), 4000):
+            store.append("p", journal[start : start + 4000], expected_version=start)
+        state, decisions = lowback.replay(journal)
+        assert sum(len(lowback.dumps(d)) for d in decisions) > MAX_DOCUMENT_CHARS
+        assert store.read("p") == (journal, len(journal))
+        assert store.decisions("p") == decisions
+        assert store.replay("p") == (state, decisions)
+
+
+def test_a_bad_row_is_named_by_its_index_across_documents(
+    durable: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_core, "_CHUNK_CHARS", 2_000)  # a few rows per document
+    store = durable.open()
+    try:
+        store.append("p", JOURNAL[:30], expected_version=0)
+        raw_rows(
+            durable.backend,
+            durable.where,
+            "UPDATE lowback_events SET event = ? WHERE stream_id = ? AND version = 25",
+            '{"type":"check_in"}',
+            "p",
+        )
+        with pytest.raises(lowback.InvalidInput) as caught:
+            store.read("p")
+        assert {path.split(".")[0] for path in caught.value.paths} == {"$[24]"}
+        assert store.read("p", after_version=25) == (JOURNAL[25:30], 30)
+    finally:
+        store.close()  # type: ignore[attr-defined]

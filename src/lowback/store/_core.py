@@ -10,12 +10,13 @@ snapshot) happens here, once, for every backend.
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 import uuid
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
@@ -24,7 +25,7 @@ from lowback.catalog.rules import RULESET_VERSION
 from lowback.catalog.thresholds import Thresholds
 from lowback.engine.progression import Decision, PlanState, replay, step
 from lowback.errors import InvalidInput, LowbackError
-from lowback.wire import MAX_LIST_LENGTH, dumps, loads
+from lowback.wire import MAX_DOCUMENT_CHARS, MAX_LIST_LENGTH, dumps, loads
 
 __all__ = [
     "EventIdConflict",
@@ -268,12 +269,52 @@ def _check_events(events: object) -> list[Event]:
     return list(events)
 
 
+#: The most characters of stored rows read back in one document (half the
+#: wire's document limit, so a long stream is read in several).
+_CHUNK_CHARS = MAX_DOCUMENT_CHARS // 2
+_INDEX = re.compile(r"^\$\[(\d+)\]")
+
+
+def load_rows(texts: Sequence[str], type_: Any) -> tuple[Any, ...]:
+    """Stored JSON rows read back through the strict reader as *type_* (a tuple type).
+
+    Rows are read in documents within the wire's limits; a problem's path
+    names the row's index among *texts* (``$[i]...``).
+    """
+    values: list[Any] = []
+    start = 0
+    while start < len(texts):
+        end, size = start, 2
+        while (
+            end < len(texts)
+            and end - start < MAX_LIST_LENGTH
+            and size + len(texts[end]) + 1 <= _CHUNK_CHARS
+        ):
+            size += len(texts[end]) + 1
+            end += 1
+        end = max(end, start + 1)  # an oversized row: the reader refuses it
+        try:
+            values.extend(loads("[" + ",".join(texts[start:end]) + "]", type_))
+        except InvalidInput as err:
+            raise _shifted(err, start) from None
+        start = end
+    return tuple(values)
+
+
+def _shifted(err: InvalidInput, offset: int) -> InvalidInput:
+    """*err* with each ``$[i]`` path moved to ``$[offset + i]``."""
+    if offset == 0:
+        return err
+
+    def move(path: str) -> str:
+        return _INDEX.sub(lambda m: f"$[{int(m.group(1)) + offset}]", path)
+
+    return InvalidInput(attrs.evolve(p, path=move(p.path)) for p in err.problems)
+
+
 def journal_of(texts: Sequence[str]) -> Journal:
     """Stored event texts read back through the strict reader."""
-    if not texts:
-        return ()
-    journal: Journal = loads("[" + ",".join(texts) + "]", Journal)
-    return journal
+    return load_rows(texts, Journal)
 
 
 # ----------------------------------------------------------------- the shared logic
@@ -410,10 +451,7 @@ class StoreCore:
             if tx.head(stream_id) is None:
                 raise StreamNotFound(stream_id)
             texts = tx.decision_texts(stream_id)
-        decisions: tuple[Decision, ...] = loads(
-            "[" + ",".join(texts) + "]", tuple[Decision, ...]
-        )
-        return decisions
+        return load_rows(texts, tuple[Decision, ...])
 
     def state(self, stream_id: str) -> tuple[PlanState, int]:
         """See :meth:`JournalStore.state`."""
