@@ -1,4 +1,4 @@
-"""The ``lowback`` command: triage an intake, replay a journal, rules, schemas, a demo.
+"""The ``lowback`` command: triage, replay, a journal store, rules, schemas, a demo.
 
 Human-readable text by default; ``--json`` writes the wire contract
 (:mod:`lowback.wire`). Input comes from a file or from ``-``
@@ -363,6 +363,66 @@ def _cmd_schema(args: argparse.Namespace, out: TextIO) -> None:
     out.write(json.dumps(schema, indent=2) + "\n")
 
 
+def _expected_version(text: str) -> int | None:
+    """``--expected-version``: a version (0: a new stream) or ``any``."""
+    if text == "any":
+        return None
+    if not text.isdigit():
+        msg = "expected a version number (0 for a new stream) or 'any'"
+        raise argparse.ArgumentTypeError(msg)
+    return int(text)
+
+
+def _cmd_store(args: argparse.Namespace, out: TextIO) -> None:
+    """``lowback store append|show|replay --db PATH STREAM``: a journal in SQLite."""
+    from .store import (  # noqa: PLC0415 - the store loads only when needed
+        SQLiteStore,
+        StoreError,
+        StreamNotFound,
+        WrongExpectedVersion,
+    )
+
+    if args.action != "append" and not Path(args.db).is_file():
+        msg = f"no database at {args.db}"
+        raise _UsageError(msg)
+    events = _journal(_read(args.file)) if args.action == "append" else ()
+    try:
+        with SQLiteStore(args.db) as store:
+            if args.action == "append":
+                version = store.append(
+                    args.stream, events, expected_version=args.expected_version
+                )
+                text = f"Stream {args.stream!r}: version {version}."
+                data = f'{{"stream_id":{json.dumps(args.stream)},"version":{version}}}'
+            elif args.action == "show":
+                events, version = store.read(args.stream)
+                text = "\n".join(
+                    [
+                        f"Stream {args.stream!r}: version {version}.",
+                        *(
+                            f"{i:>6}  {e.date}  {e.type}"
+                            for i, e in enumerate(events, start=1)
+                        ),
+                    ]
+                )
+                data = (
+                    f'{{"stream_id":{json.dumps(args.stream)},"version":{version},'
+                    f'"events":{wire.dumps(events)}}}'
+                )
+            else:
+                state, decisions = store.replay(args.stream)
+                text = format_replay(state, decisions)
+                data = wire.dumps(wire.ReplayOutput(state=state, decisions=decisions))
+    except WrongExpectedVersion as err:
+        raise InvalidInput.at("$", "conflict", str(err)) from None
+    except StreamNotFound as err:
+        raise InvalidInput.at("$", "not_found", str(err)) from None
+    except StoreError as err:
+        msg = f"cannot use the database {args.db}: {err}"
+        raise _UsageError(msg) from None
+    out.write((data if args.json else text) + "\n")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lowback",
@@ -421,6 +481,28 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument(
         "--json", action="store_true", help="accepted for symmetry: always JSON"
     )
+    store = command(
+        "store", _cmd_store, "Keep journals in a SQLite database (lowback.store)."
+    )
+    actions = store.add_subparsers(dest="action", required=True)
+    for action, text in (
+        ("append", "Append events (a JSON array or JSON Lines) to a stream."),
+        ("show", "List a stream's events and its version."),
+        ("replay", "Replay a stream: every decision and the plan now."),
+    ):
+        sub = actions.add_parser(action, help=text, description=text)
+        sub.add_argument("--db", required=True, metavar="PATH", help="the database")
+        sub.add_argument("stream", metavar="STREAM", help="the journal's stream ID")
+        if action == "append":
+            sub.add_argument("file", metavar="FILE", help="events, or - for stdin")
+            sub.add_argument(
+                "--expected-version",
+                required=True,
+                type=_expected_version,
+                metavar="N|any",
+                help="the stream's version now (0: a new stream), or any",
+            )
+        sub.add_argument("--json", action="store_true", help="write JSON")
     return parser
 
 
