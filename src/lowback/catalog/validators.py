@@ -92,6 +92,11 @@ class TypeIs(Validator):
             return None
         return ReasonCode.WRONG_TYPE, f"expected {_type_name(self.types)}"
 
+    def __call__(self, _inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        """Raise :class:`InvalidInput` at ``$.<field>`` when *value* is refused."""
+        if type(value) not in self.types:
+            Validator.__call__(self, _inst, attribute, value)
+
 
 @attrs.frozen
 class Text(Validator):
@@ -118,6 +123,14 @@ class InRange(Validator):
     high: float
     kind: type = int
 
+    def __call__(self, _inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        """Raise :class:`InvalidInput` at ``$.<field>`` when *value* is refused."""
+        # The common case first: exactly *kind* and in range (NaN is not).
+        kind = type(value)
+        if kind is self.kind and self.low <= value <= self.high:
+            return
+        Validator.__call__(self, _inst, attribute, value)
+
     def refusal(self, value: Any) -> Refusal | None:  # noqa: D102 - see the base
         kind = type(value)
         if kind is not self.kind and not (self.kind is float and kind is int):
@@ -140,6 +153,11 @@ class EnumMember(Validator):
             return None
         return ReasonCode.WRONG_TYPE, f"expected a {self.enum_type.__name__}"
 
+    def __call__(self, _inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        """Raise :class:`InvalidInput` at ``$.<field>`` when *value* is refused."""
+        if not isinstance(value, self.enum_type):
+            Validator.__call__(self, _inst, attribute, value)
+
 
 @attrs.frozen
 class Optional(Validator):
@@ -149,6 +167,11 @@ class Optional(Validator):
 
     def refusal(self, value: Any) -> Refusal | None:  # noqa: D102 - see the base
         return None if value is None else self.inner.refusal(value)
+
+    def __call__(self, _inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        """Raise :class:`InvalidInput` at ``$.<field>`` when *value* is refused."""
+        if value is not None:
+            Validator.__call__(self, _inst, attribute, value)
 
 
 @attrs.frozen
@@ -176,6 +199,15 @@ class TupleOf(Validator):
 
     def __call__(self, _inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         """Raise at ``$.<field>``, or at ``$.<field>[i]`` for a wrong item."""
+        # The common case first: a short enough tuple of exactly *item_type*
+        # items passes (anything else takes the full check below).
+        if type(value) is tuple and len(value) <= self.max_length:
+            item_type = self.item_type
+            for item in value:
+                if type(item) is not item_type:
+                    break
+            else:
+                return
         refused = self.refusal(value)
         if refused is None:
             return

@@ -73,6 +73,9 @@ _OPTIONAL_DATE = attrs.validators.optional(_date_only)
 
 def _frozenset_of(item: type) -> Any:
     def check(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        # Empty (the usual case) passes without building a generator.
+        if type(value) is frozenset and not value:
+            return
         if not isinstance(value, frozenset) or not all(
             isinstance(x, item) for x in value
         ):
