@@ -192,47 +192,6 @@ _DEFICIT = st.sampled_from(
 _CES_ANSWERS = st.sampled_from((Answer.YES, Answer.UNKNOWN))
 
 
-@given(_HISTORY, _DEFICIT, st.integers(1, 80), st.booleans())
-def test_invariant_14_history_with_a_new_nerve_feature_mid_plan_is_never_below_urgent(
-    history: HistoryFlags, nerve: AskedNerveFeatures, n: int, cleared: bool
-) -> None:
-    """Invariant 14 (spec 5.4, mid-plan half, through ``step``): "Any saddle-region
-    symptom, any CES flag, or any remembered history flag combined with a new
-    nerve feature or deficit mid-plan is never below `urgent`; CES features are
-    `emergency` at intake and mid-plan alike."
-    """
-    state = attrs.evolve(started(), history=history)
-    if cleared:
-        state, _ = step(
-            attrs.evolve(state, status=PlanStatus.PAUSED, pause=PauseKind.REVIEW),
-            _cleared(1),
-        )
-    state, decision = step(state, check_in(n + 1, nerve=nerve))
-    if any(answer is not Answer.NO for _f, answer in history.items()):
-        assert decision.seek_care in _AT_LEAST_URGENT
-        assert state.pause is PauseKind.SEEK_CARE
-        assert prescription(state).exercises == ()
-
-
-@given(_HISTORY, st.sampled_from(sorted(CES_FLAGS)), _CES_ANSWERS, st.booleans())
-def test_invariant_14_ces_flags_mid_plan(
-    history: HistoryFlags, flag: RedFlag, answer: Answer, with_nerve: bool
-) -> None:
-    """Invariant 14 (spec 5.4, mid-plan, through ``step``): "Any saddle-region
-    symptom, any CES flag, or any remembered history flag combined with a new
-    nerve feature or deficit mid-plan is never below `urgent`; CES features are
-    `emergency` at intake and mid-plan alike."
-    """
-    state = attrs.evolve(started(), history=history)
-    flags = AskedRedFlags(**{flag.value: answer})
-    nerve = _WEAK if with_nerve else AskedNerveFeatures()
-    _, decision = step(state, check_in(1, red_flags=flags, nerve=nerve))
-    if answer is Answer.YES:
-        assert decision.seek_care is Disposition.EMERGENCY
-    else:
-        assert decision.seek_care in _AT_LEAST_URGENT
-
-
 _DAY_FLAGS = st.builds(
     AskedRedFlags,
     **{
@@ -249,44 +208,89 @@ _DAY_NERVE = st.builds(
 )
 
 
-@given(_HISTORY, _DAY_FLAGS, _DAY_NERVE, st.integers(1, 120))
-def test_invariant_15_a_clearance_never_erases_a_history_flag(
-    history: HistoryFlags, flags: AskedRedFlags, nerve: AskedNerveFeatures, n: int
-) -> None:
-    """Invariant 15 (spec 5.4): "A clinician's clearance never erases a history
-    flag: the same check-in gives the same `seek_care` before and after a
-    clearance."
-    """
-    paused = attrs.evolve(
-        started(),
-        history=history,
-        status=PlanStatus.PAUSED,
-        pause=PauseKind.SEEK_CARE,
-        seek_care=Disposition.URGENT,
-    )
-    active = attrs.evolve(started(), history=history)
-    cleared, _ = step(paused, _cleared(1))
-    assert cleared.history == history
-    event = check_in(n + 1, red_flags=flags, nerve=nerve)
-    _, before = step(active, event)
-    _, after = step(cleared, event)
-    assert after.seek_care is before.seek_care
+class TestInvariants:
+    """Invariants 14 (mid-plan) and 15, and the CLI."""
 
+    @given(_HISTORY, _DEFICIT, st.integers(1, 80), st.booleans())
+    def test_invariant_14_history_with_a_new_nerve_feature_mid_plan_is_never_below_urgent(
+        self, history: HistoryFlags, nerve: AskedNerveFeatures, n: int, cleared: bool
+    ) -> None:
+        """Invariant 14 (spec 5.4, mid-plan half, through ``step``): "Any saddle-region
+        symptom, any CES flag, or any remembered history flag combined with a new
+        nerve feature or deficit mid-plan is never below `urgent`; CES features are
+        `emergency` at intake and mid-plan alike."
+        """
+        state = attrs.evolve(started(), history=history)
+        if cleared:
+            state, _ = step(
+                attrs.evolve(state, status=PlanStatus.PAUSED, pause=PauseKind.REVIEW),
+                _cleared(1),
+            )
+        state, decision = step(state, check_in(n + 1, nerve=nerve))
+        if any(answer is not Answer.NO for _f, answer in history.items()):
+            assert decision.seek_care in _AT_LEAST_URGENT
+            assert state.pause is PauseKind.SEEK_CARE
+            assert prescription(state).exercises == ()
 
-def test_lowback_replay_prints_the_emergency(tmp_path: Path) -> None:
-    """Through the CLI: the spec example as a journal file."""
-    journal = tmp_path / "journal.jsonl"
-    events = (_cancer_start(), _cleared(1), check_in(2, nerve=_WEAK))
-    journal.write_text(wire.dumps_jsonl(events), encoding="utf-8")
-    run = subprocess.run(
-        [sys.executable, "-m", "lowback", "replay", "--json", str(journal)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-    assert run.returncode == 0, run.stderr
-    output = wire.loads(run.stdout, wire.ReplayOutput)
-    assert output.state.seek_care is Disposition.EMERGENCY
-    assert output.state.history.cancer_history is Answer.YES
-    assert "RF-MSCC" in _ids(output.decisions[-1])
+    @given(_HISTORY, st.sampled_from(sorted(CES_FLAGS)), _CES_ANSWERS, st.booleans())
+    def test_invariant_14_ces_flags_mid_plan(
+        self, history: HistoryFlags, flag: RedFlag, answer: Answer, with_nerve: bool
+    ) -> None:
+        """Invariant 14 (spec 5.4, mid-plan, through ``step``): "Any saddle-region
+        symptom, any CES flag, or any remembered history flag combined with a new
+        nerve feature or deficit mid-plan is never below `urgent`; CES features are
+        `emergency` at intake and mid-plan alike."
+        """
+        state = attrs.evolve(started(), history=history)
+        flags = AskedRedFlags(**{flag.value: answer})
+        nerve = _WEAK if with_nerve else AskedNerveFeatures()
+        _, decision = step(state, check_in(1, red_flags=flags, nerve=nerve))
+        if answer is Answer.YES:
+            assert decision.seek_care is Disposition.EMERGENCY
+        else:
+            assert decision.seek_care in _AT_LEAST_URGENT
+
+    @given(_HISTORY, _DAY_FLAGS, _DAY_NERVE, st.integers(1, 120))
+    def test_invariant_15_a_clearance_never_erases_a_history_flag(
+        self,
+        history: HistoryFlags,
+        flags: AskedRedFlags,
+        nerve: AskedNerveFeatures,
+        n: int,
+    ) -> None:
+        """Invariant 15 (spec 5.4): "A clinician's clearance never erases a history
+        flag: the same check-in gives the same `seek_care` before and after a
+        clearance."
+        """
+        paused = attrs.evolve(
+            started(),
+            history=history,
+            status=PlanStatus.PAUSED,
+            pause=PauseKind.SEEK_CARE,
+            seek_care=Disposition.URGENT,
+        )
+        active = attrs.evolve(started(), history=history)
+        cleared, _ = step(paused, _cleared(1))
+        assert cleared.history == history
+        event = check_in(n + 1, red_flags=flags, nerve=nerve)
+        _, before = step(active, event)
+        _, after = step(cleared, event)
+        assert after.seek_care is before.seek_care
+
+    def test_lowback_replay_prints_the_emergency(self, tmp_path: Path) -> None:
+        """Through the CLI: the spec example as a journal file."""
+        journal = tmp_path / "journal.jsonl"
+        events = (_cancer_start(), _cleared(1), check_in(2, nerve=_WEAK))
+        journal.write_text(wire.dumps_jsonl(events), encoding="utf-8")
+        run = subprocess.run(
+            [sys.executable, "-m", "lowback", "replay", "--json", str(journal)],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+        assert run.returncode == 0, run.stderr
+        output = wire.loads(run.stdout, wire.ReplayOutput)
+        assert output.state.seek_care is Disposition.EMERGENCY
+        assert output.state.history.cancer_history is Answer.YES
+        assert "RF-MSCC" in _ids(output.decisions[-1])
