@@ -153,7 +153,9 @@ class TestNerve:
         """PR-NERVE: a yes resets to calm_and_unload and pauses."""
         state = started(S2, pain=3)
         state = attrs.evolve(state, stage=S4)
-        nerve = AskedNerveFeatures(leg_or_foot_weakness=Answer.YES)
+        # Leg pain below the knee alone needs review; new weakness is urgent
+        # (NV-WEAKNESS through PR-REDFLAG widened, test_progression_history).
+        nerve = AskedNerveFeatures(leg_pain_below_knee=Answer.YES)
         state, decision = step(state, check_in(1, nerve=nerve))
         assert decision.action is Action.RESET
         assert (decision.from_stage, decision.to_stage) == (S4, S1)

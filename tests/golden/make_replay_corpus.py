@@ -159,6 +159,27 @@ def handmade() -> Iterator[tuple[str, tuple[Any, ...]]]:
             session(8),
         ),
     )
+    cancer = lowback.PlanStarted(
+        date=day(0),
+        intake=clear_intake(
+            pain_now=3,
+            red_flags=lowback.RedFlagAnswers.all_no(cancer_history=a.YES),
+        ),
+    )
+    weak = lowback.NerveFeature.LEG_OR_FOOT_WEAKNESS
+    yield (
+        "v2_history",
+        (
+            cancer,
+            cleared(1),
+            session(2),
+            check(3, leg_or_foot_weakness=a.YES),
+            cleared(4, weak),
+            check(5, leg_or_foot_weakness=a.YES),
+            cleared(6),
+            session(7, new=(weak,)),
+        ),
+    )
     yield (
         "v2_gap_tired_deload",
         (

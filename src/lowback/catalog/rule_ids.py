@@ -35,6 +35,7 @@ __all__ = [
     "PR_GATE_2",
     "PR_GATE_3",
     "PR_GATE_4",
+    "PR_HISTORY",
     "PR_HOLD",
     "PR_ISO",
     "PR_NERVE",
@@ -75,6 +76,7 @@ PR_PAUSE_WORDS = "PR-PAUSE-WORDS"
 PR_GAP = "PR-GAP"
 PR_TIRED = "PR-TIRED"
 PR_ACK = "PR-ACK"
+PR_HISTORY = "PR-HISTORY"
 LD_DELOAD_HOLD = "LD-DELOAD-HOLD"
 
 #: The gate rule of each stage by the number of the stage it leaves.
@@ -112,4 +114,5 @@ PROGRESSION_RULE_IDS: tuple[str, ...] = (
     PR_TIRED,
     PR_ACK,
     LD_DELOAD_HOLD,
+    PR_HISTORY,
 )

@@ -532,6 +532,15 @@ _RULES = (
         _S.ARTICLE_CLINICAL_NOTE,
     ),
     _r(
+        "PR-HISTORY",
+        _K.PROGRESSION,
+        "The plan remembers the intake's history flags (cancer, infection or "
+        "immunosuppression, fragility fracture; significant trauma for 90 days) and "
+        "grades every later red flag or nerve feature with them; a clearance keeps them.",
+        *_RF,
+        _S.NICE_CKS_SCIATICA,
+    ),
+    _r(
         "LD-DELOAD-HOLD",
         _K.LOAD,
         "After a spike, no dose increases for 7 days.",

@@ -259,6 +259,17 @@ class Thresholds:
         sources=(_S.SILBERNAGEL_2007, _S.HEURISTIC),
         doc="After a spike, no dose increases for this many days.",
     )
+    trauma_memory_days: int = _threshold(
+        90,
+        90,
+        3650,
+        unit="days",
+        safer="higher",
+        rules=("PR-HISTORY",),
+        sources=(_S.HEURISTIC,),
+        doc="A plan remembers significant trauma at intake for this many days "
+        "(spec 5.2 PR-HISTORY [H]); the other history flags for its whole life.",
+    )
     desk_break_minutes: int = _threshold(
         30,
         15,

@@ -26,6 +26,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from lowback.catalog import rule_ids as ids
+from lowback.catalog import rules as triage_ids
 from lowback.catalog.answers import Answer
 from lowback.catalog.dispositions import Disposition, most_urgent
 from lowback.catalog.events import (
@@ -37,6 +38,7 @@ from lowback.catalog.events import (
     SelfCheckRecorded,
     SessionLogged,
 )
+from lowback.catalog.intake import HistoryFlags
 from lowback.catalog.red_flags import CES_FLAGS, RedFlag
 from lowback.catalog.rules import CheckOutcome
 from lowback.catalog.self_checks import EnduranceHoldResult, StopReason
@@ -48,6 +50,7 @@ from ._dosing import _enter, _iso_drop, _progress_doses, _spike
 from .gates import GATES, Facts, _evaluate, _remember, _summarise, check_of
 from .plan import PauseKind, _Draft
 from .transitions import Action
+from .triage import RedFlagGrade, grade_red_flags
 
 _E = TypeVar("_E")
 
@@ -120,17 +123,95 @@ def _pause(state: _Draft, kind: PauseKind, seek: Disposition | None = None) -> N
 
 
 def _flag_urgency(flags: tuple[RedFlag, ...]) -> Disposition:
-    """The care a check-in's red flags answered yes need.
+    """The floor of care a day's red flags answered yes need (v1 PR-REDFLAG).
 
-    The seam for PR-REDFLAG (widened) and PR-HISTORY (clinical spec 5.2):
-    mid-plan, cauda equina flags are emergencies and every other flag needs
-    a same-day assessment (the urgency of its triage rule, spec 2). The
-    triage rules over the day's answers with the remembered history will
-    replace this one function.
+    Cauda equina flags are emergencies and every other flag needs a
+    same-day assessment. The widened PR-REDFLAG grades the same answers with
+    triage's rules (:func:`_grade`) and never goes below this floor.
     """
     return most_urgent(
         Disposition.EMERGENCY if f in CES_FLAGS else Disposition.URGENT for f in flags
     )
+
+
+def _remembered(state: _Draft, date: dt.date, t: Thresholds) -> HistoryFlags:
+    """PR-HISTORY: the intake's history flags that still count on *date*.
+
+    ``significant_trauma`` counts for ``trauma_memory_days`` after the
+    plan's start; the others for the plan's whole life. A clearance never
+    changes them.
+    """
+    history: HistoryFlags = state["history"]
+    if (
+        history.significant_trauma is not Answer.NO
+        and (date - state["started"]).days >= t.trauma_memory_days
+    ):
+        return attrs.evolve(history, significant_trauma=Answer.NO)
+    return history
+
+
+#: The grading rules a single nerve feature fires on its own, with no red
+#: flag or history beside it; PR-ACK lets an acknowledged feature skip them.
+_SINGLE_FEATURE_RULES = frozenset({triage_ids.NV_WEAKNESS})
+
+
+def _grade(  # noqa: PLR0913, PLR0917 - the day and each of its answers
+    state: _Draft,
+    date: dt.date,
+    t: Thresholds,
+    red_flags: AskedRedFlags,
+    nerve_features: AskedNerveFeatures,
+    new_symptoms: tuple[NerveFeature, ...] = (),
+) -> RedFlagGrade:
+    """PR-REDFLAG (widened): triage's red-flag rules over the day's answers.
+
+    Graded with the remembered history (PR-HISTORY), combinations included.
+    PR-ACK: an acknowledged nerve feature does not pause again on its own
+    (``NV-WEAKNESS``), but the safer reading keeps it in the combination
+    rules: an acknowledged weakness beside a remembered cancer history is
+    still RF-MSCC, an emergency. The clinician acknowledged the feature, not
+    a new combination with a flag they may not have weighed with it.
+    """
+    history = _remembered(state, date, t)
+    full = grade_red_flags(
+        red_flags, nerve_features, history=history, new_symptoms=new_symptoms
+    )
+    acknowledged = state["acknowledged"]
+    if not acknowledged or not full.rules:
+        return full
+    masked = grade_red_flags(
+        red_flags,
+        attrs.evolve(
+            nerve_features,
+            **{f.value: None for f in acknowledged if f.value in _ASKED_NERVE},
+        ),
+        history=history,
+        new_symptoms=tuple(f for f in new_symptoms if f not in acknowledged),
+    )
+    only_full = {r.id for r in full.rules} - {r.id for r in masked.rules}
+    return full if only_full - _SINGLE_FEATURE_RULES else masked
+
+
+#: The dispositions a mid-plan grade pauses to seek (PauseKind.SEEK_CARE);
+#: a ``medical_review`` grade pauses for review, as PR-REDFLAG's ``unknown``.
+_SEEK = frozenset({Disposition.EMERGENCY, Disposition.URGENT})
+
+
+def _care(grade: RedFlagGrade) -> Disposition | None:
+    """The care a grade says to seek now: emergency or urgent, else ``None``."""
+    return grade.disposition if grade.disposition in _SEEK else None
+
+
+def _graded_rules(state: _Draft, grade: RedFlagGrade) -> list[str]:
+    """The grade's fired rules for ``Decision.rules``.
+
+    PR-HISTORY comes first when a remembered history flag was not ``no``.
+    """
+    fired = [r.id for r in grade.rules]
+    history: HistoryFlags = state["history"]
+    if fired and any(a is not Answer.NO for _f, a in history.items()):
+        return [ids.PR_HISTORY, *fired]
+    return fired
 
 
 def _nerve_reset(
@@ -215,16 +296,52 @@ def _session_prelude(state: _Draft, event: SessionLogged, t: Thresholds) -> None
     state["last_session"] = event.date
 
 
-def _new_symptoms(state: _Draft, event: SessionLogged, _t: Thresholds) -> _Verdict:
+def _new_symptoms(state: _Draft, event: SessionLogged, t: Thresholds) -> _Verdict:
     reported = frozenset(event.new_symptoms)
     acknowledged = reported & state["acknowledged"]
     if acknowledged:
         _note_acknowledged(state, acknowledged)
     new = reported - acknowledged
-    return bool(new), (
+    applies = bool(new)
+    if not applies and acknowledged:
+        # PR-ACK, safer reading: see _grade.
+        applies = _care(_session_grade(state, event, t)) is not None
+    return applies, (
         ("new_symptoms", len(new)),
         ("acknowledged_reported", len(acknowledged)),
     )
+
+
+def _session_grade(state: _Draft, event: SessionLogged, t: Thresholds) -> RedFlagGrade:
+    """PR-REDFLAG (widened) for a session's new symptoms, with the history."""
+    return _grade(
+        state,
+        event.date,
+        t,
+        _NOTHING_ASKED_FLAGS,
+        _NOTHING_ASKED_NERVE,
+        tuple(event.new_symptoms),
+    )
+
+
+def _session_nerve(state: _Draft, event: SessionLogged, t: Thresholds) -> _Outcome:
+    """PR-NERVE for a session's new symptoms, with the care they need.
+
+    In stage 1 the isometric hold goes first (PR-ISO), then the reset; a
+    grade that fired (NV-WEAKNESS, RF-MSCC with a remembered cancer
+    history, ...) pauses to seek that care (PR-REDFLAG widened).
+    """
+    grade = _session_grade(state, event, t)
+    state.checks.extend(grade.checks)
+    rules: list[str] = []
+    seek = _care(grade)
+    if seek is not None:
+        rules.append(ids.PR_REDFLAG)
+    rules.extend(_graded_rules(state, grade))
+    if state["stage"] is Stage.CALM_AND_UNLOAD:
+        _iso_drop(state, rules)
+    _nerve_reset(state, rules, seek)
+    return Action.RESET, rules, ("progression.reset_nerve",)
 
 
 def _note_acknowledged(state: _Draft, features: frozenset[NerveFeature]) -> None:
@@ -372,7 +489,7 @@ def _dose_blocks(
 _SESSION: _Table[SessionLogged] = _Table(
     _session_prelude,
     (
-        _Rule(ids.PR_NERVE, _new_symptoms, _leg_symptoms_reset),
+        _Rule(ids.PR_NERVE, _new_symptoms, _session_nerve),
         _SPIKE,
         _Rule(ids.PR_CLEAR, _is_paused, _paused_session),
     ),
@@ -389,6 +506,9 @@ _NERVE_ANSWERS = operator.attrgetter(
     *(f.name for f in attrs.fields(AskedNerveFeatures))
 )
 #: The answers of a check-in that asked nothing, the usual case.
+_NOTHING_ASKED_FLAGS = AskedRedFlags()
+_NOTHING_ASKED_NERVE = AskedNerveFeatures()
+_ASKED_NERVE = frozenset(f.name for f in attrs.fields(AskedNerveFeatures))
 _NOT_ASKED = (None,) * (
     len(attrs.fields(AskedRedFlags)) + len(attrs.fields(AskedNerveFeatures))
 )
@@ -414,8 +534,12 @@ def _unacknowledged(state: _Draft, event: CheckIn) -> tuple[NerveFeature, ...]:
     )
 
 
-def _flagged(state: _Draft, event: CheckIn, _t: Thresholds) -> _Verdict:
-    """A red flag or an unacknowledged nerve feature answered yes, or any unknown."""
+def _flagged(state: _Draft, event: CheckIn, t: Thresholds) -> _Verdict:
+    """A red flag or an unacknowledged nerve feature answered yes, or any unknown.
+
+    Or an acknowledged nerve feature that a remembered history flag turns
+    into a red-flag combination (PR-ACK, safer reading; see :func:`_grade`).
+    """
     answers = _FLAG_ANSWERS(event.red_flags) + _NERVE_ANSWERS(event.nerve_features)
     if answers == _NOT_ASKED:
         return False, (("answered_yes", 0), ("answered_unknown", 0))
@@ -425,20 +549,31 @@ def _flagged(state: _Draft, event: CheckIn, _t: Thresholds) -> _Verdict:
     if len(new_nerve) < len(nerve_yes):
         _note_acknowledged(state, frozenset(nerve_yes) - frozenset(new_nerve))
     yes = len(event.red_flags.answered(Answer.YES)) + len(new_nerve)
-    return bool(yes or unknown), (("answered_yes", yes), ("answered_unknown", unknown))
+    flagged = bool(yes or unknown)
+    if not flagged and len(new_nerve) < len(nerve_yes):
+        grade = _grade(state, event.date, t, event.red_flags, event.nerve_features)
+        flagged = _care(grade) is not None
+    return flagged, (("answered_yes", yes), ("answered_unknown", unknown))
 
 
-def _on_flagged(state: _Draft, event: CheckIn, _t: Thresholds) -> _Outcome:
+def _on_flagged(state: _Draft, event: CheckIn, t: Thresholds) -> _Outcome:
     rules = [ids.LD_TIRED] if _tired(event) else []
     flags_yes = event.red_flags.answered(Answer.YES)
-    seek = _flag_urgency(flags_yes) if flags_yes else None
+    grade = _grade(state, event.date, t, event.red_flags, event.nerve_features)
+    state.checks.extend(grade.checks)
+    # PR-REDFLAG (widened): the most urgent care triage's rules give, never
+    # below the care of the flags answered yes one by one.
+    levels = [d for d in (_care(grade),) if d is not None]
+    if flags_yes:
+        levels.append(_flag_urgency(flags_yes))
+    seek = most_urgent(levels) if levels else None
+    if seek is not None:
+        rules.append(ids.PR_REDFLAG)
+    rules.extend(_graded_rules(state, grade))
     if _unacknowledged(state, event):
-        if seek is not None:
-            rules.append(ids.PR_REDFLAG)
         _nerve_reset(state, rules, seek)
         return Action.RESET, rules, ("progression.reset_nerve",)
     if seek is not None:
-        rules.append(ids.PR_REDFLAG)
         _pause(state, PauseKind.SEEK_CARE, seek)
         return Action.PAUSE, rules, ("progression.paused_red_flag",)
     rules.append(

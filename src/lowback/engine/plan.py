@@ -20,6 +20,7 @@ import attrs
 
 from lowback.catalog.dispositions import Disposition
 from lowback.catalog.exercises import EXERCISES, STAGE_PLANS, Dose, ExerciseId
+from lowback.catalog.intake import HistoryFlags
 from lowback.catalog.rules import RULESET_VERSION, Check, FiredRule
 from lowback.catalog.self_checks import HoldDirection
 from lowback.catalog.stages import PlanStatus, Stage
@@ -181,6 +182,12 @@ class PlanState:
     #: Nerve features the last clearance acknowledged (PR-ACK).
     acknowledged: frozenset[NerveFeature] = attrs.field(
         default=frozenset(), validator=_frozenset_of(NerveFeature)
+    )
+    #: The intake's history flags, remembered for the plan's whole life
+    #: (PR-HISTORY; ``significant_trauma`` only counts for
+    #: ``Thresholds.trauma_memory_days``). A clearance never changes them.
+    history: HistoryFlags = attrs.field(
+        factory=HistoryFlags.none, validator=type_is(HistoryFlags)
     )
 
     def __attrs_post_init__(self) -> None:

@@ -54,6 +54,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from lowback.catalog import rule_ids as ids
+from lowback.catalog.answers import Answer
 from lowback.catalog.dispositions import Disposition
 from lowback.catalog.events import (
     AskedNerveFeatures,
@@ -69,6 +70,7 @@ from lowback.catalog.events import (
     SelfCheckRecorded,
     SessionLogged,
 )
+from lowback.catalog.intake import HISTORY_FLAGS, HistoryFlags
 from lowback.catalog.rules import RULESET_VERSION, Check, FiredRule
 from lowback.catalog.stages import PlanStatus, Stage
 from lowback.catalog.symptoms import PainPattern
@@ -248,6 +250,7 @@ def start_plan(
         pain_now=entry_pain,
         settled_morning_pain=entry_pain,
         hold_direction=result.hold_direction,
+        history=_history_of(result),
     )
     draft = _Draft(base)
     rules = [r.id for r in result.rules]
@@ -274,6 +277,25 @@ def start_plan(
     draft["reference"] = draft["doses"]
     state = draft.finish()
     return state, _decide(state, state, date, action, rules, msgs, ())
+
+
+def _history_of(result: TriageResult) -> HistoryFlags:
+    """The intake's history flags as triage read them (PR-HISTORY).
+
+    ``yes`` when triage lists the flag, ``unknown`` when its question was
+    answered not sure, else ``no``.
+    """
+    unknown = frozenset(result.unknown_answers)
+    return HistoryFlags(
+        **{
+            flag.value: Answer.YES
+            if flag in result.red_flags
+            else Answer.UNKNOWN
+            if f"$.red_flags.{flag.value}" in unknown
+            else Answer.NO
+            for flag in HISTORY_FLAGS
+        }
+    )
 
 
 #: Rules recorded as checks beside the decisive one, named in the decision's
