@@ -68,6 +68,7 @@ _RULE_KIND_TITLES = {
     RuleKind.ENTRY: "Entry stage (EN-*)",
     RuleKind.PROGRESSION: "Progression (PR-*)",
     RuleKind.LOAD: "Load management (LD-*)",
+    RuleKind.OUTCOME: "Outcome measures and change (OM-*)",
 }
 
 _HEADER = (

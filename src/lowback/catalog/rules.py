@@ -54,6 +54,8 @@ class RuleKind(enum.StrEnum):
     ENTRY = "entry"
     PROGRESSION = "progression"
     LOAD = "load"
+    #: Outcome measures, risk screens and change (OM-*).
+    OUTCOME = "outcome"
 
 
 @attrs.frozen(kw_only=True)
@@ -384,6 +386,57 @@ _RULES = (
         _K.LOAD,
         "Change posture every 25-30 minutes; at most 30 minutes in one position.",
         _S.ARTICLE_STAGE_4,
+    ),
+    # Outcome measures and risk stratification (spec 6.1).
+    _r(
+        "OM-NPRS",
+        _K.OUTCOME,
+        "Pain rating: the score is the rating, 0-10; lower is better.",
+        _S.OSTELO_2008,
+    ),
+    _r(
+        "OM-ODI",
+        _K.OUTCOME,
+        "Oswestry Disability Index 2.1a: the sum over 5 times the sections answered, as an exact percent; "
+        "lower is better; one section may be missing, two or more and it is not scored.",
+        _S.FAIRBANK_2000,
+        _S.ROLAND_FAIRBANK_2000,
+    ),
+    _r(
+        "OM-RMDQ",
+        _K.OUTCOME,
+        "Roland-Morris: the number of statements ticked, 0-24; lower is better.",
+        _S.ROLAND_FAIRBANK_2000,
+    ),
+    _r(
+        "OM-PSFS",
+        _K.OUTCOME,
+        "Patient-Specific Functional Scale: the mean of the rated activities, 0-10; higher is better; "
+        "a follow-up is compared over the baseline's activities only.",
+        _S.STRATFORD_1995,
+    ),
+    _r(
+        "OM-PEG",
+        _K.OUTCOME,
+        "PEG: the mean of its three items, 0-10; lower is better; all three are required.",
+        _S.KREBS_2009,
+    ),
+    _r(
+        "OM-SBST",
+        _K.OUTCOME,
+        "STarT Back: total 0-9 and psychosocial subscore 0-5; low risk at a total of 3 or less, "
+        "high at a subscore of 4 or more, medium otherwise; all nine items are required.",
+        _S.HILL_2008,
+    ),
+    _r(
+        "OM-MIC",
+        _K.OUTCOME,
+        "A follow-up is improved when it gets better by at least the minimal important change "
+        "(or by 30 % of baseline, except the PSFS), worse when it gets worse by at least that "
+        "change, and unchanged otherwise.",
+        _S.OSTELO_2008,
+        _S.STRATFORD_1995,
+        _S.REED_2024,
     ),
     # lowback's safer readings of spec 2 (see lowback.engine.triage for the predicates).
     _r(

@@ -260,6 +260,65 @@ class Thresholds:
         doc="Change position at least this often (article: every 25-30 minutes).",
     )
 
+    # Minimal important changes (spec 6.1, OM-MIC). One value serves both
+    # directions: a change at least this big in the better direction is
+    # "improved", in the worse direction "worse". The spec's values are the
+    # upper bounds; an app may only lower them, which flags a worsening
+    # sooner (worse stops advancing and brings a physiotherapist review).
+    # Lowering also counts smaller gains as improvement, so the floors stay
+    # at about half the published value.
+    mic_nprs: int = _threshold(
+        2,
+        1,
+        2,
+        unit="NPRS points",
+        safer="lower",
+        rules=("OM-MIC",),
+        sources=(_S.OSTELO_2008, _S.HEURISTIC),
+        doc="Minimal important change of the 0-10 pain rating (Ostelo 2008: 2 points).",
+    )
+    mic_odi: int = _threshold(
+        10,
+        5,
+        10,
+        unit="ODI percentage points",
+        safer="lower",
+        rules=("OM-MIC",),
+        sources=(_S.OSTELO_2008, _S.HEURISTIC),
+        doc="Minimal important change of the Oswestry Disability Index (Ostelo 2008: 10 points).",
+    )
+    mic_rmdq: int = _threshold(
+        5,
+        2,
+        5,
+        unit="RMDQ points",
+        safer="lower",
+        rules=("OM-MIC",),
+        sources=(_S.OSTELO_2008, _S.HEURISTIC),
+        doc="Minimal important change of the Roland-Morris questionnaire (Ostelo 2008: 5 points).",
+    )
+    mic_psfs: int = _threshold(
+        2,
+        1,
+        2,
+        unit="PSFS points (mean)",
+        safer="lower",
+        rules=("OM-MIC",),
+        sources=(_S.STRATFORD_1995, _S.HEURISTIC),
+        doc="Minimal important change of the Patient-Specific Functional Scale mean (Stratford 1995: 2 points).",
+    )
+    mic_peg: float = _threshold(
+        1.0,
+        0.6,
+        1.0,
+        unit="PEG points (mean)",
+        safer="lower",
+        rules=("OM-MIC",),
+        sources=(_S.REED_2024,),
+        doc="Minimal important change of the PEG mean (Reed 2024: 1.0 with an anchor, "
+        "0.6 and up by distribution methods).",
+    )
+
     @classmethod
     def describe(cls) -> tuple[ThresholdInfo, ...]:
         """Return the documentation of every threshold, in field order."""
