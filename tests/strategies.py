@@ -446,3 +446,76 @@ json_values: st.SearchStrategy[Any] = st.recursive(
     ),
     max_leaves=12,
 )
+
+
+# --- Outcome measures (clinical-spec 6.1) ---------------------------------
+
+from lowback.catalog.outcomes import (  # noqa: E402 - grouped with their strategies
+    INSTRUMENTS,
+    Measure,
+    NprsAnswers,
+    OdiAnswers,
+    PegAnswers,
+    PsfsActivity,
+    PsfsAnswers,
+    RmdqAnswers,
+    StartBackAnswers,
+)
+
+nprs_answers = st.builds(NprsAnswers, score=pain)
+#: ODI sections, some left out (``None``) now and then.
+odi_answers = st.fixed_dictionaries(
+    {
+        key: st.one_of(st.integers(0, 5), st.integers(0, 5), st.none())
+        for key in INSTRUMENTS[Measure.ODI].items
+    }
+).map(lambda kw: OdiAnswers(**kw))
+rmdq_answers = st.builds(RmdqAnswers, ticked=unique_tuples(st.integers(1, 24), 24))
+#: App keys for PSFS activities.
+psfs_keys = st.sampled_from(
+    ("stairs", "gardening", "lifting", "driving", "running", "sitting")
+)
+psfs_answers = st.lists(
+    st.builds(PsfsActivity, activity=psfs_keys, score=pain),
+    min_size=1,
+    max_size=5,
+    unique_by=lambda a: a.activity,
+).map(lambda items: PsfsAnswers(activities=tuple(items)))
+peg_answers = st.builds(PegAnswers, pain=pain, enjoyment=pain, general_activity=pain)
+
+
+def _start_back(kw: dict[str, Any]) -> StartBackAnswers:
+    return StartBackAnswers(**kw)
+
+
+#: STarT Back answers, usually complete, sometimes with items not answered.
+start_back_answers = st.fixed_dictionaries(
+    {
+        **dict.fromkeys(
+            INSTRUMENTS[Measure.START_BACK].items[:8],
+            st.sampled_from(
+                (Answer.YES, Answer.NO, Answer.YES, Answer.NO, Answer.UNKNOWN)
+            ),
+        ),
+        "bothersomeness": st.one_of(st.integers(0, 4), st.integers(0, 4), st.none()),
+    }
+).map(_start_back)
+#: Complete STarT Back answers (every item yes or no, bothersomeness given).
+complete_start_back_answers = st.fixed_dictionaries(
+    {
+        **{
+            key: st.sampled_from((Answer.YES, Answer.NO))
+            for key in INSTRUMENTS[Measure.START_BACK].items[:8]
+        },
+        "bothersomeness": st.integers(0, 4),
+    }
+).map(_start_back)
+#: Answer records of every measure.
+outcome_answers = st.one_of(
+    nprs_answers,
+    odi_answers,
+    rmdq_answers,
+    psfs_answers,
+    peg_answers,
+    start_back_answers,
+)
