@@ -416,8 +416,8 @@ class RmdqAnswers:
     """The RMDQ-24 items the person ticked, by number 1-24."""
 
     measure: ClassVar[Measure] = Measure.RMDQ
+    #: Required even when empty: a forgotten key must not read as "no disability".
     ticked: tuple[int, ...] = attrs.field(
-        default=(),
         validator=[tuple_of(int, max_length=RMDQ_ITEMS), _ticked_items],
     )
 

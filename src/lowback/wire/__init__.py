@@ -79,10 +79,20 @@ from lowback.catalog.events import (
 )
 from lowback.catalog.exercises import Dose
 from lowback.catalog.intake import Intake, RedFlagAnswers
+from lowback.catalog.outcomes import (
+    NprsAnswers,
+    OdiAnswers,
+    PegAnswers,
+    PsfsActivity,
+    PsfsAnswers,
+    RmdqAnswers,
+    StartBackAnswers,
+)
 from lowback.catalog.rules import FiredRule
 from lowback.catalog.self_checks import SelfCheckResult
 from lowback.catalog.thresholds import Thresholds
 from lowback.engine.load import ExerciseDose
+from lowback.engine.outcomes import ScoreReport
 from lowback.engine.prescription import Prescription
 from lowback.engine.progression import Decision, PlanState
 from lowback.engine.triage import TriageResult
@@ -164,6 +174,14 @@ WIRE_TYPES: Mapping[str, Any] = types.MappingProxyType(
         "ExerciseDose": ExerciseDose,
         "Prescription": Prescription,
         "ReplayOutput": ReplayOutput,
+        "NprsAnswers": NprsAnswers,
+        "OdiAnswers": OdiAnswers,
+        "RmdqAnswers": RmdqAnswers,
+        "PsfsAnswers": PsfsAnswers,
+        "PsfsActivity": PsfsActivity,
+        "PegAnswers": PegAnswers,
+        "StartBackAnswers": StartBackAnswers,
+        "ScoreReport": ScoreReport,
     }
 )
 
