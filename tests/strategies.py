@@ -133,6 +133,8 @@ intakes: st.SearchStrategy[Intake] = st.builds(
     fear_of_movement=answers,
     rest_without_relief=answers,
     self_checks=self_check_lists,
+    # Defined with the outcome strategies below.
+    start_back=st.none() | st.none() | st.deferred(lambda: start_back_answers),
 )
 
 
@@ -201,7 +203,8 @@ def answer_paths(intake: Intake) -> tuple[str, ...]:
     """JSON paths of every question in *intake* that holds an Answer.
 
     In intake field order (the red flags where ``red_flags`` sits, in flag
-    order), then each self-check's observations in field order.
+    order), then each self-check's observations in field order, then the
+    STarT Back items.
     """
     paths: list[str] = []
     for field in attrs.fields(Intake):
@@ -215,16 +218,22 @@ def answer_paths(intake: Intake) -> tuple[str, ...]:
             for field in attrs.fields(type(result))
             if isinstance(getattr(result, field.name), Answer)
         ]
+    if intake.start_back is not None:
+        paths += [
+            f"$.start_back.{field.name}"
+            for field in attrs.fields(type(intake.start_back))
+            if isinstance(getattr(intake.start_back, field.name), Answer)
+        ]
     return tuple(paths)
 
 
 def _split(path: str) -> tuple[str, int | None, str]:
-    """Split a path into (``""``/``"red_flags"``/``"self_checks"``, index, name)."""
+    """Split a path into (``""``/``"red_flags"``/``"self_checks"``/``"start_back"``, index, name)."""
     parts = path.removeprefix("$.").split(".")
     if len(parts) == 1:
         return "", None, parts[0]
     head, name = parts
-    if head == "red_flags":
+    if head in {"red_flags", "start_back"}:
         return head, None, name
     return "self_checks", int(head.removeprefix("self_checks[").rstrip("]")), name
 
@@ -234,6 +243,8 @@ def answer_at(intake: Intake, path: str) -> Any:
     where, index, name = _split(path)
     if where == "red_flags":
         return getattr(intake.red_flags, name)
+    if where == "start_back":
+        return getattr(intake.start_back, name)
     if where == "self_checks":
         assert index is not None
         return getattr(intake.self_checks[index], name)
@@ -246,6 +257,11 @@ def with_answer(intake: Intake, path: str, answer: Answer) -> Intake:
     change: dict[str, Any] = {name: answer}
     if where == "red_flags":
         return attrs.evolve(intake, red_flags=attrs.evolve(intake.red_flags, **change))
+    if where == "start_back":
+        assert intake.start_back is not None
+        return attrs.evolve(
+            intake, start_back=attrs.evolve(intake.start_back, **change)
+        )
     if where == "self_checks":
         assert index is not None
         checks = list(intake.self_checks)
@@ -489,7 +505,7 @@ def _start_back(kw: dict[str, Any]) -> StartBackAnswers:
 
 
 #: STarT Back answers, usually complete, sometimes with items not answered.
-start_back_answers = st.fixed_dictionaries(
+start_back_answers: st.SearchStrategy[StartBackAnswers] = st.fixed_dictionaries(
     {
         **dict.fromkeys(
             INSTRUMENTS[Measure.START_BACK].items[:8],
@@ -501,15 +517,17 @@ start_back_answers = st.fixed_dictionaries(
     }
 ).map(_start_back)
 #: Complete STarT Back answers (every item yes or no, bothersomeness given).
-complete_start_back_answers = st.fixed_dictionaries(
-    {
-        **{
-            key: st.sampled_from((Answer.YES, Answer.NO))
-            for key in INSTRUMENTS[Measure.START_BACK].items[:8]
-        },
-        "bothersomeness": st.integers(0, 4),
-    }
-).map(_start_back)
+complete_start_back_answers: st.SearchStrategy[StartBackAnswers] = (
+    st.fixed_dictionaries(
+        {
+            **{
+                key: st.sampled_from((Answer.YES, Answer.NO))
+                for key in INSTRUMENTS[Measure.START_BACK].items[:8]
+            },
+            "bothersomeness": st.integers(0, 4),
+        }
+    ).map(_start_back)
+)
 #: Answer records of every measure.
 outcome_answers = st.one_of(
     nprs_answers,

@@ -19,6 +19,7 @@ from lowback.errors import InvalidInput
 
 from ._validation import enum_member, in_range, optional, tuple_of, type_is
 from .answers import Answer
+from .outcomes import StartBackAnswers
 from .red_flags import RedFlag
 from .self_checks import (
     BackwardLeanResult,
@@ -145,6 +146,10 @@ class Intake:
     rest_without_relief: Answer = _answer_field()
     self_checks: tuple[SelfCheckResult, ...] = attrs.field(
         default=(), validator=[tuple_of(object, max_length=4), _one_of_each_check]
+    )
+    #: The STarT Back screen, when it was asked (RT-STARTBACK); ``None`` otherwise.
+    start_back: StartBackAnswers | None = attrs.field(
+        default=None, validator=optional(type_is(StartBackAnswers))
     )
 
     def nerve_answers(self) -> Iterator[tuple[NerveFeature, Answer]]:

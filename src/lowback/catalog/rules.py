@@ -218,6 +218,20 @@ _RULES = (
         _S.ARTICLE_REHAB,
         disposition=_D.PHYSIO_REFERRAL,
     ),
+    # Risk stratification (spec 6.2). lowback's safer reading: a screen with
+    # items not answered still refers when the answered items alone prove
+    # medium or high risk (the missing items can only raise it), so "not
+    # sure" never lowers urgency (invariant 2); otherwise it changes nothing.
+    _r(
+        "RT-STARTBACK",
+        _K.REFERRAL,
+        "A STarT Back screen at medium or high risk: add a physiotherapist; "
+        "at high risk, psychologically informed physiotherapy.",
+        _S.NICE_NG59,
+        _S.HILL_2011,
+        _S.HILL_2008,
+        disposition=_D.PHYSIO_REFERRAL,
+    ),
     # Entry stage (spec 2, "Entry stage"); the IDs are lowback's, the spec names none.
     _r(
         "EN-PAUSED",

@@ -59,6 +59,7 @@ __all__ = [
     "ScoreReport",
     "classify_change",
     "score",
+    "start_back_least_risk",
 ]
 
 #: STarT Back: a total at or below this is low risk (Hill 2008).
@@ -185,10 +186,8 @@ def _start_back(answers: StartBackAnswers) -> OutcomeScore:
         value = getattr(answers, key)
         if value is None or value is Answer.UNKNOWN:
             missing.append(key)
-        elif key == "bothersomeness":
-            points[key] = int(value >= SBST_BOTHER_SCORES_FROM)
         else:
-            points[key] = int(value is Answer.YES)
+            points[key] = _sbst_point(key, value)
     if missing:  # all nine are required: never a falsely low risk
         return _scored(answers, None, answered=len(points), missing=tuple(missing))
     total = sum(points.values())
@@ -200,6 +199,36 @@ def _start_back(answers: StartBackAnswers) -> OutcomeScore:
         subscore=subscore,
         risk=_sbst_risk(total, subscore),
     )
+
+
+def start_back_least_risk(answers: StartBackAnswers) -> StartBackRisk:
+    """Return the lowest risk group *answers* can have, whatever the unanswered items say.
+
+    Unanswered items count 0. The risk groups only rise as items are agreed
+    with, so the true group is at least this one; for a complete screen it
+    is the group itself. Triage uses it (RT-STARTBACK) so that "not sure"
+    never lowers urgency; :func:`score` still refuses to score an
+    incomplete screen.
+
+    >>> from lowback.catalog.answers import Answer
+    >>> yes, unsure = Answer.YES, Answer.UNKNOWN
+    >>> start_back_least_risk(StartBackAnswers(referred_leg_pain=unsure,
+    ...     neck_or_shoulder_pain=unsure, walks_short_distances_only=unsure,
+    ...     dresses_slowly=unsure, fear=yes, anxiety=yes, catastrophising=yes,
+    ...     low_mood=yes, bothersomeness=None))
+    <StartBackRisk.HIGH: 'high'>
+    """
+    instrument = INSTRUMENTS[Measure.START_BACK]
+    points = {key: _sbst_point(key, getattr(answers, key)) for key in instrument.items}
+    total = sum(points.values())
+    return _sbst_risk(total, sum(points[key] for key in SBST_PSYCHOSOCIAL))
+
+
+def _sbst_point(key: str, value: Answer | int | None) -> int:
+    """One STarT Back item's point; an unanswered item scores 0."""
+    if key == "bothersomeness":
+        return int(isinstance(value, int) and value >= SBST_BOTHER_SCORES_FROM)
+    return int(value is Answer.YES)
 
 
 _SCORERS: Mapping[type[Any], Callable[[Any], OutcomeScore]] = MappingProxyType(

@@ -9,11 +9,13 @@ rule gives; the entry-stage rules then read the facts and that disposition.
 ``unknown`` is read the cautious way: on a red-flag or nerve question it sends
 the person to a clinician; on spasm it counts as ``yes`` for staging; on a
 referral trigger it changes nothing. Every ``unknown`` anywhere in the intake
-is listed by JSON path, in intake field order, then self-check order.
+is listed by JSON path, in intake field order, then self-check order, then
+the STarT Back items not answered.
 
-Two readings are safer than the spec's table (each commented at its
-predicate and listed in the CHANGELOG): ``RF-UNKNOWN-CES`` and nerve features
-in both legs firing ``RF-CES``. ``RF-AGE`` surfaces the spec's age risk
+Three readings are safer than the spec's table (each commented at its
+predicate and listed in the CHANGELOG): ``RF-UNKNOWN-CES``, nerve features
+in both legs firing ``RF-CES``, and ``RT-STARTBACK`` reading an incomplete
+screen by the least risk its answers prove. ``RF-AGE`` surfaces the spec's age risk
 modifier without adding urgency of its own.
 """
 
@@ -32,6 +34,7 @@ from lowback.catalog.answers import Answer
 from lowback.catalog.dispositions import Disposition, urgency_rank
 from lowback.catalog.intake import Intake
 from lowback.catalog.messages import render
+from lowback.catalog.outcomes import INSTRUMENTS, Measure, StartBackRisk
 from lowback.catalog.red_flags import CES_FLAGS, RedFlag
 from lowback.catalog.rules import RULES, RULESET_VERSION, FiredRule, RuleKind
 from lowback.catalog.self_checks import (
@@ -50,6 +53,8 @@ from lowback.catalog.symptoms import (
 )
 from lowback.catalog.thresholds import Thresholds
 from lowback.errors import InvalidDefinition, InvalidInput
+
+from .outcomes import start_back_least_risk
 
 __all__ = [
     "ENTRY_PREDICATES",
@@ -89,9 +94,11 @@ class TriageResult:
     #: are reported in both legs (see ``RF-CES``).
     red_flags: tuple[RedFlag, ...] = attrs.field(validator=tuple_of(RedFlag))
     #: JSON paths of every question answered ``unknown``: intake fields in
-    #: field order (red flags in flag order), then self-check observations.
+    #: field order (red flags in flag order), then self-check observations,
+    #: then STarT Back items not answered (``$.start_back.fear``).
     unknown_answers: tuple[str, ...] = attrs.field(validator=tuple_of(str))
-    #: What the self-checks suggested.
+    #: What the self-checks suggested, then ``psychosocial_risk`` when the
+    #: STarT Back screen is high risk (RT-STARTBACK).
     findings: tuple[SelfCheckFinding, ...] = attrs.field(
         validator=tuple_of(SelfCheckFinding)
     )
@@ -151,6 +158,8 @@ class _Facts(NamedTuple):
     rest: bool
     #: Pain at or above ``calm_entry_pain``, or spasm ``yes``/``unknown``.
     calm_first: bool
+    #: The least STarT Back risk group the answers prove; ``None`` if not asked.
+    start_back: StartBackRisk | None = None
 
 
 #: Age from which the spec's risk modifier applies (spec 1.4; IFOMPT 2020,
@@ -254,6 +263,17 @@ def _rest(f: _Facts) -> bool:
     return f.rest
 
 
+_REFER_RISKS = frozenset({StartBackRisk.MEDIUM, StartBackRisk.HIGH})
+
+
+def _start_back(f: _Facts) -> bool:
+    # Safer reading of spec 6.2: the least risk the answers prove, so a
+    # screen with items not answered still refers when the answered items
+    # alone reach medium or high (invariant 2: "not sure" never lowers
+    # urgency). An incomplete screen that proves only low changes nothing.
+    return f.start_back in _REFER_RISKS
+
+
 def _self(f: _Facts) -> bool:
     # "None of the above": exactly the inputs the other rules read.
     return not (
@@ -267,6 +287,7 @@ def _self(f: _Facts) -> bool:
         or f.flares
         or f.fear
         or f.rest
+        or _start_back(f)
     )
 
 
@@ -310,6 +331,7 @@ RULE_PREDICATES: Mapping[str, _Predicate] = MappingProxyType(
         "RT-FLARES": _flares,
         "RT-FEAR": _fear,
         "RT-REST": _rest,
+        "RT-STARTBACK": _start_back,
         "SELF": _self,
     }
 )
@@ -407,6 +429,21 @@ _ANSWER_PATHS = _answer_paths()
 _DEFAULT_THRESHOLDS = Thresholds()
 
 
+_SBST_ITEMS = INSTRUMENTS[Measure.START_BACK].items
+
+
+def _start_back_unknowns(intake: Intake) -> tuple[str, ...]:
+    """Paths of the STarT Back items not answered (``unknown`` or null)."""
+    answers = intake.start_back
+    if answers is None:
+        return ()
+    return tuple(
+        f"$.start_back.{key}"
+        for key in _SBST_ITEMS
+        if getattr(answers, key) in (None, _UNKNOWN)
+    )
+
+
 def _pain_pattern(intake: Intake, nerve: bool) -> PainPattern:
     """Spec 2: muscle features against nerve features."""
     muscle = (
@@ -461,6 +498,9 @@ def _facts(
         # `unknown` spasm counts as yes for staging (spec 2).
         calm_first=intake.pain_now >= thresholds.calm_entry_pain
         or intake.muscle_spasm_or_stuck is not Answer.NO,
+        start_back=None
+        if intake.start_back is None
+        else start_back_least_risk(intake.start_back),
     )
 
 
@@ -513,13 +553,20 @@ def triage(
     if nerve and facts.both_legs:
         red_flags = flags_yes | {RedFlag.BILATERAL_LEG_SYMPTOMS}
     unknown = [path for get, path in _ANSWER_PATHS if get(intake) is _UNKNOWN]
+    findings = checks.findings
+    if facts.start_back is StartBackRisk.HIGH:
+        findings = (*findings, SelfCheckFinding.PSYCHOSOCIAL_RISK)
     message, text, messages = _SAFETY_NETS[disposition]
     return TriageResult(
         disposition=disposition,
         pain_pattern=_pain_pattern(intake, nerve),
         red_flags=tuple(f for f in _FLAG_ORDER if f in red_flags),
-        unknown_answers=(*unknown, *checks.unknown_answers),
-        findings=checks.findings,
+        unknown_answers=(
+            *unknown,
+            *checks.unknown_answers,
+            *_start_back_unknowns(intake),
+        ),
+        findings=findings,
         implicated_muscles=checks.implicated_muscles,
         stop_reasons=checks.stop_reasons,
         hold_direction=checks.hold_direction,
