@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from lowback.catalog.outcomes import (
 from lowback.errors import InvalidInput
 
 SRC = Path(lowback.__file__).parent
+ROOT = Path(__file__).resolve().parent.parent
 
 # Short fragments of the licensed (or at least not lowback's) item wording of
 # each instrument, enough to catch a copied item. lowback ships keys and
@@ -224,3 +226,25 @@ class TestAnswerRecords:
         with pytest.raises(InvalidInput) as err:
             StartBackAnswers(**items, bothersomeness=5)
         assert err.value.paths == ("$.bothersomeness",)
+
+
+class TestReferencePage:
+    def test_instruments_page_shows_every_instrument(self) -> None:
+        """The generated page names each measure, its rule, MIC and licence holder."""
+        sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+        try:
+            import lowback_reference  # noqa: PLC0415 - lives in docs/_ext
+        finally:
+            sys.path.pop(0)
+        page = lowback_reference.pages()["instruments.md"]
+        for measure, instrument in INSTRUMENTS.items():
+            assert f"`{measure.value}`" in page
+            assert instrument.scoring_rule in page
+            assert instrument.licence.holder in page
+            for code in instrument.loinc:
+                assert code.code in page
+            if instrument.mic_threshold is not None:
+                assert instrument.mic_threshold in page
+        assert "generated/instruments" in (
+            ROOT / "docs" / "reference" / "clinical.md"
+        ).read_text(encoding="utf-8")

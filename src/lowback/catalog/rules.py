@@ -54,7 +54,7 @@ class RuleKind(enum.StrEnum):
     ENTRY = "entry"
     PROGRESSION = "progression"
     LOAD = "load"
-    #: Outcome measures, risk screens and change (OM-*).
+    #: Outcome measures, risk screens and change: the ``OM-`` rules.
     OUTCOME = "outcome"
 
 
