@@ -363,6 +363,12 @@ class TestChangeRefusals:
             classify_change(first, first)
         assert err.value.problems[0].code == "not_a_change_measure"
 
+    def test_thresholds_must_be_thresholds(self) -> None:
+        """classify_change refuses anything but a Thresholds as thresholds."""
+        with pytest.raises(InvalidInput) as err:
+            classify_change(nprs(6), nprs(4), thresholds={"mic_nprs": 1})  # type: ignore[arg-type]
+        assert err.value.paths == ("$.thresholds",)
+
     def test_score_refuses_other_values(self) -> None:
         """score() takes answer records only."""
         with pytest.raises(InvalidInput) as err:

@@ -285,6 +285,9 @@ class OutcomeChange:
     rules: tuple[FiredRule, ...]
 
 
+_DEFAULT_THRESHOLDS = Thresholds()
+
+
 def _require_scored(result: object, path: str) -> tuple[OutcomeScore, Fraction]:
     if not isinstance(result, OutcomeScore):
         raise InvalidInput.at(path, "wrong_type", "expected an OutcomeScore")
@@ -323,7 +326,7 @@ def classify_change(
     baseline: OutcomeScore,
     follow_up: OutcomeScore,
     *,
-    thresholds: Thresholds | None = None,
+    thresholds: Thresholds = _DEFAULT_THRESHOLDS,
 ) -> OutcomeChange:
     """Judge *follow_up* against *baseline* under OM-MIC: improved, unchanged or worse.
 
@@ -335,7 +338,8 @@ def classify_change(
         InvalidInput: either record was not scored (``not_scored``), the two
             are different measures, the measure is STarT Back (a screen, not a
             change measure), or a PSFS follow-up does not re-rate every
-            baseline activity (paths name the baseline activities).
+            baseline activity (paths name the baseline activities), or
+            *thresholds* is not a :class:`~lowback.catalog.thresholds.Thresholds`.
 
     >>> from lowback.catalog.outcomes import OdiAnswers
     >>> def odi(total):  # ten answered sections adding up to *total*
@@ -346,7 +350,8 @@ def classify_change(
     >>> change.improvement, change.classification
     (Fraction(6, 1), <ChangeClass.IMPROVED: 'improved'>)
     """
-    thresholds = Thresholds() if thresholds is None else thresholds
+    if not isinstance(thresholds, Thresholds):
+        raise InvalidInput.at("$.thresholds", "wrong_type", "expected Thresholds")
     base, before = _require_scored(baseline, "$.baseline")
     after, now = _require_scored(follow_up, "$.follow_up")
     if base.measure is not after.measure:
