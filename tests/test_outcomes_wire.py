@@ -8,6 +8,7 @@ import sys
 from fractions import Fraction
 from typing import Any
 
+import attrs
 import jsonschema
 import pytest
 from hypothesis import given
@@ -269,3 +270,44 @@ class TestScoreCommand:
         done = run("schema", name)
         assert done.returncode == 0
         assert json.loads(done.stdout)["title"] == name
+
+
+@attrs.frozen(kw_only=True)
+class _Left:
+    """A test-only record for the keyed union."""
+
+    left: int
+
+
+@attrs.frozen(kw_only=True)
+class _Right:
+    """A test-only record for the keyed union."""
+
+    right: int
+    extra: int = 0
+
+
+class TestKeyedUnion:
+    def test_members_are_told_apart_by_their_keys(self) -> None:
+        """An untagged union of records with their own keys reads each by its keys."""
+        tp = tuple[_Left | _Right, ...]
+        assert wire.loads('[{"left": 1}, {"right": 2}]', tp) == (
+            _Left(left=1),
+            _Right(right=2),
+        )
+
+    def test_problems_come_from_the_closest_member(self) -> None:
+        """A record with a wrong key is read as the member it most resembles."""
+        with pytest.raises(InvalidInput) as err:
+            wire.loads('[{"right": 2, "extre": 1}]', tuple[_Left | _Right, ...])
+        assert err.value.paths == ("$[0].extre",)
+        with pytest.raises(InvalidInput) as err:
+            wire.loads("[{}]", tuple[_Left | _Right, ...])
+        assert [(p.path, p.code) for p in err.value.problems] == [("$[0]", "invalid")]
+
+    def test_schema_is_one_of_the_members(self) -> None:
+        """JSON Schema describes the union as oneOf its closed members."""
+        schema = wire.json_schema(tuple[_Left | _Right, ...])
+        validator = jsonschema.Draft202012Validator(schema)
+        assert validator.is_valid([{"left": 1}, {"right": 2, "extra": 3}])
+        assert not validator.is_valid([{"left": 1, "right": 2}])

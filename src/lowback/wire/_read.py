@@ -308,6 +308,44 @@ def _union_structurer(tag: str, classes: Mapping[str, type]) -> Structurer:
     return structure
 
 
+def _keyed(members: tuple[Any, ...]) -> bool:
+    """Whether *members* are attrs classes that each have their own set of keys."""
+    if not all(isinstance(m, type) and attrs.has(m) for m in members):
+        return False
+    keys = {frozenset(f.name for f in attrs.fields(m)) for m in members}
+    return len(keys) == len(members)
+
+
+def _keyed_union_structurer(members: tuple[type, ...]) -> Structurer:
+    """An untagged union of records told apart by their keys (outcome answers).
+
+    The member sharing the most keys with the object reads it, so a record
+    with a key missing or misspelt still gets its problems by path.
+    """
+    named = tuple(
+        (frozenset(f.name for f in attrs.fields(m)), _structurer(m)) for m in members
+    )
+    detail = "expected the keys of one of: " + ", ".join(m.__name__ for m in members)
+
+    def structure(v: Any, path: str, problems: list[Problem]) -> Any:
+        if not isinstance(v, dict):
+            problems.append(
+                Problem(path=path, code="wrong_type", detail="expected an object")
+            )
+            return _BAD
+        shared, read = max(((len(keys & v.keys()), s) for keys, s in named), key=_first)
+        if not shared:
+            problems.append(Problem(path=path, code="invalid", detail=detail))
+            return _BAD
+        return read(v, path, problems)
+
+    return structure
+
+
+def _first(pair: tuple[int, Any]) -> int:
+    return pair[0]
+
+
 _CACHE: dict[tuple[Any, Constraint], Structurer] = {}
 
 
@@ -357,9 +395,12 @@ def _union_or_optional_structurer(tp: Any, c: Constraint) -> Structurer:
         inner = _structurer(non_null[0], c)
     else:
         tagged = _tag_of(non_null)
-        if tagged is None:
+        if tagged is not None:
+            inner = _union_structurer(*tagged)
+        elif _keyed(non_null):
+            inner = _keyed_union_structurer(non_null)
+        else:
             raise TypeError(f"lowback cannot read the untagged union {tp!r}")
-        inner = _union_structurer(*tagged)
     return _optional_structurer(inner) if len(non_null) < len(members) else inner
 
 

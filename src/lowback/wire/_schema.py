@@ -61,9 +61,13 @@ class _SchemaBuilder:
             inner = self.of(non_null[0], c)
         else:
             tagged = _tag_of(non_null)
-            if tagged is None:
+            if tagged is not None:
+                inner = {"oneOf": [self.ref(cls) for cls in tagged[1].values()]}
+            elif all(isinstance(m, type) and attrs.has(m) for m in non_null):
+                # Told apart by their keys: each member is a closed object.
+                inner = {"oneOf": [self.ref(cls) for cls in non_null]}
+            else:
                 raise TypeError(f"lowback cannot describe the untagged union {tp!r}")
-            inner = {"oneOf": [self.ref(cls) for cls in tagged[1].values()]}
         if len(non_null) < len(members):
             return {"oneOf": [inner, {"type": "null"}]}
         return inner
