@@ -24,6 +24,7 @@ from .catalog.events import (
     EventType,
     ExerciseDone,
     Journal,
+    OutcomeRecorded,
     PlanStarted,
     SelfCheckRecorded,
     SessionLogged,
@@ -83,12 +84,14 @@ from .catalog.thresholds import Thresholds
 from .engine.load import ExerciseDose
 from .engine.outcomes import (
     OutcomeChange,
+    OutcomeRecord,
     OutcomeScore,
     ScoreReport,
     classify_change,
     score,
 )
 from .engine.prescription import Prescription, prescription
+from .engine.progress import MeasureProgress, progress
 from .engine.progression import (
     Decision,
     PauseKind,
@@ -178,6 +181,7 @@ __all__ = [
     "Journal",
     "LowbackError",
     "Measure",
+    "MeasureProgress",
     "Muscle",
     "MuscleGroup",
     "NerveFeature",
@@ -185,6 +189,8 @@ __all__ = [
     "OdiAnswers",
     "Onset",
     "OutcomeChange",
+    "OutcomeRecord",
+    "OutcomeRecorded",
     "OutcomeScore",
     "PainPattern",
     "PainQuality",
@@ -234,6 +240,7 @@ __all__ = [
     "loads_jsonl",
     "most_urgent",
     "prescription",
+    "progress",
     "render",
     "replay",
     "score",

@@ -452,6 +452,32 @@ _RULES = (
         _S.STRATFORD_1995,
         _S.REED_2024,
     ),
+    # Outcomes in the plan (spec 6.2).
+    _r(
+        "PR-OUTCOME",
+        _K.PROGRESSION,
+        "An outcome record is scored and remembered; the first scored record of a measure is its "
+        "baseline; one that cannot be scored is neither a baseline nor worse; it never advances a stage.",
+        _S.OSTELO_2008,
+        _S.TBC_2016,
+    ),
+    _r(
+        "PR-OUTCOME-WORSE",
+        _K.PROGRESSION,
+        "A score worse than its baseline by the minimal important change: no advance that day, "
+        "and a physiotherapist review is recommended.",
+        _S.OSTELO_2008,
+        _S.ARTICLE_REHAB,
+    ),
+    _r(
+        "RT-NO-PROGRESS",
+        _K.OUTCOME,
+        "An outcome recorded 6 weeks or more into the plan while no measure has improved over its "
+        "baseline: a physiotherapist review is recommended (STarT Back, a screen, does not count).",
+        _S.ARTICLE_REHAB,
+        _S.OSTELO_2008,
+        _S.HEURISTIC,
+    ),
     # lowback's safer readings of spec 2 (see lowback.engine.triage for the predicates).
     _r(
         "RF-UNKNOWN-CES",

@@ -260,6 +260,17 @@ class Thresholds:
         doc="Change position at least this often (article: every 25-30 minutes).",
     )
 
+    no_progress_days: int = _threshold(
+        42,
+        28,
+        42,
+        unit="days",
+        safer="lower",
+        rules=("RT-NO-PROGRESS",),
+        sources=(_S.ARTICLE_REHAB, _S.HEURISTIC),
+        doc="An outcome recorded this long into a plan with no measure improved "
+        "recommends a physiotherapist review (article: 4-6 weeks).",
+    )
     # Minimal important changes (spec 6.1, OM-MIC). One value serves both
     # directions: a change at least this big in the better direction is
     # "improved", in the worse direction "worse". The spec's values are the
@@ -273,7 +284,7 @@ class Thresholds:
         2,
         unit="NPRS points",
         safer="lower",
-        rules=("OM-MIC",),
+        rules=("OM-MIC", "PR-OUTCOME-WORSE", "RT-NO-PROGRESS"),
         sources=(_S.OSTELO_2008, _S.HEURISTIC),
         doc="Minimal important change of the 0-10 pain rating (Ostelo 2008: 2 points).",
     )
@@ -283,7 +294,7 @@ class Thresholds:
         10,
         unit="ODI percentage points",
         safer="lower",
-        rules=("OM-MIC",),
+        rules=("OM-MIC", "PR-OUTCOME-WORSE", "RT-NO-PROGRESS"),
         sources=(_S.OSTELO_2008, _S.HEURISTIC),
         doc="Minimal important change of the Oswestry Disability Index (Ostelo 2008: 10 points).",
     )
@@ -293,7 +304,7 @@ class Thresholds:
         5,
         unit="RMDQ points",
         safer="lower",
-        rules=("OM-MIC",),
+        rules=("OM-MIC", "PR-OUTCOME-WORSE", "RT-NO-PROGRESS"),
         sources=(_S.OSTELO_2008, _S.HEURISTIC),
         doc="Minimal important change of the Roland-Morris questionnaire (Ostelo 2008: 5 points).",
     )
@@ -303,7 +314,7 @@ class Thresholds:
         2,
         unit="PSFS points (mean)",
         safer="lower",
-        rules=("OM-MIC",),
+        rules=("OM-MIC", "PR-OUTCOME-WORSE", "RT-NO-PROGRESS"),
         sources=(_S.STRATFORD_1995, _S.HEURISTIC),
         doc="Minimal important change of the Patient-Specific Functional Scale mean (Stratford 1995: 2 points).",
     )
@@ -313,7 +324,7 @@ class Thresholds:
         1.0,
         unit="PEG points (mean)",
         safer="lower",
-        rules=("OM-MIC",),
+        rules=("OM-MIC", "PR-OUTCOME-WORSE", "RT-NO-PROGRESS"),
         sources=(_S.REED_2024,),
         doc="Minimal important change of the PEG mean (Reed 2024: 1.0 with an anchor, "
         "0.6 and up by distribution methods).",

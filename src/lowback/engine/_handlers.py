@@ -24,6 +24,7 @@ from lowback.catalog.events import (
     CheckIn,
     ClinicianCleared,
     ClinicianOverride,
+    OutcomeRecorded,
     SelfCheckRecorded,
     SessionLogged,
 )
@@ -35,6 +36,7 @@ from lowback.catalog.thresholds import Thresholds
 from ._dosing import _enter, _iso_drop, _progress_doses, _spike
 from .gates import GATES, _failed, _remember, _summarise
 from .plan import PauseKind, PlanState, _replan
+from .progress import _on_outcome
 from .transitions import Action
 
 #: What a handler returns: the action, the rule IDs that fired, the messages.
@@ -306,4 +308,5 @@ _HANDLERS: Mapping[type, Callable[[PlanState, Any, Thresholds], _Outcome]] = {
     SelfCheckRecorded: _on_self_check,
     ClinicianCleared: _on_cleared,
     ClinicianOverride: _on_override,
+    OutcomeRecorded: _on_outcome,
 }

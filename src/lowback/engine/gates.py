@@ -96,6 +96,12 @@ def _gate4(state: PlanState, w: _Window, date: dt.date, t: Thresholds) -> bool:
     )
 
 
+def _no_worse_outcome(
+    state: PlanState, _w: _Window, date: dt.date, _t: Thresholds
+) -> bool:
+    return state.outcome_worse_on != date
+
+
 #: The conditions of PR-ADVANCE, each with the rule that states it.
 ADVANCE_CRITERIA: tuple[tuple[str, _Check], ...] = (
     ("PR-TIME", _enough_sessions),
@@ -103,6 +109,7 @@ ADVANCE_CRITERIA: tuple[tuple[str, _Check], ...] = (
     ("LD-SETTLE", _all_green),
     ("PR-ADVANCE", _not_rising),
     ("PR-ADVANCE", _cooled_down),
+    ("PR-OUTCOME-WORSE", _no_worse_outcome),
 )
 #: The gate of each stage, keyed by the stage it leaves.
 GATES: Mapping[Stage, tuple[str, _Check]] = {

@@ -22,6 +22,7 @@ exactly: ODI 20 -> 14 is a fall of exactly 30 % and counts as improved.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable, Mapping
 from fractions import Fraction
@@ -55,6 +56,7 @@ from lowback.errors import InvalidInput, Problem
 
 __all__ = [
     "OutcomeChange",
+    "OutcomeRecord",
     "OutcomeScore",
     "ScoreReport",
     "classify_change",
@@ -433,3 +435,20 @@ class ScoreReport:
             subscore=result.subscore,
             rules=result.rules,
         )
+
+
+@attrs.frozen(kw_only=True)
+class OutcomeRecord:
+    """What a plan remembers of one measure: its baseline and latest answers (PR-OUTCOME).
+
+    Answers, not scores, are kept: the scores are recomputed exactly from
+    them, and a PSFS follow-up is compared over the baseline's activities.
+    """
+
+    measure: Measure = attrs.field(validator=enum_member(Measure))
+    #: The day of the first scored record of the measure in the plan.
+    baseline_date: dt.date
+    baseline: Answers
+    #: The day of the latest scored record (the baseline's, until a follow-up).
+    latest_date: dt.date
+    latest: Answers

@@ -25,6 +25,7 @@ from lowback.catalog.self_checks import HoldDirection
 from lowback.catalog.stages import PlanStatus, Stage
 
 from .load import ExerciseDose
+from .outcomes import OutcomeRecord
 from .transitions import Action
 
 __all__ = ["Decision", "PauseKind", "PlanState", "SessionSummary"]
@@ -135,6 +136,10 @@ class PlanState:
     endurance_seconds: float | None = None
     #: The easier direction for the isometric hold, from triage.
     hold_direction: HoldDirection | None = None
+    #: Each measure's baseline and latest answers, in the order first recorded.
+    outcomes: tuple[OutcomeRecord, ...] = ()
+    #: The last day an outcome was worse than its baseline (PR-OUTCOME-WORSE).
+    outcome_worse_on: dt.date | None = None
 
     @property
     def dose_map(self) -> dict[ExerciseId, Dose]:

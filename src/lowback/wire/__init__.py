@@ -73,6 +73,7 @@ from lowback.catalog.events import (
     Event,
     ExerciseDone,
     Journal,
+    OutcomeRecorded,
     PlanStarted,
     SelfCheckRecorded,
     SessionLogged,
@@ -92,8 +93,9 @@ from lowback.catalog.rules import FiredRule
 from lowback.catalog.self_checks import SelfCheckResult
 from lowback.catalog.thresholds import Thresholds
 from lowback.engine.load import ExerciseDose
-from lowback.engine.outcomes import ScoreReport
+from lowback.engine.outcomes import OutcomeRecord, ScoreReport
 from lowback.engine.prescription import Prescription
+from lowback.engine.progress import MeasureProgress
 from lowback.engine.progression import Decision, PlanState
 from lowback.engine.triage import TriageResult
 from lowback.errors import InvalidInput, Problem
@@ -169,6 +171,7 @@ WIRE_TYPES: Mapping[str, Any] = types.MappingProxyType(
         "SelfCheckRecorded": SelfCheckRecorded,
         "ClinicianCleared": ClinicianCleared,
         "ClinicianOverride": ClinicianOverride,
+        "OutcomeRecorded": OutcomeRecorded,
         "PlanState": PlanState,
         "Decision": Decision,
         "ExerciseDose": ExerciseDose,
@@ -182,6 +185,8 @@ WIRE_TYPES: Mapping[str, Any] = types.MappingProxyType(
         "PegAnswers": PegAnswers,
         "StartBackAnswers": StartBackAnswers,
         "ScoreReport": ScoreReport,
+        "OutcomeRecord": OutcomeRecord,
+        "MeasureProgress": MeasureProgress,
     }
 )
 
