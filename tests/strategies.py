@@ -373,6 +373,19 @@ def clinician_overrides(
     )
 
 
+def outcome_records(date: st.SearchStrategy[dt.date]) -> st.SearchStrategy[Any]:
+    """An ``outcome_recorded`` event; PSFS always rates the same two activities,
+    so any follow-up re-rates its baseline."""
+    answers = st.deferred(lambda: journal_outcome_answers)
+    return st.builds(
+        lambda day, given: lowback.OutcomeRecorded(
+            date=day, measure=given.measure, answers=given
+        ),
+        date,
+        answers,
+    )
+
+
 _EVENT_MAKERS: tuple[Any, ...] = (
     session_logs,
     check_ins,
@@ -381,6 +394,7 @@ _EVENT_MAKERS: tuple[Any, ...] = (
     self_check_records,
     clinician_clearances,
     clinician_overrides,
+    outcome_records,
 )
 
 
@@ -536,4 +550,23 @@ outcome_answers = st.one_of(
     psfs_answers,
     peg_answers,
     start_back_answers,
+)
+#: Outcome answers that can follow each other in one journal (PSFS over a
+#: fixed pair of activities).
+journal_outcome_answers = st.one_of(
+    nprs_answers,
+    odi_answers,
+    rmdq_answers,
+    peg_answers,
+    start_back_answers,
+    st.builds(
+        lambda a, b: PsfsAnswers(
+            activities=(
+                PsfsActivity(activity="stairs", score=a),
+                PsfsActivity(activity="garden", score=b),
+            )
+        ),
+        pain,
+        pain,
+    ),
 )
