@@ -3,9 +3,12 @@
 Run ``python benchmarks/bench_triage.py``. Prints the median time per call for
 one built intake and over 10 000 varied intakes (generated deterministically
 with ``random.Random``), for both implementations, and their ratio. The
-baseline reuses the shared self-check reading and result type, so the ratio
-isolates what rules-as-data (facts + predicate table) costs. Before timing,
-the script checks the baseline gives equal results on every intake.
+baseline applies the same v2 rules (spec 2 and 5.1) as one if-chain and
+builds the same explanation (every rule's check with the facts it compared),
+reusing the shared self-check reading and result type, so the ratio isolates
+what rules-as-data (facts + predicate table) costs. Before timing, the script
+checks the baseline gives equal results on every intake. Budget (issue 12):
+triage within 3x of the if-chain.
 """
 
 from __future__ import annotations
@@ -46,7 +49,10 @@ from lowback import (
     render,
     triage,
 )
+from lowback.catalog import rules as ids
 from lowback.catalog.dispositions import urgency_rank
+from lowback.catalog.red_flags import CES_FLAGS
+from lowback.catalog.rules import Check, CheckOutcome
 from lowback.catalog.symptoms import LEG_REGIONS, NERVE_LIKE_QUALITIES
 
 SEED = 20261124
@@ -55,14 +61,28 @@ YES, NO, UNKNOWN = Answer.YES, Answer.NO, Answer.UNKNOWN
 DEFAULT = Thresholds()
 _FIRED = {rule_id: FiredRule.of(rule_id) for rule_id in RULES}
 _FLAGS = tuple(RedFlag)
-_NET = {
-    d: (
-        f"safety_net.{d.value}",
-        f"{render(f'safety_net.{d.value}')} {render('safety_net.general')}",
-        (f"safety_net.{d.value}", "safety_net.general"),
+_FIRSTS = (
+    *(f"safety_net.{d.value}" for d in Disposition),
+    "safety_net.self_care.unclear",
+)
+_TEXT = {
+    messages: " ".join(render(m) for m in messages)
+    for first in _FIRSTS
+    for messages in (
+        (first, "safety_net.general"),
+        (first, "safety_net.mscc", "safety_net.general"),
     )
-    for d in Disposition
 }
+FIRED, UNMET = CheckOutcome.FIRED, CheckOutcome.UNMET
+_COMBO_FLAGS = frozenset(
+    {
+        RedFlag.SIGNIFICANT_TRAUMA,
+        RedFlag.MINOR_TRAUMA_WITH_BONE_FRAGILITY,
+        RedFlag.FEVER_OR_UNWELL,
+        RedFlag.CANCER_HISTORY,
+        RedFlag.INFECTION_OR_IMMUNOSUPPRESSION_HISTORY,
+    }
+)
 _TOP = (
     "pressing_reproduces_pain",
     "eases_with_movement",
@@ -75,9 +95,39 @@ _TOP = (
 _AFTER = ("frequent_flare_ups", "fear_of_movement", "rest_without_relief")
 
 
-def baseline(intake: Intake, thresholds: Thresholds = DEFAULT) -> TriageResult:  # noqa: C901, PLR0912, PLR0915 - an if-chain on purpose
+def _check(
+    rule_id: str, hit: bool, named: dict[str, Any], reads: tuple[str, ...]
+) -> Check:
+    return Check(
+        id=rule_id,
+        outcome=FIRED if hit else UNMET,
+        facts={n: named[n] for n in reads if n in named},
+    )
+
+
+_CES = ("bladder_or_bowel_change", "saddle_numbness", "bilateral_leg_symptoms")
+_SADDLE = ("saddle_region", "nerve_like_quality", "numbness_or_tingling_in_a_line")
+_NERVE = (
+    "leg_pain_below_knee", "numbness_or_tingling_in_a_line", "leg_or_foot_weakness",
+    "nerve_like_leg_pain", "self_check_nerve_stop", "session_nerve_symptom",
+    "nerve_feature",
+)  # fmt: skip
+_NEURO = ("progressive_neurological_deficit", "nerve_feature")
+_FX = ("significant_trauma", "minor_trauma_with_bone_fragility")
+_INFX = ("fever_or_unwell", "infection_or_immunosuppression_history")
+_COMBO = (
+    "significant_trauma", "minor_trauma_with_bone_fragility", "fever_or_unwell",
+    "cancer_history", "infection_or_immunosuppression_history",
+)  # fmt: skip
+_ENTRY = (
+    "disposition", "age", "scope_min_age", "pain_now", "calm_entry_pain",
+    "pain_worst_24h", "calm_entry_worst_pain", "muscle_spasm_or_stuck",
+)  # fmt: skip
+
+
+def baseline(intake: Intake, thresholds: Thresholds = DEFAULT) -> TriageResult:  # noqa: C901, PLR0915 - an if-chain on purpose
     """The same rules as ``triage``, written as one hand-rolled if-chain."""
-    checks = interpret(intake.self_checks, thresholds)
+    reading = interpret(intake.self_checks, thresholds)
     rf = intake.red_flags
     yes = {f for f in _FLAGS if getattr(rf, f.value) is YES}
     unsure = {f for f in _FLAGS if getattr(rf, f.value) is UNKNOWN}
@@ -86,94 +136,164 @@ def baseline(intake: Intake, thresholds: Thresholds = DEFAULT) -> TriageResult: 
         intake.numbness_or_tingling_in_a_line,
         intake.leg_or_foot_weakness,
     )
-    nerve = (
-        YES in legs
-        or checks.nerve_stop
-        or (
-            bool(NERVE_LIKE_QUALITIES.intersection(intake.pain_qualities))
-            and bool(LEG_REGIONS.intersection(intake.pain_regions))
-        )
-    )
+    nerve_like = bool(NERVE_LIKE_QUALITIES.intersection(intake.pain_qualities))
+    leg_pain = nerve_like and bool(LEG_REGIONS.intersection(intake.pain_regions))
+    nerve = YES in legs or reading.nerve_stop or leg_pain
     nerve_unsure = UNKNOWN in legs
     both = intake.leg_symptom_side is Side.BOTH
-    fired: list[str] = []
-    if (
-        RedFlag.BLADDER_OR_BOWEL_CHANGE in yes
-        or RedFlag.SADDLE_NUMBNESS in yes
-        or RedFlag.BILATERAL_LEG_SYMPTOMS in yes
-        or (nerve and both)
-    ):
-        fired.append("RF-CES")
+    saddle = BodyRegion.SADDLE in intake.pain_regions
+    saddle_nerve = saddle and (
+        nerve_like or intake.numbness_or_tingling_in_a_line is YES
+    )
+    age = intake.age
+    worst = intake.pain_worst_24h
+    named: dict[str, Any] = {f.value: getattr(rf, f.value).value for f in _FLAGS}
+    named.update(
+        leg_pain_below_knee=legs[0].value,
+        numbness_or_tingling_in_a_line=legs[1].value,
+        leg_or_foot_weakness=legs[2].value,
+        nerve_like_leg_pain=leg_pain,
+        self_check_nerve_stop=reading.nerve_stop,
+        self_check_medical_stop=reading.medical_stop,
+        nerve_feature=nerve,
+        nerve_question_unknown=nerve_unsure,
+        leg_symptom_side=None if intake.leg_symptom_side is None
+        else intake.leg_symptom_side.value,
+        saddle_region=saddle,
+        nerve_like_quality=nerve_like,
+        onset=intake.onset.value,
+        age=age,
+        risk_modifier_age=50,
+        scope_min_age=16,
+        duration_days=intake.duration_days,
+        persistent_days=thresholds.persistent_days,
+        frequent_flare_ups=intake.frequent_flare_ups.value,
+        fear_of_movement=intake.fear_of_movement.value,
+        rest_without_relief=intake.rest_without_relief.value,
+        pain_now=intake.pain_now,
+        calm_entry_pain=thresholds.calm_entry_pain,
+        pain_worst_24h=worst,
+        calm_entry_worst_pain=thresholds.calm_entry_worst_pain,
+        muscle_spasm_or_stuck=intake.muscle_spasm_or_stuck.value,
+    )  # fmt: skip
     cancer = RedFlag.CANCER_HISTORY in yes
     deficit = RedFlag.PROGRESSIVE_NEUROLOGICAL_DEFICIT in yes
+    neuro = nerve or deficit
     infection = (
         RedFlag.FEVER_OR_UNWELL in yes
         or RedFlag.INFECTION_OR_IMMUNOSUPPRESSION_HISTORY in yes
     )
-    big_trauma = RedFlag.SIGNIFICANT_TRAUMA in yes
-    trauma = big_trauma or RedFlag.MINOR_TRAUMA_WITH_BONE_FRAGILITY in yes
-    if cancer and (nerve or deficit):
-        fired.append("RF-MSCC")
-    if infection and nerve:
-        fired.append("RF-INF-NEURO")
-    if big_trauma and nerve:
-        fired.append("RF-FX-NEURO")
-    if deficit:
-        fired.append("RF-DEFICIT")
-    if trauma:
-        fired.append("RF-TRAUMA")
-    if infection:
-        fired.append("RF-INF")
-    if cancer or RedFlag.UNEXPLAINED_WEIGHT_LOSS in yes:
-        fired.append("RF-CANCER")
-    if intake.age is not None and intake.age >= 50 and (cancer or trauma):
-        fired.append("RF-AGE")
-    if (
-        RedFlag.BLADDER_OR_BOWEL_CHANGE in unsure
-        or RedFlag.SADDLE_NUMBNESS in unsure
-        or RedFlag.BILATERAL_LEG_SYMPTOMS in unsure
-        or (nerve_unsure and both)
-    ):
-        fired.append("RF-UNKNOWN-CES")
-    if unsure:
-        fired.append("RF-UNKNOWN")
-    if nerve:
-        fired.append("NV-ROOT")
-    if nerve_unsure:
-        fired.append("NV-UNKNOWN")
-    if checks.stop_reasons:
-        fired.append("SC-STOP")
-    if intake.duration_days > thresholds.persistent_days:
-        fired.append("RT-PERSIST")
-    if intake.frequent_flare_ups is YES:
-        fired.append("RT-FLARES")
-    if intake.fear_of_movement is YES:
-        fired.append("RT-FEAR")
-    if intake.rest_without_relief is YES:
-        fired.append("RT-REST")
-    if not fired:
-        fired.append("SELF")
+    trauma = (
+        RedFlag.SIGNIFICANT_TRAUMA in yes
+        or RedFlag.MINOR_TRAUMA_WITH_BONE_FRAGILITY in yes
+    )
+    combo_yes = cancer or infection or trauma
+    combo_unsure = bool(unsure & _COMBO_FLAGS)
+    child = age is not None and age < 16
+    checks: list[Check] = []
+    fired: list[str] = []
+
+    def rule(rule_id: str, hit: bool, reads: tuple[str, ...]) -> None:
+        checks.append(_check(rule_id, hit, named, reads))
+        if hit:
+            fired.append(rule_id)
+
+    rule(
+        ids.RF_CES,
+        bool(yes & CES_FLAGS) or (nerve and both) or saddle_nerve,
+        (*_CES, "leg_symptom_side", "nerve_feature", *_SADDLE),
+    )
+    rule(ids.RF_SADDLE, saddle and not saddle_nerve, _SADDLE)
+    rule(ids.RF_MSCC, cancer and neuro, ("cancer_history", *_NEURO))
+    rule(ids.RF_INF_NEURO, infection and neuro, (*_INFX, *_NEURO))
+    rule(ids.RF_FX_NEURO, trauma and neuro, (*_FX, *_NEURO))
+    rule(
+        ids.RF_FX_ONSET,
+        intake.onset is Onset.AFTER_TRAUMA and (age is None or age >= 50),
+        ("onset", "age", "risk_modifier_age"),
+    )
+    rule(ids.RF_DEFICIT, deficit, ("progressive_neurological_deficit",))
+    rule(ids.RF_TRAUMA, trauma, _FX)
+    rule(ids.RF_INF, infection, _INFX)
+    rule(
+        ids.RF_CANCER,
+        cancer or RedFlag.UNEXPLAINED_WEIGHT_LOSS in yes,
+        ("unexplained_weight_loss", "cancer_history"),
+    )
+    rule(
+        ids.RF_AGE,
+        age is not None and age >= 50 and (cancer or trauma),
+        ("age", "risk_modifier_age", *_FX, "cancer_history"),
+    )
+    rule(
+        ids.RF_UNKNOWN_CES,
+        bool(unsure & CES_FLAGS) or (nerve_unsure and both),
+        (*_CES, "leg_symptom_side", "nerve_question_unknown"),
+    )
+    rule(
+        ids.RF_UNKNOWN_COMBO,
+        (combo_unsure and neuro)
+        or (
+            combo_yes
+            and (nerve_unsure or RedFlag.PROGRESSIVE_NEUROLOGICAL_DEFICIT in unsure)
+        ),
+        (*_COMBO, *_NEURO, "nerve_question_unknown"),
+    )
+    rule(ids.RF_UNKNOWN, bool(unsure), tuple(f.value for f in _FLAGS))
+    rule(ids.NV_ROOT, nerve, _NERVE)
+    rule(ids.NV_UNKNOWN, nerve_unsure, (*_NERVE[:3], "nerve_question_unknown"))
+    rule(
+        ids.NV_WEAKNESS,
+        legs[2] is YES and not deficit,
+        ("leg_or_foot_weakness", "progressive_neurological_deficit"),
+    )
+    rule(ids.SCOPE_AGE, child, ("age", "scope_min_age"))
+    rule(
+        ids.SC_STOP,
+        bool(reading.stop_reasons),
+        ("self_check_nerve_stop", "self_check_medical_stop"),
+    )
+    rule(
+        ids.RT_PERSIST,
+        intake.duration_days > thresholds.persistent_days,
+        ("duration_days", "persistent_days"),
+    )
+    rule(ids.RT_FLARES, intake.frequent_flare_ups is YES, ("frequent_flare_ups",))
+    rule(ids.RT_FEAR, intake.fear_of_movement is YES, ("fear_of_movement",))
+    rule(ids.RT_REST, intake.rest_without_relief is YES, ("rest_without_relief",))
+    others = len(fired)
+    checks.append(
+        Check(
+            id=ids.SELF,
+            outcome=UNMET if others else FIRED,
+            facts={"other_rules_fired": others},
+        )
+    )
+    if not others:
+        fired.append(ids.SELF)
     disposition = Disposition.SELF_CARE
     for rule_id in fired:
         given = RULES[rule_id].disposition
         if given is not None and urgency_rank(given) > urgency_rank(disposition):
             disposition = given
+    named["disposition"] = disposition.value
     stage: Stage | None = None
     status: PlanStatus | None = None
-    if disposition is Disposition.MEDICAL_REVIEW:
-        fired.append("EN-PAUSED")
+    paused = disposition is Disposition.MEDICAL_REVIEW and not child
+    plans = disposition in (Disposition.SELF_CARE, Disposition.PHYSIO_REFERRAL)
+    calm = (
+        intake.pain_now >= thresholds.calm_entry_pain
+        or (worst is not None and worst >= thresholds.calm_entry_worst_pain)
+        or intake.muscle_spasm_or_stuck is not NO
+    )
+    rule(ids.EN_PAUSED, paused, _ENTRY)
+    rule(ids.EN_CALM, plans and calm, _ENTRY)
+    rule(ids.EN_MOBILITY, plans and not calm, _ENTRY)
+    if paused:
         stage, status = Stage.CALM_AND_UNLOAD, PlanStatus.PAUSED
-    elif disposition.starts_plan:
+    elif plans:
         status = PlanStatus.ACTIVE
-        if (
-            intake.pain_now >= thresholds.calm_entry_pain
-            or intake.muscle_spasm_or_stuck is not NO
-        ):
-            fired.append("EN-CALM")
-            stage = Stage.CALM_AND_UNLOAD
-        else:
-            fired.append("EN-MOBILITY")
-            stage = Stage.RESTORE_MOBILITY
+        stage = Stage.CALM_AND_UNLOAD if calm else Stage.RESTORE_MOBILITY
     muscle = (
         intake.pressing_reproduces_pain is YES
         or intake.eases_with_movement is YES
@@ -188,23 +308,33 @@ def baseline(intake: Intake, thresholds: Thresholds = DEFAULT) -> TriageResult: 
     unknown = [f"$.{name}" for name in _TOP if getattr(intake, name) is UNKNOWN]
     unknown += [f"$.red_flags.{f.value}" for f in _FLAGS if f in unsure]
     unknown += [f"$.{name}" for name in _AFTER if getattr(intake, name) is UNKNOWN]
-    message, text, messages = _NET[disposition]
+    first = f"safety_net.{disposition.value}"
+    if (
+        disposition is Disposition.SELF_CARE
+        and pattern is not PainPattern.MUSCLE_DOMINANT
+    ):
+        first = "safety_net.self_care.unclear"
+    messages = [first]
+    if rf.cancer_history is not NO:
+        messages.append("safety_net.mscc")
+    messages.append("safety_net.general")
     return TriageResult(
         disposition=disposition,
         pain_pattern=pattern,
         red_flags=tuple(f for f in _FLAGS if f in yes),
-        unknown_answers=(*unknown, *checks.unknown_answers),
-        findings=checks.findings,
-        implicated_muscles=checks.implicated_muscles,
-        stop_reasons=checks.stop_reasons,
-        hold_direction=checks.hold_direction,
+        unknown_answers=(*unknown, *reading.unknown_answers),
+        findings=reading.findings,
+        implicated_muscles=reading.implicated_muscles,
+        stop_reasons=reading.stop_reasons,
+        hold_direction=reading.hold_direction,
         entry_stage=stage,
         plan_status=status,
         rules=tuple(_FIRED[r] for r in fired),
         ruleset_version=RULESET_VERSION,
-        safety_net=text,
-        safety_net_message=message,
-        safety_net_messages=messages,
+        safety_net=_TEXT[tuple(messages)],
+        safety_net_message=first,
+        safety_net_messages=tuple(messages),
+        checks=tuple(checks),
     )
 
 

@@ -9,6 +9,7 @@ in intakes that are emergencies for ten reasons at once.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 import attrs
@@ -33,6 +34,7 @@ from lowback import (
     StopReason,
     Thresholds,
 )
+from lowback.catalog.validators import InRange, Optional
 
 answers = st.sampled_from(Answer)
 #: Mostly ``no``, so that one ``yes`` or ``unknown`` stands out.
@@ -138,20 +140,41 @@ intakes: st.SearchStrategy[Intake] = st.builds(
 )
 
 
-def _dose_part(low: float, high: float, *, kind: type = int) -> st.SearchStrategy[Any]:
-    if kind is float:
-        return st.none() | st.floats(low, high, allow_nan=False)
-    return st.none() | st.integers(int(low), int(high))
+def field_range(cls: type, name: str) -> InRange:
+    """The range validator of *cls*'s field *name*, as the wire and schema read it."""
+    validator = attrs.fields_dict(cls)[name].validator
+    inner = validator.inner if isinstance(validator, Optional) else validator
+    assert isinstance(inner, InRange), (cls, name)
+    return inner
 
 
+def in_bounds(cls: type, name: str) -> st.SearchStrategy[Any]:
+    """Values the field's own validator accepts (``None`` too when optional)."""
+    bounds = field_range(cls, name)
+    if bounds.kind is float:
+        values: st.SearchStrategy[Any] = st.floats(
+            bounds.low, bounds.high, allow_nan=False
+        )
+    else:
+        values = st.integers(int(bounds.low), int(bounds.high))
+    optional = isinstance(attrs.fields_dict(cls)[name].validator, Optional)
+    return st.none() | values if optional else values
+
+
+#: Any dose, each part within the bounds its field's validator declares.
 doses: st.SearchStrategy[Dose] = st.builds(
     Dose,
-    sets=st.integers(1, 10),
-    reps=_dose_part(1, 50),
-    hold_seconds=_dose_part(1.0, 120.0, kind=float),
-    rest_seconds=_dose_part(0.0, 120.0, kind=float),
-    effort_percent=_dose_part(1, 100),
-    minutes=_dose_part(1, 120),
+    **{
+        name: in_bounds(Dose, name)
+        for name in (
+            "sets",
+            "reps",
+            "hold_seconds",
+            "rest_seconds",
+            "effort_percent",
+            "minutes",
+        )
+    },
 )
 
 
@@ -433,6 +456,7 @@ from lowback import (  # noqa: E402 - appended section, kept apart for easy merg
     Stage,
     TriageResult,
 )
+from lowback.catalog.rules import Check, CheckOutcome  # noqa: E402 - appended section
 
 #: A rule from the catalog, as results report it.
 fired_rules: st.SearchStrategy[FiredRule] = st.sampled_from(sorted(RULES)).map(
@@ -444,9 +468,54 @@ wire_text = st.text(
 )
 
 #: Any well-typed TriageResult (not necessarily one triage would give).
-triage_results: st.SearchStrategy[TriageResult] = st.builds(
+fact_values = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**53), 2**53)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | wire_text
+)
+#: Any explained check (spec 5.3), as a result or decision lists them.
+checks: st.SearchStrategy[Check] = st.builds(
+    Check,
+    id=wire_text,
+    outcome=st.sampled_from(CheckOutcome),
+    facts=st.dictionaries(wire_text, fact_values, max_size=4),
+)
+
+_CALM, _MOBILITY = Stage.CALM_AND_UNLOAD, Stage.RESTORE_MOBILITY
+#: (disposition, entry_stage, plan_status) a result may hold (spec 2, 5.1).
+consistent_plans = st.sampled_from(
+    [
+        (Disposition.EMERGENCY, None, None),
+        (Disposition.URGENT, None, None),
+        (Disposition.MEDICAL_REVIEW, None, None),
+        (Disposition.MEDICAL_REVIEW, _CALM, PlanStatus.PAUSED),
+        (Disposition.PHYSIO_REFERRAL, _CALM, PlanStatus.ACTIVE),
+        (Disposition.PHYSIO_REFERRAL, _MOBILITY, PlanStatus.ACTIVE),
+        (Disposition.SELF_CARE, _CALM, PlanStatus.ACTIVE),
+        (Disposition.SELF_CARE, _MOBILITY, PlanStatus.ACTIVE),
+    ]
+)
+
+triage_results: st.SearchStrategy[TriageResult] = consistent_plans.flatmap(
+    lambda plan: _triage_results(*plan)
+)
+
+
+def _triage_results(
+    disposition: Disposition, stage: Stage | None, status: PlanStatus | None
+) -> st.SearchStrategy[TriageResult]:
+    return _any_triage_result(
+        disposition=st.just(disposition),
+        entry_stage=st.just(stage),
+        plan_status=st.just(status),
+    )
+
+
+_any_triage_result = functools.partial(
+    st.builds,
     TriageResult,
-    disposition=st.sampled_from(Disposition),
     pain_pattern=st.sampled_from(PainPattern),
     red_flags=unique_tuples(st.sampled_from(RedFlag), 3),
     unknown_answers=st.lists(wire_text, max_size=3).map(tuple),
@@ -454,13 +523,12 @@ triage_results: st.SearchStrategy[TriageResult] = st.builds(
     implicated_muscles=unique_tuples(st.sampled_from(MuscleGroup), 3),
     stop_reasons=unique_tuples(st.sampled_from(StopReason), 2),
     hold_direction=st.none() | st.sampled_from(HoldDirection),
-    entry_stage=st.none() | st.sampled_from(Stage),
-    plan_status=st.none() | st.sampled_from(PlanStatus),
     rules=st.lists(fired_rules, max_size=4).map(tuple),
     ruleset_version=wire_text,
     safety_net=wire_text,
     safety_net_message=wire_text,
     safety_net_messages=st.lists(wire_text, max_size=2).map(tuple),
+    checks=st.lists(checks, max_size=3).map(tuple),
 )
 
 #: Any JSON value (what ``json.loads`` can return), small and shallow.
@@ -476,6 +544,13 @@ json_values: st.SearchStrategy[Any] = st.recursive(
     ),
     max_leaves=12,
 )
+
+# --- v2: remembered history flags (PR-HISTORY) ---------------------------
+
+#: Any remembered intake history flags.
+history_flags: st.SearchStrategy[lowback.HistoryFlags] = st.fixed_dictionaries(
+    {f.value: mostly_no for f in lowback.catalog.intake.HISTORY_FLAGS}
+).map(lambda kw: lowback.HistoryFlags(**kw))
 
 
 # --- Outcome measures (clinical-spec 6.1) ---------------------------------

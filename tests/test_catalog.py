@@ -202,6 +202,7 @@ class TestRuleCatalog:
         triage_kinds = {
             lowback.RuleKind.RED_FLAG, lowback.RuleKind.NERVE,
             lowback.RuleKind.SELF_CHECK, lowback.RuleKind.REFERRAL,
+            lowback.RuleKind.SCOPE,
         }  # fmt: skip
         for rule in RULES.values():
             assert (rule.disposition is not None) == (rule.kind in triage_kinds), (

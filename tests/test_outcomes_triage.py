@@ -25,6 +25,7 @@ from lowback import (
 )
 from lowback.catalog.dispositions import urgency_rank
 from lowback.catalog.outcomes import INSTRUMENTS, Measure
+from lowback.catalog.rules import RT_STARTBACK
 from lowback.errors import InvalidInput
 from strategies import clear_intake, intakes, start_back_answers, thresholds
 
@@ -50,6 +51,17 @@ LOW = sbst("YYNNYNNN", 2)
 
 def ids(result: TriageResult) -> list[str]:
     return [rule.id for rule in result.rules]
+
+
+def without_checks(result: TriageResult) -> TriageResult:
+    """*result* with no checks, to compare everything else."""
+    return attrs.evolve(result, checks=())
+
+
+def start_back_check(result: TriageResult) -> tuple[str, dict[str, object]]:
+    """The RT-STARTBACK check's outcome and facts."""
+    (check,) = [c for c in result.checks if c.id == RT_STARTBACK]
+    return check.outcome.value, dict(check.facts)
 
 
 def caution(result: TriageResult) -> tuple[int, int, bool]:
@@ -81,8 +93,36 @@ class TestStartBackTriage:
         assert "RT-STARTBACK" in ids(result)
 
     def test_low_risk_changes_nothing(self) -> None:
-        """A low-risk screen leaves the result as it was without one."""
-        assert triage(clear_intake(start_back=LOW)) == triage(clear_intake())
+        """A low-risk screen leaves the result as it was without one, but for the
+        facts RT-STARTBACK reports having compared."""
+        result = triage(clear_intake(start_back=LOW))
+        assert without_checks(result) == without_checks(triage(clear_intake()))
+        assert start_back_check(result) == (
+            "unmet",
+            {"start_back_risk": "low", "start_back_total": 3, "start_back_subscore": 1},
+        )
+
+    def test_no_screen_is_unmet_with_null_facts(self) -> None:
+        """Without a screen, RT-STARTBACK is evaluated and unmet, its facts null."""
+        assert start_back_check(triage(clear_intake())) == (
+            "unmet",
+            {
+                "start_back_risk": None,
+                "start_back_total": None,
+                "start_back_subscore": None,
+            },
+        )
+
+    def test_high_risk_check_reports_what_it_compared(self) -> None:
+        """The fired RT-STARTBACK check carries the risk, total and subscore."""
+        assert start_back_check(triage(clear_intake(start_back=HIGH))) == (
+            "fired",
+            {
+                "start_back_risk": "high",
+                "start_back_total": 7,
+                "start_back_subscore": 4,
+            },
+        )
 
     def test_half_answered_low_changes_nothing_but_lists_the_gaps(self) -> None:
         """Items not answered are listed; nothing else changes (spec 6.2)."""
@@ -94,7 +134,13 @@ class TestStartBackTriage:
             "$.start_back.fear",
             "$.start_back.bothersomeness",
         )
-        assert attrs.evolve(result, unknown_answers=plain.unknown_answers) == plain
+        same = attrs.evolve(result, unknown_answers=plain.unknown_answers)
+        assert without_checks(same) == without_checks(plain)
+        # The answered items prove only a total of 1, subscore 0: low.
+        assert start_back_check(result) == (
+            "unmet",
+            {"start_back_risk": "low", "start_back_total": 1, "start_back_subscore": 0},
+        )
 
     def test_half_answered_that_proves_high_still_refers(self) -> None:
         """Safer reading: four psychosocial items agreed prove high risk, whatever

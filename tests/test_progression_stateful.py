@@ -92,6 +92,10 @@ class PlanMachine(RuleBasedStateMachine):
             if status is PlanStatus.ACTIVE
             else Disposition.MEDICAL_REVIEW
         )
+        if status is PlanStatus.PAUSED:
+            # Spec 2: a medical-review plan starts paused at stage 1; a
+            # TriageResult that says otherwise is refused (issue 12).
+            entry = Stage.CALM_AND_UNLOAD
         result = triage_result(disposition, entry, status)
         self.state, self.decision = start_plan(result, date=DAY0, entry_pain=pain)
         self.initial = self.state

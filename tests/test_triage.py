@@ -80,7 +80,7 @@ class TestRuleTable:
         """Each catalog rule of the triage kinds is in exactly one predicate table."""
         kinds = {
             RuleKind.RED_FLAG, RuleKind.NERVE, RuleKind.SELF_CHECK,
-            RuleKind.REFERRAL, RuleKind.ENTRY,
+            RuleKind.REFERRAL, RuleKind.ENTRY, RuleKind.SCOPE,
         }  # fmt: skip
         assert kinds == TRIAGE_KINDS
         catalog = {rule_id for rule_id, rule in RULES.items() if rule.kind in kinds}
@@ -188,14 +188,14 @@ class TestRedFlags:
         assert result.disposition is D.EMERGENCY
         assert {"RF-MSCC", "RF-DEFICIT", "RF-CANCER"} <= set(fired(result))
 
-    def test_minor_trauma_with_nerve_feature_stays_urgent(self) -> None:
-        """Only significant trauma combines with nerve features into RF-FX-NEURO."""
+    def test_minor_trauma_with_nerve_feature_is_an_emergency(self) -> None:
+        """v2 (5.1): minor trauma in fragile bone with a nerve feature is RF-FX-NEURO."""
         result = run(
             red_flags=flags(minor_trauma_with_bone_fragility=YES),
             leg_pain_below_knee=YES,
         )
-        assert result.disposition is D.URGENT
-        assert "RF-FX-NEURO" not in fired(result)
+        assert result.disposition is D.EMERGENCY
+        assert "RF-FX-NEURO" in fired(result)
 
     def test_nerve_feature_without_flag_is_not_an_emergency(self) -> None:
         """A nerve feature on its own needs medical review, not emergency care."""
@@ -260,11 +260,8 @@ class TestBilateralNerveFeatures:
 class TestNerveFeatures:
     @pytest.mark.parametrize(
         "question",
-        [
-            "leg_pain_below_knee",
-            "numbness_or_tingling_in_a_line",
-            "leg_or_foot_weakness",
-        ],
+        # leg_or_foot_weakness is urgent in v2 (NV-WEAKNESS): see test_triage_v2.py.
+        ["leg_pain_below_knee", "numbness_or_tingling_in_a_line"],
     )
     def test_each_nerve_answer_yes(self, question: str) -> None:
         """Each nerve question answered yes fires NV-ROOT: medical review, paused plan."""
@@ -399,7 +396,7 @@ class TestEntryStage:
 
     def test_low_pain_starts_at_stage_two(self) -> None:
         """Pain of 4 or less without spasm starts at restore_mobility (EN-MOBILITY)."""
-        result = run(pain_now=4)
+        result = run(pain_now=4, pain_worst_24h=6)
         assert result.entry_stage is Stage.RESTORE_MOBILITY
         assert result.plan_status is PlanStatus.ACTIVE
         assert "EN-MOBILITY" in fired(result)
@@ -419,7 +416,7 @@ class TestEntryStage:
 
     def test_referral_keeps_the_staged_entry(self) -> None:
         """A physio referral starts the plan at the same stage self-care would."""
-        result = run(pain_now=2, fear_of_movement=YES)
+        result = run(pain_now=2, pain_worst_24h=None, fear_of_movement=YES)
         assert result.entry_stage is Stage.RESTORE_MOBILITY
 
     def test_exactly_one_entry_rule_when_a_plan_starts(self) -> None:
@@ -494,7 +491,6 @@ class TestSafetyNet:
     @pytest.mark.parametrize(
         "changes",
         [{}, {"fear_of_movement": YES}, {"leg_pain_below_knee": YES},
-         {"red_flags": flags(cancer_history=YES)},
          {"red_flags": flags(saddle_numbness=YES)}],
     )  # fmt: skip
     def test_every_result_has_a_safety_net(self, changes: dict[str, Any]) -> None:

@@ -68,6 +68,11 @@ def has_nerve_feature(intake: Intake) -> bool:
     return answered or quality or stop
 
 
+def under_scope_age(intake: Intake) -> bool:
+    """Spec 5.1 SCOPE-AGE, computed here: under 16 starts no plan."""
+    return intake.age is not None and intake.age < 16
+
+
 def assert_not_less_cautious(before: TriageResult, after: TriageResult) -> None:
     """Urgency never drops and the entry never becomes less cautious."""
     assert urgency_rank(after.disposition) >= urgency_rank(before.disposition)
@@ -217,7 +222,7 @@ class TestNoFalseReassurance:
         if result.disposition in {Disposition.EMERGENCY, Disposition.URGENT}:
             assert result.entry_stage is None
             assert result.plan_status is None
-        else:
+        elif not under_scope_age(intake):
             assert result.entry_stage is not None
             assert result.plan_status is not None
 
@@ -243,7 +248,9 @@ class TestNoFalseReassurance:
     ) -> None:
         """A medical-review result starts paused at calm_and_unload, never active."""
         result = triage(intake, thresholds=limits)
-        if result.disposition is Disposition.MEDICAL_REVIEW:
+        if result.disposition is Disposition.MEDICAL_REVIEW and not under_scope_age(
+            intake
+        ):
             assert result.plan_status is PlanStatus.PAUSED
             assert result.entry_stage is not None
             assert result.entry_stage.number == 1
@@ -290,7 +297,9 @@ class TestExplained:
         """Exactly one EN-* rule fires when a plan starts, none otherwise."""
         result = triage(intake, thresholds=limits)
         entry = [r.id for r in result.rules if r.id.startswith("EN-")]
-        assert len(entry) == (1 if result.disposition.starts_plan else 0)
+        starts = result.disposition.starts_plan and not under_scope_age(intake)
+        assert len(entry) == (1 if starts else 0)
+        assert (result.entry_stage is not None) == starts
 
     @given(intakes, thresholds)
     def test_every_unknown_answer_is_listed(

@@ -38,6 +38,7 @@ from strategies import (
     self_check_records,
     session_logs,
 )
+from wire_helpers import schema_validator
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "wire"
 JOURNAL_TEXT = (FIXTURES / "journal.json").read_text(encoding="utf-8")
@@ -311,12 +312,20 @@ MALFORMED: list[tuple[str, str, str, str]] = [
         "bad_version",
     ),
     (
-        "nested-intake-version",
+        "nested-intake-other-version",
         json.dumps(
-            [dict(JOURNAL[0], intake=dict(JOURNAL[0]["intake"], schema_version=1))]
+            [dict(JOURNAL[0], intake=dict(JOURNAL[0]["intake"], schema_version=2))]
         ),
         "$[0].intake.schema_version",
-        "unknown_key",
+        "bad_version",
+    ),
+    (
+        "nested-intake-version-as-float",
+        json.dumps(
+            [dict(JOURNAL[0], intake=dict(JOURNAL[0]["intake"], schema_version=1.0))]
+        ),
+        "$[0].intake.schema_version",
+        "wrong_type",
     ),
     ("intake-null", _with(0, "intake", None), "$[0].intake", "wrong_type"),
     (
@@ -387,7 +396,7 @@ class TestSchemas:
 
     def test_journal_schema_accepts_the_examples_and_rejects_the_corpus(self) -> None:
         """The examples validate; corpus entries a schema can judge do not."""
-        validator = jsonschema.Draft202012Validator(wire.json_schema(Journal))
+        validator = schema_validator(Journal)
         assert validator.is_valid(JOURNAL)
         judged = {
             "wrong_type",

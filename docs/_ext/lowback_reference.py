@@ -64,6 +64,7 @@ _SUSPICION_RULE = {
 _RULE_KIND_TITLES = {
     RuleKind.RED_FLAG: "Red flags (RF-*)",
     RuleKind.NERVE: "Nerve features (NV-*)",
+    RuleKind.SCOPE: "Scope (SCOPE-*)",
     RuleKind.SELF_CHECK: "Self-checks (SC-*)",
     RuleKind.REFERRAL: "Referral triggers and self-care (RT-*, SELF)",
     RuleKind.ENTRY: "Entry stage (EN-*)",

@@ -38,7 +38,7 @@ from .catalog.exercises import (
     ExerciseKind,
     StagePlan,
 )
-from .catalog.intake import Intake, RedFlagAnswers
+from .catalog.intake import HistoryFlags, Intake, RedFlagAnswers
 from .catalog.messages import MESSAGES, render
 from .catalog.outcomes import (
     INSTRUMENTS,
@@ -55,7 +55,15 @@ from .catalog.outcomes import (
     StartBackRisk,
 )
 from .catalog.red_flags import CES_FLAGS, RED_FLAGS, RedFlag, Suspicion
-from .catalog.rules import RULES, RULESET_VERSION, FiredRule, Rule, RuleKind
+from .catalog.rules import (
+    RULES,
+    RULESET_VERSION,
+    Check,
+    CheckOutcome,
+    FiredRule,
+    Rule,
+    RuleKind,
+)
 from .catalog.self_checks import (
     FINDINGS,
     BackwardLeanResult,
@@ -102,8 +110,15 @@ from .engine.progression import (
     step,
 )
 from .engine.transitions import TRANSITIONS, Action, Transition, validate_transitions
-from .engine.triage import TriageResult, triage
-from .errors import InvalidDefinition, InvalidInput, LowbackError, Problem
+from .engine.triage import RedFlagGrade, TriageResult, grade_red_flags, triage
+from .errors import (
+    InvalidDefinition,
+    InvalidInput,
+    LowbackError,
+    NotAWireValue,
+    Problem,
+    ReasonCode,
+)
 
 if TYPE_CHECKING:  # real imports for type checkers; lazy at run time (no cattrs)
     from .wire import (
@@ -156,7 +171,9 @@ __all__ = [
     "BackwardLeanResult",
     "BodyRegion",
     "ChangeClass",
+    "Check",
     "CheckIn",
+    "CheckOutcome",
     "ClinicianCleared",
     "ClinicianOverride",
     "Decision",
@@ -172,6 +189,7 @@ __all__ = [
     "ExerciseKind",
     "FiredRule",
     "ForwardBendResult",
+    "HistoryFlags",
     "HoldDirection",
     "Imbalance",
     "Instrument",
@@ -185,6 +203,7 @@ __all__ = [
     "Muscle",
     "MuscleGroup",
     "NerveFeature",
+    "NotAWireValue",
     "NprsAnswers",
     "OdiAnswers",
     "Onset",
@@ -203,8 +222,10 @@ __all__ = [
     "Problem",
     "PsfsActivity",
     "PsfsAnswers",
+    "ReasonCode",
     "RedFlag",
     "RedFlagAnswers",
+    "RedFlagGrade",
     "ReplayOutput",
     "RmdqAnswers",
     "Rule",
@@ -234,6 +255,7 @@ __all__ = [
     "classify_change",
     "dumps",
     "dumps_jsonl",
+    "grade_red_flags",
     "interpret",
     "json_schema",
     "loads",

@@ -31,7 +31,7 @@ from ._version import __version__
 from .catalog.events import Journal
 from .catalog.intake import Intake
 from .catalog.outcomes import Measure
-from .catalog.rules import RULES, FiredRule
+from .catalog.rules import RULES, Check, CheckOutcome, FactValue, FiredRule
 from .engine.outcomes import ScoreReport
 from .engine.progression import Decision, PlanState
 from .engine.triage import TriageResult
@@ -74,8 +74,44 @@ def _names(values: Sequence[Any]) -> str:
     return ", ".join(str(v) for v in values) if values else "none"
 
 
+def _fact_words(value: FactValue) -> str:
+    if value is None:
+        return "not given"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _compared(check: Check) -> str:
+    """A check's facts in plain words: ``pain now 6, calm entry pain 5``."""
+    facts = ", ".join(
+        f"{name.replace('_', ' ')} {_fact_words(value)}"
+        for name, value in check.facts.items()
+    )
+    return f"  {'':<14} compared: {facts or 'nothing'}"
+
+
+def _fired_lines(result: TriageResult) -> list[str]:
+    """Each fired rule, with its summary, sources and the facts it compared."""
+    compared = {
+        check.id: check
+        for check in result.checks
+        if check.outcome is CheckOutcome.FIRED
+    }
+    lines = []
+    for rule in result.rules:
+        lines.append(_rule_line(rule))
+        if rule.id in compared:
+            lines.append(_compared(compared[rule.id]))
+    return lines
+
+
 def format_triage(result: TriageResult) -> str:
-    """Render a triage result as text for a person reading a terminal."""
+    """Render a triage result as text for a person reading a terminal.
+
+    Each rule that fired is shown with the facts it compared, in plain words
+    (the answers and thresholds of its check, spec 5.3).
+    """
     stage = (
         f"{result.entry_stage} ({result.plan_status})"
         if result.entry_stage is not None
@@ -90,7 +126,7 @@ def format_triage(result: TriageResult) -> str:
         f"Muscles:         {_names(result.implicated_muscles)}",
         f"Unknown answers: {_names(result.unknown_answers)}",
         "Why (rules that fired):",
-        *(_rule_line(rule) for rule in result.rules),
+        *_fired_lines(result),
         f"Ruleset {result.ruleset_version}.",
         "",
         result.safety_net,
@@ -171,6 +207,33 @@ def _cmd_score(args: argparse.Namespace, out: TextIO) -> None:
     out.write("\n")
 
 
+def _is_intake(data: bytes) -> bool:
+    """Whether *data* is one JSON object that is not an event (so an intake).
+
+    A journal is a JSON array, or JSON Lines of events (objects with a
+    ``type``). Anything unreadable is left to the wire to explain.
+    """
+    text = data.decode("utf-8", errors="replace").lstrip()
+    if not text.startswith("{"):
+        return False
+    try:
+        value, end = json.JSONDecoder().raw_decode(text)
+    except (ValueError, RecursionError):
+        return not text.rstrip().count("\n")  # one line: read it as an intake
+    return isinstance(value, dict) and "type" not in value and not text[end:].strip()
+
+
+def _cmd_fhir(args: argparse.Namespace, out: TextIO) -> None:
+    from . import fhir  # noqa: PLC0415 - the export loads only when needed
+
+    data = _read(args.file)
+    if _is_intake(data):
+        bundle = fhir.from_intake(wire.loads(data, Intake), patient=args.patient)
+    else:
+        bundle = fhir.from_journal(_journal(data), patient=args.patient)
+    out.write(json.dumps(bundle, indent=2, ensure_ascii=False) + "\n")
+
+
 def _cmd_demo(args: argparse.Namespace, out: TextIO) -> None:
     from ._demo import demo_journal, narrate  # noqa: PLC0415 - only for the demo
 
@@ -241,6 +304,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--json", action="store_true", help="write the demo journal as JSON Lines"
+    )
+    fhir = command(
+        "fhir",
+        _cmd_fhir,
+        "Export an intake or a journal as a FHIR R4 Bundle (JSON).",
+    )
+    fhir.add_argument(
+        "file",
+        metavar="FILE",
+        help="an intake (a JSON object) or a journal (a JSON array or JSON Lines), "
+        "or - for stdin",
+    )
+    fhir.add_argument(
+        "--patient",
+        metavar="REF",
+        default=None,
+        help="the subject, as Patient/<id>; without it the subject is unidentified",
     )
     rules = command("rules", _cmd_rules, "List every rule with its sources.")
     rules.add_argument("--json", action="store_true", help="write JSON")

@@ -8,15 +8,51 @@ health data, and error messages end up in logs.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
 
 import attrs
 
-__all__ = ["InvalidDefinition", "InvalidInput", "LowbackError", "Problem"]
+__all__ = [
+    "InvalidDefinition",
+    "InvalidInput",
+    "LowbackError",
+    "NotAWireValue",
+    "Problem",
+    "ReasonCode",
+]
 
 
 class LowbackError(Exception):
     """Base class of every exception lowback raises on purpose."""
+
+
+class ReasonCode(enum.StrEnum):
+    """The reason codes of :class:`Problem`, stable and machine-readable.
+
+    A member is a ``str``, so ``problem.code == "missing"`` holds.
+    """
+
+    MISSING = "missing"
+    UNKNOWN_KEY = "unknown_key"
+    WRONG_TYPE = "wrong_type"
+    OUT_OF_RANGE = "out_of_range"
+    TOO_LONG = "too_long"
+    DUPLICATE = "duplicate"
+    DUPLICATE_KEY = "duplicate_key"
+    BAD_ENUM = "bad_enum"
+    BAD_DATE = "bad_date"
+    BAD_NUMBER = "bad_number"
+    BAD_JSON = "bad_json"
+    BAD_ENCODING = "bad_encoding"
+    TOO_LARGE = "too_large"
+    TOO_DEEP = "too_deep"
+    BAD_VERSION = "bad_version"
+    INVALID = "invalid"
+    TOO_MANY_PROBLEMS = "too_many_problems"
+    OUT_OF_ORDER = "out_of_order"
+    UNEXPECTED = "unexpected"
+    EMPTY = "empty"
 
 
 @attrs.frozen(kw_only=True)
@@ -29,8 +65,9 @@ class Problem:
 
     #: Where the problem is, as a JSON path rooted at ``$``.
     path: str
-    #: A stable, machine-readable reason code such as ``missing`` or ``wrong_type``.
-    code: str
+    #: A stable, machine-readable reason code such as ``missing`` or
+    #: ``wrong_type`` (a :class:`ReasonCode`, stored as its plain string).
+    code: str = attrs.field(converter=str)
     #: What was expected, in words; never the value that was given.
     detail: str = ""
 
@@ -84,4 +121,14 @@ class InvalidDefinition(LowbackError):
     """A built-in definition (a catalog, a transition table) is inconsistent.
 
     Raised at import time, so a broken definition can never reach a patient.
+    """
+
+
+class NotAWireValue(LowbackError, TypeError):
+    """A caller passed the wire something that is not what it takes.
+
+    Swapped arguments (``loads(Intake, text)``), a target type with no wire
+    form, or a value :func:`~lowback.wire.dumps` cannot write. The message names
+    the mistake (the expected and the given *kind* of argument), never the
+    data.
     """

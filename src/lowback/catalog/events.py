@@ -22,8 +22,6 @@ import attrs
 
 from lowback.errors import InvalidInput
 
-from ._validation import enum_member, in_range, optional, tuple_of, type_is
-from ._validation import text as _text
 from .answers import Answer
 from .exercises import ExerciseId
 from .intake import Intake
@@ -38,6 +36,8 @@ from .self_checks import (
 )
 from .stages import Stage
 from .symptoms import NerveFeature
+from .validators import enum_member, in_range, optional, tuple_of, type_is
+from .validators import text as _text
 
 __all__ = [
     "AskedNerveFeatures",

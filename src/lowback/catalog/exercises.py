@@ -21,10 +21,10 @@ import attrs
 
 from lowback.errors import InvalidInput
 
-from ._validation import in_range, optional
 from .anatomy import MuscleGroup
 from .sources import SourceId
 from .stages import Stage
+from .validators import in_range, optional
 
 __all__ = [
     "EXERCISES",

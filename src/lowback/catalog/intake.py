@@ -17,7 +17,6 @@ import attrs
 
 from lowback.errors import InvalidInput
 
-from ._validation import enum_member, in_range, optional, tuple_of, type_is
 from .answers import Answer
 from .outcomes import StartBackAnswers
 from .red_flags import RedFlag
@@ -29,8 +28,17 @@ from .self_checks import (
     SideBendResult,
 )
 from .symptoms import BodyRegion, NerveFeature, Onset, PainQuality, Side
+from .validators import (
+    all_of,
+    enum_member,
+    in_range,
+    optional,
+    tuple_of,
+    type_is,
+    unique_by,
+)
 
-__all__ = ["Intake", "RedFlagAnswers"]
+__all__ = ["HISTORY_FLAGS", "HistoryFlags", "Intake", "RedFlagAnswers"]
 
 _answer = enum_member(Answer)
 _MAX_AGE, _MAX_DAYS = 130, 36_500
@@ -74,6 +82,53 @@ class RedFlagAnswers:
         return tuple(flag for flag, given in self.items() if given is answer)
 
 
+#: The red flags a plan remembers from the intake (spec 5.2, PR-HISTORY).
+HISTORY_FLAGS: tuple[RedFlag, ...] = (
+    RedFlag.SIGNIFICANT_TRAUMA,
+    RedFlag.MINOR_TRAUMA_WITH_BONE_FRAGILITY,
+    RedFlag.CANCER_HISTORY,
+    RedFlag.INFECTION_OR_IMMUNOSUPPRESSION_HISTORY,
+)
+
+
+@attrs.frozen(kw_only=True)
+class HistoryFlags:
+    """The intake's history flags, remembered for a plan's whole life (PR-HISTORY).
+
+    Combined with a new nerve feature or deficit mid-plan they raise the
+    urgency (RF-MSCC, RF-INF-NEURO, RF-FX-NEURO, RF-UNKNOWN-COMBO); a
+    clinician's clearance does not erase them. All four are required.
+
+    >>> flags = RedFlagAnswers.all_no(cancer_history=Answer.YES)
+    >>> HistoryFlags.of(flags).cancer_history
+    <Answer.YES: 'yes'>
+    """
+
+    significant_trauma: Answer = _answer_field()
+    minor_trauma_with_bone_fragility: Answer = _answer_field()
+    cancer_history: Answer = _answer_field()
+    infection_or_immunosuppression_history: Answer = _answer_field()
+
+    @classmethod
+    def of(cls, red_flags: RedFlagAnswers) -> HistoryFlags:
+        """Return the history flags of an intake's red-flag answers."""
+        if not isinstance(red_flags, RedFlagAnswers):
+            raise InvalidInput.at(
+                "$.red_flags", "wrong_type", "expected RedFlagAnswers"
+            )
+        return cls(**{flag.value: red_flags[flag] for flag in HISTORY_FLAGS})
+
+    @classmethod
+    def none(cls) -> HistoryFlags:
+        """Return history flags all answered ``no``."""
+        return cls(**{flag.value: Answer.NO for flag in HISTORY_FLAGS})
+
+    def items(self) -> Iterator[tuple[RedFlag, Answer]]:
+        """Yield each history flag with its answer."""
+        for flag in HISTORY_FLAGS:
+            yield flag, getattr(self, flag.value)
+
+
 _INTAKE_NERVE_FEATURES = (
     NerveFeature.LEG_PAIN_BELOW_KNEE,
     NerveFeature.NUMBNESS_OR_TINGLING_IN_A_LINE,
@@ -90,17 +145,11 @@ _SELF_CHECK_TYPES = (
 def _one_of_each_check(
     _inst: object, _attr: object, value: tuple[SelfCheckResult, ...]
 ) -> None:
-    seen: set[object] = set()
     for index, result in enumerate(value):
         if not isinstance(result, _SELF_CHECK_TYPES):
             raise InvalidInput.at(
                 f"$.self_checks[{index}]", "wrong_type", "expected a self-check result"
             )
-        if result.check in seen:
-            raise InvalidInput.at(
-                f"$.self_checks[{index}].check", "duplicate", "each check at most once"
-            )
-        seen.add(result.check)
 
 
 @attrs.frozen(kw_only=True)
@@ -145,7 +194,10 @@ class Intake:
     fear_of_movement: Answer = _answer_field()
     rest_without_relief: Answer = _answer_field()
     self_checks: tuple[SelfCheckResult, ...] = attrs.field(
-        default=(), validator=[tuple_of(object, max_length=4), _one_of_each_check]
+        default=(),
+        validator=all_of(
+            tuple_of(object, max_length=4), _one_of_each_check, unique_by("check")
+        ),
     )
     #: The STarT Back screen, when it was asked (RT-STARTBACK); ``None`` otherwise.
     start_back: StartBackAnswers | None = attrs.field(

@@ -47,6 +47,20 @@ _MESSAGES: dict[str, str] = {
         "Most back pain that comes from muscles settles with time and the right "
         "kind of movement. Stop and seek help if any warning sign appears."
     ),
+    # Shown instead of the self-care safety net when the pattern is not
+    # muscle-dominant (spec 5.1: never say "comes from muscles" otherwise).
+    "safety_net.self_care.unclear": (
+        "Most back pain settles with time and the right kind of movement. Stop "
+        "and seek help if any warning sign appears."
+    ),
+    # Added when cancer history is yes or not sure (spec 5.1; NICE CG75).
+    "safety_net.mscc": (
+        "Because of a history of cancer (or if you are not sure), get care now, "
+        "at an emergency department or by calling your local emergency number, "
+        "if you notice new weakness or numbness in a leg, difficulty walking, "
+        "back pain at night that stops you sleeping, or new trouble with your "
+        "bladder or bowel."
+    ),
     # Dispositions.
     "disposition.emergency": "Seek emergency care now.",
     "disposition.urgent": "Get a medical assessment today.",

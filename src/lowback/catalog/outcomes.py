@@ -33,9 +33,9 @@ import attrs
 
 from lowback.errors import InvalidInput
 
-from ._validation import enum_member, in_range, optional, text, tuple_of
 from .answers import Answer
 from .sources import SourceId
+from .validators import enum_member, in_range, optional, text, tuple_of
 
 __all__ = [
     "ANSWER_TYPES",

@@ -19,6 +19,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import Final
 
 import attrs
 
@@ -27,8 +28,46 @@ from .sources import SourceId
 from .thresholds import ThresholdInfo, Thresholds
 
 __all__ = [
+    "EN_CALM",
+    "EN_MOBILITY",
+    "EN_PAUSED",
+    "NV_ROOT",
+    "NV_UNKNOWN",
+    "NV_WEAKNESS",
+    "OM_MIC",
+    "OM_NPRS",
+    "OM_ODI",
+    "OM_PEG",
+    "OM_PSFS",
+    "OM_RMDQ",
+    "OM_SBST",
+    "PR_OUTCOME",
+    "PR_OUTCOME_WORSE",
+    "RF_AGE",
+    "RF_CANCER",
+    "RF_CES",
+    "RF_DEFICIT",
+    "RF_FX_NEURO",
+    "RF_FX_ONSET",
+    "RF_INF",
+    "RF_INF_NEURO",
+    "RF_MSCC",
+    "RF_SADDLE",
+    "RF_TRAUMA",
+    "RF_UNKNOWN",
+    "RF_UNKNOWN_CES",
+    "RF_UNKNOWN_COMBO",
+    "RT_FEAR",
+    "RT_FLARES",
+    "RT_NO_PROGRESS",
+    "RT_PERSIST",
+    "RT_REST",
+    "RT_STARTBACK",
     "RULES",
     "RULESET_VERSION",
+    "SCOPE_AGE",
+    "SC_STOP",
+    "SELF",
     "Check",
     "CheckOutcome",
     "FactValue",
@@ -41,7 +80,50 @@ __all__ = [
 
 #: The version of the rule set. It changes whenever a rule's behaviour does,
 #: and every result carries it.
-RULESET_VERSION = "2026.1"
+RULESET_VERSION = "2026.2"
+
+# Triage rule IDs (spec 2 and 5.1). Engines and tests name rules by these
+# constants; the ID strings are written only here.
+RF_CES: Final = "RF-CES"
+RF_MSCC: Final = "RF-MSCC"
+RF_INF_NEURO: Final = "RF-INF-NEURO"
+RF_FX_NEURO: Final = "RF-FX-NEURO"
+RF_DEFICIT: Final = "RF-DEFICIT"
+RF_TRAUMA: Final = "RF-TRAUMA"
+RF_INF: Final = "RF-INF"
+RF_CANCER: Final = "RF-CANCER"
+RF_AGE: Final = "RF-AGE"
+RF_UNKNOWN_CES: Final = "RF-UNKNOWN-CES"
+RF_UNKNOWN: Final = "RF-UNKNOWN"
+NV_ROOT: Final = "NV-ROOT"
+NV_UNKNOWN: Final = "NV-UNKNOWN"
+SC_STOP: Final = "SC-STOP"
+RT_PERSIST: Final = "RT-PERSIST"
+RT_FLARES: Final = "RT-FLARES"
+RT_FEAR: Final = "RT-FEAR"
+RT_REST: Final = "RT-REST"
+SELF: Final = "SELF"
+EN_PAUSED: Final = "EN-PAUSED"
+EN_CALM: Final = "EN-CALM"
+EN_MOBILITY: Final = "EN-MOBILITY"
+# Added in v2 (spec 5.1).
+RF_SADDLE: Final = "RF-SADDLE"
+RF_FX_ONSET: Final = "RF-FX-ONSET"
+RF_UNKNOWN_COMBO: Final = "RF-UNKNOWN-COMBO"
+NV_WEAKNESS: Final = "NV-WEAKNESS"
+SCOPE_AGE: Final = "SCOPE-AGE"
+# Outcome measures and risk stratification (spec 6).
+RT_STARTBACK: Final = "RT-STARTBACK"
+OM_NPRS: Final = "OM-NPRS"
+OM_ODI: Final = "OM-ODI"
+OM_RMDQ: Final = "OM-RMDQ"
+OM_PSFS: Final = "OM-PSFS"
+OM_PEG: Final = "OM-PEG"
+OM_SBST: Final = "OM-SBST"
+OM_MIC: Final = "OM-MIC"
+PR_OUTCOME: Final = "PR-OUTCOME"
+PR_OUTCOME_WORSE: Final = "PR-OUTCOME-WORSE"
+RT_NO_PROGRESS: Final = "RT-NO-PROGRESS"
 
 
 class RuleKind(enum.StrEnum):
@@ -49,6 +131,8 @@ class RuleKind(enum.StrEnum):
 
     RED_FLAG = "red_flag"
     NERVE = "nerve"
+    #: Who lowback's guidance is for (v2: SCOPE-AGE).
+    SCOPE = "scope"
     SELF_CHECK = "self_check"
     REFERRAL = "referral"
     ENTRY = "entry"
@@ -93,14 +177,14 @@ def _r(
 _RULES = (
     # Red flags (spec 2; urgency tiers after IFOMPT 2020 and NICE CKS).
     _r(
-        "RF-CES",
+        RF_CES,
         _K.RED_FLAG,
-        "Bladder or bowel change, saddle numbness or symptoms in both legs suggest cauda equina syndrome.",
+        "Bladder or bowel change, saddle numbness, symptoms in both legs (asked, or nerve features in both legs), or saddle-area pain that is nerve-like or with numbness in a line suggest cauda equina syndrome.",
         *_RF,
         disposition=_D.EMERGENCY,
     ),
     _r(
-        "RF-MSCC",
+        RF_MSCC,
         _K.RED_FLAG,
         "A history of cancer with any nerve feature or deficit suggests spinal cord compression.",
         _S.ARTICLE_RED_FLAGS,
@@ -109,22 +193,22 @@ _RULES = (
         disposition=_D.EMERGENCY,
     ),
     _r(
-        "RF-INF-NEURO",
+        RF_INF_NEURO,
         _K.RED_FLAG,
-        "Fever, feeling unwell or an infection history with any nerve feature suggests spinal infection with nerve involvement.",
+        "Fever, feeling unwell or an infection history with any nerve feature or a worsening deficit suggests spinal infection with nerve involvement.",
         *_RF,
         _S.YUSUF_2019,
         disposition=_D.EMERGENCY,
     ),
     _r(
-        "RF-FX-NEURO",
+        RF_FX_NEURO,
         _K.RED_FLAG,
-        "Significant trauma with any nerve feature suggests a fracture with nerve involvement.",
+        "Significant trauma, or minor trauma with fragile bone, with any nerve feature or a worsening deficit suggests a fracture with nerve involvement.",
         *_RF,
         disposition=_D.EMERGENCY,
     ),
     _r(
-        "RF-DEFICIT",
+        RF_DEFICIT,
         _K.RED_FLAG,
         "Leg weakness, numbness or loss of coordination that is getting worse needs same-day assessment.",
         _S.ARTICLE_RED_FLAGS,
@@ -132,7 +216,7 @@ _RULES = (
         disposition=_D.URGENT,
     ),
     _r(
-        "RF-TRAUMA",
+        RF_TRAUMA,
         _K.RED_FLAG,
         "Significant trauma, or minor trauma with fragile bone, needs assessment for fracture.",
         *_RF,
@@ -140,7 +224,7 @@ _RULES = (
         disposition=_D.URGENT,
     ),
     _r(
-        "RF-INF",
+        RF_INF,
         _K.RED_FLAG,
         "Fever, feeling very unwell, or a history of serious infection or immune suppression needs same-day review.",
         *_RF,
@@ -148,7 +232,7 @@ _RULES = (
         disposition=_D.URGENT,
     ),
     _r(
-        "RF-CANCER",
+        RF_CANCER,
         _K.RED_FLAG,
         "A history of cancer or unexplained weight loss needs medical assessment before self-care.",
         *_RF,
@@ -156,7 +240,7 @@ _RULES = (
         disposition=_D.URGENT,
     ),
     _r(
-        "RF-UNKNOWN",
+        RF_UNKNOWN,
         _K.RED_FLAG,
         "A red-flag question answered 'not sure' is never read as 'no': a clinician must ask it.",
         *_RF,
@@ -164,7 +248,7 @@ _RULES = (
     ),
     # Nerve features (spec 2).
     _r(
-        "NV-ROOT",
+        NV_ROOT,
         _K.NERVE,
         "Any nerve feature (pain below the knee, nerve-like leg pain, numbness in a line, weakness) needs medical review before loading.",
         _S.ARTICLE_MUSCLE_VS_NERVE,
@@ -172,7 +256,7 @@ _RULES = (
         disposition=_D.MEDICAL_REVIEW,
     ),
     _r(
-        "NV-UNKNOWN",
+        NV_UNKNOWN,
         _K.NERVE,
         "A nerve-feature question answered 'not sure' needs medical review.",
         _S.ARTICLE_MUSCLE_VS_NERVE,
@@ -181,7 +265,7 @@ _RULES = (
     ),
     # Self-checks (spec 2).
     _r(
-        "SC-STOP",
+        SC_STOP,
         _K.SELF_CHECK,
         "A self-check stopped for leg symptoms or sharp shooting pain counts as a nerve feature; one stopped for dizziness or feeling unwell needs medical review.",
         _S.ARTICLE_SELF_CHECKS,
@@ -189,7 +273,7 @@ _RULES = (
     ),
     # Referral triggers (article: when persistent symptoms need rehabilitation).
     _r(
-        "RT-PERSIST",
+        RT_PERSIST,
         _K.REFERRAL,
         "Pain or stiffness lasting longer than 4-6 weeks: add a physiotherapist.",
         _S.ARTICLE_REHAB,
@@ -197,14 +281,14 @@ _RULES = (
         disposition=_D.PHYSIO_REFERRAL,
     ),
     _r(
-        "RT-FLARES",
+        RT_FLARES,
         _K.REFERRAL,
         "Frequent flare-ups from small triggers: add a physiotherapist.",
         _S.ARTICLE_REHAB,
         disposition=_D.PHYSIO_REFERRAL,
     ),
     _r(
-        "RT-FEAR",
+        RT_FEAR,
         _K.REFERRAL,
         "Fear or confusion about which movements are safe: add a physiotherapist.",
         _S.ARTICLE_REHAB,
@@ -212,7 +296,7 @@ _RULES = (
         disposition=_D.PHYSIO_REFERRAL,
     ),
     _r(
-        "RT-REST",
+        RT_REST,
         _K.REFERRAL,
         "Rest alone was tried and did not help: add a physiotherapist.",
         _S.ARTICLE_REHAB,
@@ -223,7 +307,7 @@ _RULES = (
     # medium or high risk (the missing items can only raise it), so "not
     # sure" never lowers urgency (invariant 2); otherwise it changes nothing.
     _r(
-        "RT-STARTBACK",
+        RT_STARTBACK,
         _K.REFERRAL,
         "A STarT Back screen at medium or high risk: add a physiotherapist; "
         "at high risk, psychologically informed physiotherapy.",
@@ -234,23 +318,23 @@ _RULES = (
     ),
     # Entry stage (spec 2, "Entry stage"); the IDs are lowback's, the spec names none.
     _r(
-        "EN-PAUSED",
+        EN_PAUSED,
         _K.ENTRY,
         "Medical review first: the plan starts paused at stage 1, with unloading positions and short walks only.",
         _S.IFOMPT_2020,
         _S.TBC_2016,
     ),
     _r(
-        "EN-CALM",
+        EN_CALM,
         _K.ENTRY,
-        "Pain of 5 or more, or spasm or feeling stuck (or not sure), starts the plan at stage 1.",
+        "Pain of 5 or more now, worst pain of 7 or more in the last day, or spasm or feeling stuck (or not sure), starts the plan at stage 1.",
         _S.ARTICLE_STAGE_1,
         _S.ARTICLE_GUARDING,
         _S.TBC_2016,
         _S.HEURISTIC,
     ),
     _r(
-        "EN-MOBILITY",
+        EN_MOBILITY,
         _K.ENTRY,
         "Pain of 4 or less without spasm starts the plan at stage 2; strength stages are earned, never entered at intake.",
         _S.ARTICLE_STAGE_2,
@@ -258,7 +342,7 @@ _RULES = (
         _S.HEURISTIC,
     ),
     _r(
-        "SELF",
+        SELF,
         _K.REFERRAL,
         "No red flag, nerve feature or referral trigger: the staged self-care plan fits.",
         _S.ARTICLE_RED_FLAGS,
@@ -401,15 +485,61 @@ _RULES = (
         "Change posture every 25-30 minutes; at most 30 minutes in one position.",
         _S.ARTICLE_STAGE_4,
     ),
+    # v2 amendments (spec 5.1).
+    _r(
+        RF_SADDLE,
+        _K.RED_FLAG,
+        "Any pain or symptom in the saddle area (between the legs, around the bottom) "
+        "needs same-day assessment: it can be an early cauda equina sign.",
+        _S.IFOMPT_2020,
+        _S.ARTICLE_RED_FLAGS,
+        disposition=_D.URGENT,
+    ),
+    _r(
+        RF_FX_ONSET,
+        _K.RED_FLAG,
+        "Pain that began after a fall or injury at age 50 or over (or age not given) "
+        "needs same-day assessment for fracture.",
+        _S.DOWNIE_2013,
+        _S.IFOMPT_2020,
+        disposition=_D.URGENT,
+    ),
+    _r(
+        RF_UNKNOWN_COMBO,
+        _K.RED_FLAG,
+        "'Not sure' about a cancer, infection, fever or trauma flag beside a nerve "
+        "feature or worsening deficit (or such a flag with a nerve question answered "
+        "'not sure') needs same-day assessment: it could be an emergency.",
+        _S.IFOMPT_2020,
+        _S.NICE_CG75,
+        disposition=_D.URGENT,
+    ),
+    _r(
+        NV_WEAKNESS,
+        _K.NERVE,
+        "New leg or foot weakness (such as foot drop) needs same-day assessment, even "
+        "when it is not known to be getting worse.",
+        _S.IFOMPT_2020,
+        _S.NICE_CKS_SCIATICA,
+        disposition=_D.URGENT,
+    ),
+    _r(
+        SCOPE_AGE,
+        _K.SCOPE,
+        "Under 16: back pain in children and young people needs a clinical "
+        "assessment; lowback starts no plan.",
+        _S.NICE_NG59,
+        disposition=_D.MEDICAL_REVIEW,
+    ),
     # Outcome measures and risk stratification (spec 6.1).
     _r(
-        "OM-NPRS",
+        OM_NPRS,
         _K.OUTCOME,
         "Pain rating: the score is the rating, 0-10; lower is better.",
         _S.OSTELO_2008,
     ),
     _r(
-        "OM-ODI",
+        OM_ODI,
         _K.OUTCOME,
         "Oswestry Disability Index 2.1a: the sum over 5 times the sections answered, as an exact percent; "
         "lower is better; one section may be missing, two or more and it is not scored.",
@@ -417,33 +547,33 @@ _RULES = (
         _S.ROLAND_FAIRBANK_2000,
     ),
     _r(
-        "OM-RMDQ",
+        OM_RMDQ,
         _K.OUTCOME,
         "Roland-Morris: the number of statements ticked, 0-24; lower is better.",
         _S.ROLAND_FAIRBANK_2000,
     ),
     _r(
-        "OM-PSFS",
+        OM_PSFS,
         _K.OUTCOME,
         "Patient-Specific Functional Scale: the mean of the rated activities, 0-10; higher is better; "
         "a follow-up is compared over the baseline's activities only.",
         _S.STRATFORD_1995,
     ),
     _r(
-        "OM-PEG",
+        OM_PEG,
         _K.OUTCOME,
         "PEG: the mean of its three items, 0-10; lower is better; all three are required.",
         _S.KREBS_2009,
     ),
     _r(
-        "OM-SBST",
+        OM_SBST,
         _K.OUTCOME,
         "STarT Back: total 0-9 and psychosocial subscore 0-5; low risk at a total of 3 or less, "
         "high at a subscore of 4 or more, medium otherwise; all nine items are required.",
         _S.HILL_2008,
     ),
     _r(
-        "OM-MIC",
+        OM_MIC,
         _K.OUTCOME,
         "A follow-up is improved when it gets better by at least the minimal important change "
         "(or by 30 % of baseline, except the PSFS), worse when it gets worse by at least that "
@@ -454,7 +584,7 @@ _RULES = (
     ),
     # Outcomes in the plan (spec 6.2).
     _r(
-        "PR-OUTCOME",
+        PR_OUTCOME,
         _K.PROGRESSION,
         "An outcome record is scored and remembered; the first scored record of a measure is its "
         "baseline; one that cannot be scored is neither a baseline nor worse; it never advances a stage.",
@@ -462,7 +592,7 @@ _RULES = (
         _S.TBC_2016,
     ),
     _r(
-        "PR-OUTCOME-WORSE",
+        PR_OUTCOME_WORSE,
         _K.PROGRESSION,
         "A score worse than its baseline by the minimal important change: no advance that day, "
         "and a physiotherapist review is recommended.",
@@ -470,7 +600,7 @@ _RULES = (
         _S.ARTICLE_REHAB,
     ),
     _r(
-        "RT-NO-PROGRESS",
+        RT_NO_PROGRESS,
         _K.OUTCOME,
         "An outcome recorded 6 weeks or more into the plan while no measure has improved over its "
         "baseline: a physiotherapist review is recommended (STarT Back, a screen, does not count).",
@@ -480,7 +610,7 @@ _RULES = (
     ),
     # lowback's safer readings of spec 2 (see lowback.engine.triage for the predicates).
     _r(
-        "RF-UNKNOWN-CES",
+        RF_UNKNOWN_CES,
         _K.RED_FLAG,
         "Not sure about a cauda equina sign (bladder or bowel change, saddle numbness, "
         "symptoms in both legs) needs same-day assessment: this cannot wait days.",
@@ -489,7 +619,7 @@ _RULES = (
         disposition=_D.URGENT,
     ),
     _r(
-        "RF-AGE",
+        RF_AGE,
         _K.RED_FLAG,
         "Age 50 or over adds to the concern raised by a history of cancer or by trauma "
         "(never a flag on its own).",

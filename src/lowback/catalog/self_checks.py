@@ -23,12 +23,12 @@ import attrs
 
 from lowback.errors import InvalidInput
 
-from ._validation import enum_member, in_range, optional
 from .anatomy import MuscleGroup
 from .answers import Answer
 from .sources import SourceId
 from .symptoms import Side
 from .thresholds import Thresholds
+from .validators import enum_member, in_range, optional
 
 __all__ = [
     "FINDINGS",
@@ -232,6 +232,13 @@ class ForwardBendResult:
     """The forward-bend check: is one side tighter, where is the pull, do bent knees help."""
 
     check: ClassVar[SelfCheck] = SelfCheck.FORWARD_BEND
+    #: Required unless the check was stopped (read by the JSON Schema too).
+    observations: ClassVar[tuple[str, ...]] = (
+        "one_side_tighter",
+        "pull_in_muscles",
+        "pain_in_centre_of_spine",
+        "knee_bend_eases",
+    )
     stopped: StopReason | None = attrs.field(default=None, validator=_stop)
     one_side_tighter: Answer | None = attrs.field(default=None, validator=_answer)
     #: Which side felt tighter, when one did.
@@ -244,15 +251,7 @@ class ForwardBendResult:
 
     def __attrs_post_init__(self) -> None:
         """Check observations are present unless stopped."""
-        _require_observations(
-            self,
-            (
-                "one_side_tighter",
-                "pull_in_muscles",
-                "pain_in_centre_of_spine",
-                "knee_bend_eases",
-            ),
-        )
+        _require_observations(self, self.observations)
 
 
 @attrs.frozen(kw_only=True)
@@ -260,6 +259,12 @@ class BackwardLeanResult:
     """The backward-lean check: a pinch in one spot, a muscle stretch, do hands help."""
 
     check: ClassVar[SelfCheck] = SelfCheck.BACKWARD_LEAN
+    #: Required unless the check was stopped (read by the JSON Schema too).
+    observations: ClassVar[tuple[str, ...]] = (
+        "pinch_in_one_spot",
+        "feels_like_muscle_stretch",
+        "hand_support_eases",
+    )
     stopped: StopReason | None = attrs.field(default=None, validator=_stop)
     pinch_in_one_spot: Answer | None = attrs.field(default=None, validator=_answer)
     feels_like_muscle_stretch: Answer | None = attrs.field(
@@ -269,10 +274,7 @@ class BackwardLeanResult:
 
     def __attrs_post_init__(self) -> None:
         """Check observations are present unless stopped."""
-        _require_observations(
-            self,
-            ("pinch_in_one_spot", "feels_like_muscle_stretch", "hand_support_eases"),
-        )
+        _require_observations(self, self.observations)
 
 
 @attrs.frozen(kw_only=True)
@@ -280,6 +282,11 @@ class SideBendResult:
     """The side-bend check: is one side blocked, does it hurt over the QL."""
 
     check: ClassVar[SelfCheck] = SelfCheck.SIDE_BEND
+    #: Required unless the check was stopped (read by the JSON Schema too).
+    observations: ClassVar[tuple[str, ...]] = (
+        "one_side_blocked_or_painful",
+        "pain_over_ql_area",
+    )
     stopped: StopReason | None = attrs.field(default=None, validator=_stop)
     one_side_blocked_or_painful: Answer | None = attrs.field(
         default=None, validator=_answer
@@ -290,9 +297,7 @@ class SideBendResult:
 
     def __attrs_post_init__(self) -> None:
         """Check observations are present unless stopped."""
-        _require_observations(
-            self, ("one_side_blocked_or_painful", "pain_over_ql_area")
-        )
+        _require_observations(self, self.observations)
 
 
 @attrs.frozen(kw_only=True)
@@ -300,6 +305,12 @@ class EnduranceHoldResult:
     """The endurance hold: how long, and did the muscles shake or cramp early."""
 
     check: ClassVar[SelfCheck] = SelfCheck.ENDURANCE_HOLD
+    #: Required unless the check was stopped (read by the JSON Schema too).
+    observations: ClassVar[tuple[str, ...]] = (
+        "hold_seconds",
+        "shaking_early",
+        "cramped",
+    )
     #: The longest hold an endurance result may record, in seconds.
     MAX_HOLD_SECONDS: ClassVar[float] = 60.0
     stopped: StopReason | None = attrs.field(default=None, validator=_stop)
@@ -311,7 +322,7 @@ class EnduranceHoldResult:
 
     def __attrs_post_init__(self) -> None:
         """Check observations are present unless stopped."""
-        _require_observations(self, ("hold_seconds", "shaking_early", "cramped"))
+        _require_observations(self, self.observations)
 
 
 #: Any self-check result; the ``check`` class attribute tells which.
@@ -473,6 +484,18 @@ def _hold_direction(results: tuple[SelfCheckResult, ...]) -> HoldDirection | Non
     return None
 
 
+_RESULT_TYPES = (
+    ForwardBendResult,
+    BackwardLeanResult,
+    SideBendResult,
+    EnduranceHoldResult,
+)
+
+
+def _is_result_tuple(value: object) -> bool:
+    return isinstance(value, tuple) and all(isinstance(r, _RESULT_TYPES) for r in value)
+
+
 def interpret(
     results: tuple[SelfCheckResult, ...], thresholds: Thresholds = _DEFAULT_THRESHOLDS
 ) -> SelfCheckInterpretation:
@@ -503,10 +526,28 @@ def interpret(
             indices name the JSON paths of unknown answers).
         thresholds: Where the endurance cut-off comes from.
 
+    Raises:
+        InvalidInput: *results* is not a tuple of self-check results, or
+            *thresholds* not :class:`~lowback.catalog.thresholds.Thresholds`;
+            the detail names the parameter.
+
     >>> interpret((EnduranceHoldResult(hold_seconds=6.0, shaking_early=Answer.NO,
     ...     cramped=Answer.UNKNOWN),)).findings
     (<SelfCheckFinding.LOW_EXTENSOR_ENDURANCE: 'low_extensor_endurance'>,)
+    >>> interpret(None)
+    Traceback (most recent call last):
+    lowback.errors.InvalidInput: invalid input: $.self_checks: wrong_type (results: expected a tuple of self-check results)
     """
+    if not _is_result_tuple(results):
+        raise InvalidInput.at(
+            "$.self_checks",
+            "wrong_type",
+            "results: expected a tuple of self-check results",
+        )
+    if not isinstance(thresholds, Thresholds):
+        raise InvalidInput.at(
+            "$.thresholds", "wrong_type", "thresholds: expected Thresholds"
+        )
     if not results:
         return _NOTHING
     found = stops = 0

@@ -20,8 +20,8 @@ from typing import Any
 
 import attrs
 
-from ._validation import in_range
 from .sources import SourceId
+from .validators import in_range
 
 __all__ = ["ThresholdInfo", "Thresholds"]
 
@@ -258,6 +258,16 @@ class Thresholds:
         rules=("LD-DESK",),
         sources=(_S.ARTICLE_STAGE_4,),
         doc="Change position at least this often (article: every 25-30 minutes).",
+    )
+    calm_entry_worst_pain: int = _threshold(
+        7,
+        1,
+        7,
+        unit="NPRS 0-10",
+        safer="lower",
+        rules=("EN-CALM", "EN-MOBILITY"),
+        doc="Worst pain in the last 24 hours at or above this also starts the plan "
+        "at stage 1 (spec 5.1, EN-CALM widened).",
     )
 
     no_progress_days: int = _threshold(

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 
 from lowback.catalog.events import SessionLogged
 from lowback.catalog.exercises import EXERCISES, STAGE_PLANS, ExerciseId, ExerciseKind
+from lowback.catalog.rules import PR_OUTCOME_WORSE
 from lowback.catalog.stages import Stage
 from lowback.catalog.thresholds import Thresholds
 
@@ -109,7 +110,7 @@ ADVANCE_CRITERIA: tuple[tuple[str, _Check], ...] = (
     ("LD-SETTLE", _all_green),
     ("PR-ADVANCE", _not_rising),
     ("PR-ADVANCE", _cooled_down),
-    ("PR-OUTCOME-WORSE", _no_worse_outcome),
+    (PR_OUTCOME_WORSE, _no_worse_outcome),
 )
 #: The gate of each stage, keyed by the stage it leaves.
 GATES: Mapping[Stage, tuple[str, _Check]] = {

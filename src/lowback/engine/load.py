@@ -22,7 +22,6 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from lowback.catalog._validation import enum_member, type_is
 from lowback.catalog.exercises import (
     EXERCISES,
     STAGE_PLANS,
@@ -31,6 +30,7 @@ from lowback.catalog.exercises import (
     ExerciseKind,
 )
 from lowback.catalog.stages import Stage
+from lowback.catalog.validators import enum_member, type_is
 
 __all__ = [
     "ExerciseDose",

@@ -31,7 +31,6 @@ from typing import Any
 
 import attrs
 
-from lowback.catalog._validation import enum_member, in_range, optional, text, tuple_of
 from lowback.catalog.answers import Answer
 from lowback.catalog.outcomes import (
     INSTRUMENTS,
@@ -50,8 +49,9 @@ from lowback.catalog.outcomes import (
     StartBackAnswers,
     StartBackRisk,
 )
-from lowback.catalog.rules import FiredRule
+from lowback.catalog.rules import OM_MIC, FiredRule
 from lowback.catalog.thresholds import Thresholds
+from lowback.catalog.validators import enum_member, in_range, optional, text, tuple_of
 from lowback.errors import InvalidInput, Problem
 
 __all__ = [
@@ -61,6 +61,7 @@ __all__ = [
     "ScoreReport",
     "classify_change",
     "score",
+    "start_back_least_points",
     "start_back_least_risk",
 ]
 
@@ -220,10 +221,26 @@ def start_back_least_risk(answers: StartBackAnswers) -> StartBackRisk:
     ...     low_mood=yes, bothersomeness=None))
     <StartBackRisk.HIGH: 'high'>
     """
+    return _sbst_risk(*start_back_least_points(answers))
+
+
+def start_back_least_points(answers: StartBackAnswers) -> tuple[int, int]:
+    """Return the least total and psychosocial subscore *answers* prove.
+
+    Unanswered items count 0, so the true total and subscore are at least
+    these; for a complete screen they are the scores themselves.
+
+    >>> from lowback.catalog.answers import Answer
+    >>> yes, no = Answer.YES, Answer.NO
+    >>> start_back_least_points(StartBackAnswers(referred_leg_pain=yes,
+    ...     neck_or_shoulder_pain=no, walks_short_distances_only=no,
+    ...     dresses_slowly=no, fear=yes, anxiety=Answer.UNKNOWN,
+    ...     catastrophising=no, low_mood=no, bothersomeness=3))
+    (3, 2)
+    """
     instrument = INSTRUMENTS[Measure.START_BACK]
     points = {key: _sbst_point(key, getattr(answers, key)) for key in instrument.items}
-    total = sum(points.values())
-    return _sbst_risk(total, sum(points[key] for key in SBST_PSYCHOSOCIAL))
+    return sum(points.values()), sum(points[key] for key in SBST_PSYCHOSOCIAL)
 
 
 def _sbst_point(key: str, value: Answer | int | None) -> int:
@@ -391,7 +408,7 @@ def classify_change(
         mic=mic,
         relative_mic=relative,
         classification=classification,
-        rules=(FiredRule.of("OM-MIC"), FiredRule.of(instrument.scoring_rule)),
+        rules=(FiredRule.of(OM_MIC), FiredRule.of(instrument.scoring_rule)),
     )
 
 

@@ -27,13 +27,18 @@ from collections.abc import Sequence
 
 import attrs
 
-from lowback.catalog._validation import enum_member, optional, text, tuple_of
 from lowback.catalog.dispositions import Disposition, most_urgent
 from lowback.catalog.events import OutcomeRecorded
 from lowback.catalog.outcomes import INSTRUMENTS, ChangeClass, Measure, StartBackRisk
-from lowback.catalog.rules import FiredRule
+from lowback.catalog.rules import (
+    PR_OUTCOME,
+    PR_OUTCOME_WORSE,
+    RT_NO_PROGRESS,
+    FiredRule,
+)
 from lowback.catalog.stages import PlanStatus
 from lowback.catalog.thresholds import Thresholds
+from lowback.catalog.validators import enum_member, optional, text, tuple_of
 from lowback.errors import InvalidInput
 
 from .outcomes import OutcomeRecord, classify_change, score
@@ -172,18 +177,18 @@ def _on_outcome(
     state: PlanState, event: OutcomeRecorded, t: Thresholds
 ) -> tuple[Action, Sequence[str], tuple[str, ...]]:
     """PR-OUTCOME, PR-OUTCOME-WORSE and RT-NO-PROGRESS; always a ``hold`` (invariant 20)."""
-    rules = ["PR-OUTCOME"]
+    rules = [PR_OUTCOME]
     if not score(event.answers).scored:
         # Never guessed: neither a baseline nor worse.
         return Action.HOLD, [*rules, "PR-TIME"], ("progression.outcome_not_scored",)
     fields = state.__dict__
     review = False
     if _remember(state, event, t):
-        rules.append("PR-OUTCOME-WORSE")
+        rules.append(PR_OUTCOME_WORSE)
         fields["outcome_worse_on"] = event.date
         review = True
     if _no_progress(state, event.date, t):
-        rules.append("RT-NO-PROGRESS")
+        rules.append(RT_NO_PROGRESS)
         review = True
     if state.status is PlanStatus.PAUSED:
         # The pause already sends the person to a clinician: keep its

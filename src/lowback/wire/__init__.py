@@ -1,120 +1,62 @@
 """The wire contract: strict JSON in and canonical JSON out, and its JSON Schema.
 
-This is the edge of the library: the models carry no serialization hooks.
-Output goes through a writer generated per class from its attrs fields and
-type hints (built on first use). Input goes through
-a strict structuring walk driven by the attrs fields and their type hints,
-which can name every problem with its JSON path and a reason code.
-
-Reading is strict (architecture.md, "The wire contract"):
-
-- no coercion: ``"7"`` is not 7, ``3.9`` and ``true`` are not ints, ``null``,
-  ``""`` and ``"false"`` are not Answers; an int is accepted where a float is;
-- unknown keys, duplicate keys, ``NaN`` and ``Infinity`` are rejected;
-- a key may be left out only when its field has a default; "sparse" records
-  (the questions asked at a check-in) read a missing key as "not asked" and
-  refuse an explicit ``null``;
-- dates are ``YYYY-MM-DD`` and nothing else;
-- input is bounded: :data:`MAX_DOCUMENT_CHARS`, :data:`MAX_DEPTH`,
-  :data:`MAX_LIST_LENGTH`, :data:`MAX_STRING_CHARS`; the depth is measured
-  before the JSON parser runs, so deep input never reaches its recursion.
-
-Every problem is an :class:`~lowback.errors.InvalidInput` listing each
-problem's JSON path and reason code (``missing``, ``unknown_key``,
-``wrong_type``, ``out_of_range``, ``too_long``, ``duplicate``,
-``duplicate_key``, ``bad_enum``, ``bad_date``, ``bad_number``, ``bad_json``,
-``bad_encoding``, ``too_large``, ``too_deep``, ``bad_version``,
-``invalid``). The offending value is never echoed. Unknown keys appear in
-paths only when they look like field names (``[A-Za-z_][A-Za-z0-9_]*``, at
-most 64 characters); any other key shows as ``*``.
-
-``schema_version``: every top-level JSON object document carries
-``"schema_version": 1`` (required, checked). In a journal (a JSON array of
-events, or JSON Lines) each event *may* carry it, and when it does it must be
-1: so a line written with ``dumps(event)`` is a valid journal line, and a
-journal array written by :func:`dumps` carries no per-event version.
-
-Writing is canonical: ``schema_version`` first, then a union's tag
-(``check``, ``type``), then the fields in attrs' declaration order; compact
-separators, ASCII only, floats written as floats (``-0.0`` as ``0.0``),
-frozensets sorted, and ``None`` left out of sparse records. Equal values give
-equal bytes.
+The edge of the library: the models carry no serialization hooks; both
+directions go through one private cattrs converter, configured once. Reading
+is strict: no coercion (``"7"`` is not 7, ``3.9`` and ``true`` are not ints;
+an int is read where a float is), unknown and repeated keys, ``NaN`` and
+``Infinity`` refused, sparse records read a missing key as "not asked",
+input bounded by :data:`MAX_DOCUMENT_CHARS`, :data:`MAX_DEPTH`,
+:data:`MAX_LIST_LENGTH` and :data:`MAX_STRING_CHARS`. Every problem is an
+:class:`~lowback.errors.InvalidInput` listing its JSON path and
+:class:`~lowback.errors.ReasonCode` (at most :data:`MAX_PROBLEMS`), never the
+value; a caller's mistake is a :class:`~lowback.errors.NotAWireValue`.
+Writing is canonical: ``schema_version`` first, then a union's tag, then the
+fields in declaration order, compact and ASCII. :doc:`/howto/schema` has the
+whole contract.
 
 >>> from lowback import Dose
->>> dumps(Dose(sets=2, reps=10))
-'{"schema_version":1,"sets":2,"reps":10,"hold_seconds":null,"rest_seconds":null,"effort_percent":null,"minutes":null}'
->>> loads('{"schema_version": 1, "sets": 2, "reps": 10}', Dose) == Dose(sets=2, reps=10)
-True
->>> try:
-...     loads('{"schema_version": 1, "sets": "2"}', Dose)
-... except InvalidInput as err:
-...     print(err)
-invalid input: $.sets: wrong_type (expected an integer)
+>>> loads('{"schema_version": 1, "sets": "2"}', Dose)
+Traceback (most recent call last):
+...
+lowback.errors.InvalidInput: invalid input: $.sets: wrong_type (expected an integer)
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import types
+import typing
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Final, TypeVar, overload
 
 import attrs
 
-if TYPE_CHECKING:
-    import cattrs
-
-from lowback.catalog.events import (
-    AskedNerveFeatures,
-    AskedRedFlags,
-    CheckIn,
-    ClinicianCleared,
-    ClinicianOverride,
-    Event,
-    ExerciseDone,
-    Journal,
-    OutcomeRecorded,
-    PlanStarted,
-    SelfCheckRecorded,
-    SessionLogged,
-)
-from lowback.catalog.exercises import Dose
-from lowback.catalog.intake import Intake, RedFlagAnswers
-from lowback.catalog.outcomes import (
-    NprsAnswers,
-    OdiAnswers,
-    PegAnswers,
-    PsfsActivity,
-    PsfsAnswers,
-    RmdqAnswers,
-    StartBackAnswers,
-)
-from lowback.catalog.rules import FiredRule
-from lowback.catalog.self_checks import SelfCheckResult
-from lowback.catalog.thresholds import Thresholds
-from lowback.engine.load import ExerciseDose
+from lowback.catalog import events, exercises, intake, rules, self_checks, thresholds
+from lowback.catalog import outcomes as measures
+from lowback.engine import load, prescription, progress, progression, triage
 from lowback.engine.outcomes import OutcomeRecord, ScoreReport
-from lowback.engine.prescription import Prescription
-from lowback.engine.progress import MeasureProgress
-from lowback.engine.progression import Decision, PlanState
-from lowback.engine.triage import TriageResult
-from lowback.errors import InvalidInput, Problem
+from lowback.errors import InvalidInput, NotAWireValue, Problem, ReasonCode
 
-from ._model import (
+from ._base import (
     MAX_DEPTH,
     MAX_DOCUMENT_CHARS,
     MAX_LIST_LENGTH,
     MAX_PROBLEMS,
     MAX_STRING_CHARS,
     SCHEMA_VERSION,
-    _is_sequence_type,
-    _union_members,
+    VERSION_KEY,
+    is_sequence,
+    keyed,
+    parse,
+    tag_of,
+    text_of,
+    union_members,
 )
-from ._read import _document_plan, _finish, _structure_document, _structurer
-from ._scan import _parse, _text_of
 from ._schema import json_schema
-from ._text import _document_text, _encode
-from ._write import _out
+
+if TYPE_CHECKING:
+    import cattrs
 
 __all__ = [
     "MAX_DEPTH",
@@ -138,57 +80,96 @@ T = TypeVar("T")
 
 @attrs.frozen(kw_only=True)
 class ReplayOutput:
-    """What ``lowback replay --json`` writes: the final state and every decision.
-
-    >>> [f.name for f in attrs.fields(ReplayOutput)]
-    ['state', 'decisions']
-    """
+    """What ``lowback replay --json`` writes: the final state and every decision."""
 
     #: The plan after the whole journal.
-    state: PlanState
+    state: progression.PlanState
     #: One decision per event, in journal order.
-    decisions: tuple[Decision, ...]
+    decisions: tuple[progression.Decision, ...]
 
 
+_CLASSES: tuple[Any, ...] = (
+    intake.Intake,
+    intake.RedFlagAnswers,
+    triage.TriageResult,
+    rules.FiredRule,
+)
+_CLASSES += (exercises.Dose, thresholds.Thresholds, *typing.get_args(events.Event))
+_CLASSES += (events.ExerciseDone, events.AskedRedFlags, events.AskedNerveFeatures)
+_CLASSES += (progression.PlanState, progression.Decision, load.ExerciseDose)
 #: The public wire types by name (``lowback schema NAME``).
 WIRE_TYPES: Mapping[str, Any] = types.MappingProxyType(
     {
-        "Intake": Intake,
-        "RedFlagAnswers": RedFlagAnswers,
-        "SelfCheckResult": SelfCheckResult,
-        "TriageResult": TriageResult,
-        "FiredRule": FiredRule,
-        "Dose": Dose,
-        "Thresholds": Thresholds,
-        "Journal": Journal,
-        "Event": Event,
-        "PlanStarted": PlanStarted,
-        "SessionLogged": SessionLogged,
-        "ExerciseDone": ExerciseDone,
-        "CheckIn": CheckIn,
-        "AskedRedFlags": AskedRedFlags,
-        "AskedNerveFeatures": AskedNerveFeatures,
-        "SelfCheckRecorded": SelfCheckRecorded,
-        "ClinicianCleared": ClinicianCleared,
-        "ClinicianOverride": ClinicianOverride,
-        "OutcomeRecorded": OutcomeRecorded,
-        "PlanState": PlanState,
-        "Decision": Decision,
-        "ExerciseDose": ExerciseDose,
-        "Prescription": Prescription,
+        "Journal": events.Journal,
+        "Event": events.Event,
+        "SelfCheckResult": self_checks.SelfCheckResult,
+        **{t.__name__: t for t in _CLASSES},
+        "Prescription": prescription.Prescription,
         "ReplayOutput": ReplayOutput,
-        "NprsAnswers": NprsAnswers,
-        "OdiAnswers": OdiAnswers,
-        "RmdqAnswers": RmdqAnswers,
-        "PsfsAnswers": PsfsAnswers,
-        "PsfsActivity": PsfsActivity,
-        "PegAnswers": PegAnswers,
-        "StartBackAnswers": StartBackAnswers,
+        "NprsAnswers": measures.NprsAnswers,
+        "OdiAnswers": measures.OdiAnswers,
+        "RmdqAnswers": measures.RmdqAnswers,
+        "PsfsAnswers": measures.PsfsAnswers,
+        "PsfsActivity": measures.PsfsActivity,
+        "PegAnswers": measures.PegAnswers,
+        "StartBackAnswers": measures.StartBackAnswers,
         "ScoreReport": ScoreReport,
         "OutcomeRecord": OutcomeRecord,
-        "MeasureProgress": MeasureProgress,
+        "MeasureProgress": progress.MeasureProgress,
     }
 )
+_ENCODE: Final = json.JSONEncoder(
+    ensure_ascii=True, allow_nan=False, separators=(",", ":"), check_circular=False
+).encode
+
+
+def _is_wire_type(tp: Any) -> bool:
+    """An attrs class, a tagged or keyed union of them, or a tuple of either."""
+    if is_sequence(tp):
+        return _is_wire_type(tp.__args__[0])
+    if isinstance(tp, type):
+        return attrs.has(tp)
+    members = union_members(tp)
+    return tag_of(members) is not None or (bool(members) and keyed(members))
+
+
+def _require_type(type_: Any, call: str) -> None:
+    if isinstance(type_, str | bytes | bytearray):
+        msg = f"{call}(text, type_) takes the JSON text first and the type second"
+        raise NotAWireValue(msg)
+    if not _is_wire_type(type_):
+        msg = f"{call}() got a {type(type_).__name__}, not a lowback wire type"
+        raise NotAWireValue(msg)
+
+
+@functools.cache
+def _wire() -> types.ModuleType:
+    """The converter's module, imported on first use (cattrs loads then)."""
+    from . import _convert  # noqa: PLC0415 - not on `import lowback`
+
+    return _convert
+
+
+def _read(data: Any, tp: Any, *, required: bool = True) -> Any:
+    """Structure parsed JSON as *tp*, or raise every problem as one InvalidInput."""
+    c, many = _wire(), is_sequence(tp) and type(data) is list
+    sink, items = c.Sink(), list(data) if many else [data]
+    for index, item in enumerate(items):
+        if isinstance(item, dict) and VERSION_KEY in item:
+            if (problem := c.version_problem(item)) is not None:
+                c.collect(problem, f"$[{index}]" if many else "$", sink)
+            items[index] = c.without(item, {VERSION_KEY})
+        elif isinstance(item, dict) and not many and required:
+            sink.add(
+                f"$.{VERSION_KEY}", ReasonCode.MISSING, f"must be {SCHEMA_VERSION}"
+            )
+    try:
+        value = c.CONVERTER.get_structure_hook(tp)(items if many else items[0], tp)
+    except Exception as err:  # noqa: BLE001 - each becomes a Problem with its path
+        c.collect(err, "$", sink)
+    if sink.total:
+        raise sink.error()  # outside the handler: the error keeps no context
+    return value
 
 
 @overload
@@ -203,7 +184,7 @@ def loads(text: str | bytes, type_: Any) -> Any:
 
     Raises:
         InvalidInput: listing every problem with its JSON path and code.
-        TypeError: *type_* has no wire form.
+        NotAWireValue: *type_* has no wire form, or *text* is not text.
 
     >>> from lowback import FiredRule
     >>> loads('{"schema_version":1,"id":"SELF","sources":["article:when-to-seek-help"]}', FiredRule).id
@@ -213,8 +194,13 @@ def loads(text: str | bytes, type_: Any) -> Any:
     ...
     lowback.errors.InvalidInput: invalid input: $.schema_version: missing (must be 1)
     """
-    _document_plan(type_)  # an unsupported type is a TypeError before reading
-    return _structure_document(_parse(_text_of(text, "$")), type_)
+    _require_type(type_, "loads")
+    try:
+        return _read(parse(text_of(text)), type_)
+    except InvalidInput as err:
+        error = err
+    del text  # the error keeps no reference to the input, not even in a frame
+    raise error.with_traceback(None)
 
 
 def loads_jsonl(text: str | bytes, type_: Any) -> Any:
@@ -227,23 +213,38 @@ def loads_jsonl(text: str | bytes, type_: Any) -> Any:
     >>> loads_jsonl('{"sets": 1}\n\n{"sets": 2, "schema_version": 1}\n', tuple[Dose, ...])
     (Dose(sets=1, ...), Dose(sets=2, ...))
     """
-    if not _is_sequence_type(type_):
+    _require_type(type_, "loads_jsonl")
+    if not is_sequence(type_):
         msg = "loads_jsonl() reads a tuple type such as Journal"
-        raise TypeError(msg)
-    _structurer(type_)
-    lines = [line for line in _text_of(text, "$").split("\n") if line.strip()]
+        raise NotAWireValue(msg)
+    lines = [line for line in text_of(text).split("\n") if line.strip()]
+    del text
     if len(lines) > MAX_LIST_LENGTH:
         raise InvalidInput.at("$", "too_large", f"at most {MAX_LIST_LENGTH} lines")
     problems: list[Problem] = []
     values: list[Any] = []
     for index, line in enumerate(lines):
         try:
-            values.append(_parse(line, f"$[{index}]"))
+            values.append(parse(line, f"$[{index}]"))
         except InvalidInput as err:
-            problems.extend(err.problems)
-    if problems:
-        raise _finish(problems)
-    return _structure_document(values, type_)
+            problems += err.problems[: MAX_PROBLEMS - len(problems)]
+    error = InvalidInput(problems) if problems else None
+    if error is None:
+        try:
+            return _read(values, type_, required=False)
+        except InvalidInput as err:
+            error = err
+    del lines, values
+    raise error.with_traceback(None)
+
+
+def _unstructure(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_unstructure(item) for item in value]
+    if not attrs.has(type(value)):
+        msg = f"dumps() writes lowback values, not a {type(value).__name__}"
+        raise NotAWireValue(msg)
+    return _wire().CONVERTER.unstructure(value)
 
 
 def dumps(value: Any) -> str:
@@ -252,6 +253,9 @@ def dumps(value: Any) -> str:
     An attrs value is an object that starts with ``"schema_version": 1``; a
     tuple is an array whose items carry no version.
 
+    Raises:
+        NotAWireValue: *value* is not a lowback value (or a tuple of them).
+
     >>> from lowback import FiredRule, SourceId
     >>> rule = FiredRule(id="SELF", sources=(SourceId.ARTICLE_RED_FLAGS,))
     >>> dumps(rule)
@@ -259,7 +263,14 @@ def dumps(value: Any) -> str:
     >>> dumps((rule,))
     '[{"id":"SELF","sources":["article:when-to-seek-help"]}]'
     """
-    return _document_text(value)
+    out = _unstructure(value)
+    try:
+        return _ENCODE(
+            {VERSION_KEY: SCHEMA_VERSION, **out} if isinstance(out, dict) else out
+        )
+    except ValueError:
+        msg = "dumps() cannot write a float that is not finite"
+    raise NotAWireValue(msg)
 
 
 def dumps_jsonl(values: Iterable[Any]) -> str:
@@ -277,8 +288,8 @@ def _is_lowback_type(tp: Any) -> bool:
     """Whether *tp* is a lowback attrs class, or a union of only such classes."""
     if isinstance(tp, type):
         return attrs.has(tp) and tp.__module__.startswith("lowback.")
-    members = _union_members(tp)
-    return bool(members) and all(_is_lowback_type(m) for m in members)
+    members = union_members(tp)
+    return bool(members) and all(_is_lowback_type(t) for t in members)
 
 
 def converter() -> cattrs.Converter:
@@ -287,35 +298,21 @@ def converter() -> cattrs.Converter:
     For apps that keep lowback values inside their own cattrs-managed models.
     Unstructuring a lowback value gives exactly the object :func:`dumps`
     writes (without the top-level ``schema_version``); structuring one goes
-    through lowback's strict reader, so ``"7"`` never becomes 7 and a bad
-    value raises :class:`~lowback.errors.InvalidInput` with JSON paths rooted
-    at that value. Everything else is the app's: configure the converter
-    further as you like. (Within an app's own class, cattrs' detailed
-    validation wraps lowback's error in its ``ClassValidationError``.)
+    through lowback's strict reader, raising
+    :class:`~lowback.errors.InvalidInput` with paths rooted at that value.
+    (Within an app's own class, cattrs' detailed validation wraps lowback's
+    error in its ``ClassValidationError``.)
 
-    >>> import attrs
     >>> from lowback import Dose
-    >>> @attrs.frozen
-    ... class Visit:
-    ...     patient: str
-    ...     dose: Dose
-    >>> conv = converter()
-    >>> conv.unstructure(Visit("p-1", Dose(sets=2, reps=10)))
-    {'patient': 'p-1', 'dose': {'sets': 2, 'reps': 10, 'hold_seconds': None, 'rest_seconds': None, 'effort_percent': None, 'minutes': None}}
-    >>> conv.structure({"sets": "2"}, Dose)
+    >>> converter().structure({"sets": "2"}, Dose)
     Traceback (most recent call last):
     lowback.errors.InvalidInput: invalid input: $.sets: wrong_type (expected an integer)
     """
     import cattrs  # noqa: PLC0415 - cattrs loads only when an app asks for it
 
     conv = cattrs.Converter()
-    # Through the canonical encoder, so the result holds only JSON values
-    # (the writer leaves enum members for the encoder to spell).
-    conv.register_unstructure_hook_func(
-        _is_lowback_type, lambda value: json.loads(_encode(_out(value)))
-    )
+    conv.register_unstructure_hook_func(_is_lowback_type, _unstructure)
     conv.register_structure_hook_func(
-        _is_lowback_type,
-        lambda data, tp: _structure_document(data, tp, version_required=False),
+        _is_lowback_type, lambda data, tp: _read(data, tp, required=False)
     )
     return conv

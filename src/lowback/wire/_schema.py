@@ -1,188 +1,187 @@
-"""JSON Schema (draft 2020-12) generated from the attrs models, for the wire types."""
+"""JSON Schema (draft 2020-12) of the wire types, from the same validators ``loads`` reads."""
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
 import typing
+from collections.abc import Mapping
 from typing import Any, Final
 
 import attrs
 
-from lowback.catalog._validation import Constraint, constraint_of
+from lowback.catalog.validators import InRange, Optional, Text, TupleOf, UniqueBy
+from lowback.errors import NotAWireValue
 
-from ._model import (
-    _DATE_RE,
-    _SPARSE,
-    _VERSION_KEY,
-    MAX_LIST_LENGTH,
-    MAX_STRING_CHARS,
-    SCHEMA_VERSION,
-    _class_tag,
-    _hints,
-    _is_sequence_type,
-    _member_names,
-    _non_null,
-    _tag_of,
-    _union_members,
-)
+from . import _base as m
 
 __all__ = ["json_schema"]
 
 _DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
-_VERSION_SCHEMA: Final = {"type": "integer", "const": SCHEMA_VERSION}
+_VERSION: Final = {"type": "integer", "const": m.SCHEMA_VERSION}
+_NOT_NULL: Final = {"not": {"type": "null"}}
+_SCALARS: Final = ["null", "boolean", "integer", "number", "string"]
 
 
-class _SchemaBuilder:
+def _limits(validator: Any) -> dict[str, Any]:
+    """The limits a field's lowback validators set, as JSON Schema keywords."""
+    out: dict[str, Any] = {}
+    for part in m.parts(
+        validator.inner if isinstance(validator, Optional) else validator
+    ):
+        if isinstance(part, Optional):
+            out |= _limits(part.inner)
+        elif isinstance(part, InRange):
+            out |= {"minimum": part.low, "maximum": part.high}
+        elif isinstance(part, Text):
+            out["maxLength"] = min(part.max_chars, m.MAX_STRING_CHARS)
+        elif isinstance(part, TupleOf):
+            out["maxItems"] = min(part.max_length, m.MAX_LIST_LENGTH)
+        elif isinstance(part, UniqueBy):
+            out["unique_by"] = part.key
+    return out
+
+
+def _versioned(schema: dict[str, Any], *, required: bool) -> None:
+    schema["properties"] = {m.VERSION_KEY: dict(_VERSION), **schema["properties"]}
+    if required:
+        schema["required"] = [m.VERSION_KEY, *schema["required"]]
+
+
+class _Builder:
     def __init__(self) -> None:
         self.defs: dict[str, Any] = {}
 
-    def of(self, tp: Any, c: Constraint = Constraint()) -> dict[str, Any]:  # noqa: B008 - a frozen value
-        simple = _simple_schema(tp, c)
-        if simple is not None:
-            return simple
+    def of(self, tp: Any, limits: Mapping[str, Any]) -> dict[str, Any]:
+        origin, args = typing.get_origin(tp), typing.get_args(tp)
+        members = [t for t in m.union_members(tp) if t is not type(None)]
+        if len(members) < len(m.union_members(tp)):
+            return {"oneOf": [self.of(m.non_null(tp), limits), {"type": "null"}]}
+        if members:
+            tagged = m.tag_of(tuple(members))
+            if tagged is None and not m.keyed(tuple(members)):
+                raise NotAWireValue(f"lowback has no wire form for {tp!r}")
+            # Tagged, or told apart by their keys (each member a closed object).
+            classes = tagged[1].values() if tagged else members
+            return {"oneOf": [self.ref(cls) for cls in classes]}
         if isinstance(tp, type) and attrs.has(tp):
             return self.ref(tp)
-        members = _union_members(tp)
-        if members:
-            return self.union(tp, members, c)
-        origin, args = typing.get_origin(tp), typing.get_args(tp)
         if origin in (tuple, frozenset):
-            limit = min(c.max_length or MAX_LIST_LENGTH, MAX_LIST_LENGTH)
-            schema = {"type": "array", "items": self.of(args[0]), "maxItems": limit}
+            schema: dict[str, Any] = {"type": "array", "items": self.of(args[0], {})}
+            schema["maxItems"] = limits.get("maxItems", m.MAX_LIST_LENGTH)
             if origin is frozenset:
                 schema["uniqueItems"] = True
+            if "unique_by" in limits:  # each tag value at most once
+                key, tagged = limits["unique_by"], m.tag_of(m.union_members(args[0]))
+                schema["allOf"] = [
+                    {
+                        "contains": {
+                            "properties": {key: {"const": value}},
+                            "required": [key],
+                        }
+                    }
+                    | {"minContains": 0, "maxContains": 1}
+                    for value in (tagged[1] if tagged else ())
+                ]
             return schema
-        raise TypeError(f"lowback has no wire form for {tp!r}")
-
-    def union(self, tp: Any, members: tuple[Any, ...], c: Constraint) -> dict[str, Any]:
-        non_null = tuple(m for m in members if m is not type(None))
-        if len(non_null) == 1:
-            inner = self.of(non_null[0], c)
-        else:
-            tagged = _tag_of(non_null)
-            if tagged is not None:
-                inner = {"oneOf": [self.ref(cls) for cls in tagged[1].values()]}
-            elif all(isinstance(m, type) and attrs.has(m) for m in non_null):
-                # Told apart by their keys: each member is a closed object.
-                inner = {"oneOf": [self.ref(cls) for cls in non_null]}
-            else:
-                raise TypeError(f"lowback cannot describe the untagged union {tp!r}")
-        if len(non_null) < len(members):
-            return {"oneOf": [inner, {"type": "null"}]}
-        return inner
+        if origin in (dict, Mapping):
+            fact = {"type": _SCALARS, "maxLength": m.MAX_STRING_CHARS}
+            return {
+                "type": "object",
+                "additionalProperties": fact,
+                "maxProperties": m.MAX_LIST_LENGTH,
+            }
+        return _scalar(tp, limits)
 
     def ref(self, cls: type) -> dict[str, Any]:
-        name = cls.__name__
-        if name not in self.defs:
-            self.defs[name] = {}  # a placeholder breaks cycles
-            self.defs[name] = self.object(cls)
-        return {"$ref": f"#/$defs/{name}"}
+        if cls.__name__ not in self.defs:
+            self.defs[cls.__name__] = {}  # a placeholder breaks cycles
+            self.defs[cls.__name__] = self.object(cls)
+        return {"$ref": f"#/$defs/{cls.__name__}"}
 
     def object(self, cls: type) -> dict[str, Any]:
-        hints = _hints(cls)
-        tag = _class_tag(cls)
-        sparse = cls in _SPARSE
+        tag = m.class_tag(cls)
         properties: dict[str, Any] = {}
         required: list[str] = []
         if tag is not None:
             properties[tag[0]] = {"const": tag[1]}
             required.append(tag[0])
         for f in attrs.fields(cls):
-            if not f.init:
-                continue
-            hint = hints[f.name]
-            if sparse:
-                hint = _non_null(hint)
-            properties[f.name] = self.of(hint, constraint_of(f.validator))
+            hint = m.hints(cls)[f.name]
+            properties[f.name] = self.of(
+                m.non_null(hint) if cls in m.SPARSE else hint, _limits(f.validator)
+            )
             if f.default is attrs.NOTHING:
                 required.append(f.name)
-        schema: dict[str, Any] = {
-            "type": "object",
-            "title": cls.__name__,
-            "properties": properties,
-            "required": required,
-            "additionalProperties": False,
-        }
-        doc = (cls.__doc__ or "").strip().split("\n", 1)[0]
-        if doc:
-            schema["description"] = doc
+        schema: dict[str, Any] = {"type": "object", "title": cls.__name__}
+        schema["properties"] = properties
+        schema |= {"required": required, "additionalProperties": False}
+        schema["description"] = (cls.__doc__ or "").strip().split("\n", 1)[0]
+        if cls in m.MAY_CARRY_VERSION:  # inside plan_started, an app may send it
+            _versioned(schema, required=False)
+        observations = getattr(cls, "observations", ())
+        if observations:  # a self-check: stopped, or every observation given
+            schema["anyOf"] = [
+                {"required": ["stopped"], "properties": {"stopped": _NOT_NULL}},
+                {
+                    "required": list(observations),
+                    "properties": dict.fromkeys(observations, _NOT_NULL),
+                },
+            ]
         return schema
 
 
-def _simple_schema(tp: Any, c: Constraint) -> dict[str, Any] | None:
-    """The schema of a scalar type, or ``None`` for other types."""
-    schema: dict[str, Any] | None = None
+def _scalar(tp: Any, limits: Mapping[str, Any]) -> dict[str, Any]:
     if tp is bool:
-        schema = {"type": "boolean"}
-    elif tp is int or tp is float:
-        schema = {"type": "integer" if tp is int else "number"}
-        if c.low is not None:
-            schema["minimum"] = c.low
-        if c.high is not None:
-            schema["maximum"] = c.high
-    elif tp is str:
-        limit = MAX_STRING_CHARS if c.max_chars is None else c.max_chars
-        schema = {"type": "string", "maxLength": min(limit, MAX_STRING_CHARS)}
-    elif tp is dt.date:
-        schema = {
+        return {"type": "boolean"}
+    if tp in (int, float):
+        bounds = {k: v for k, v in limits.items() if k in ("minimum", "maximum")}
+        return {"type": "integer" if tp is int else "number", **bounds}
+    if tp is str:
+        return {
             "type": "string",
-            "format": "date",
-            "pattern": f"^{_DATE_RE.pattern}$",
+            "maxLength": limits.get("maxLength", m.MAX_STRING_CHARS),
         }
-    elif isinstance(tp, type) and issubclass(tp, enum.Enum):
-        schema = {"enum": [m.value for m in tp]}
-    return schema
+    if tp is dt.date:
+        return {"type": "string", "format": "date", "pattern": f"^{m.DATE_RE.pattern}$"}
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return {"enum": [e.value for e in tp]}
+    raise NotAWireValue(f"lowback has no wire form for {tp!r}")
 
 
 def json_schema(type_: Any) -> dict[str, Any]:
     """Return the JSON Schema (draft 2020-12) of the documents ``loads(text, type_)`` reads.
 
-    It is generated from the attrs fields, type hints and validators: required
+    Generated from the attrs fields, type hints and validators: required
     keys, ``additionalProperties: false``, enums, numeric bounds, list limits,
-    and ``oneOf`` with the tag as a ``const`` for unions. Checks that span
-    fields (each self-check at most once; observations unless stopped) are
-    the models' own and are not in the schema.
+    ``oneOf`` on the tag for unions, each self-check at most once, and a
+    self-check's observations unless it was stopped. JSON Schema counts
+    ``4.0`` as an integer and :func:`loads` does not: validate with a type
+    checker whose integers exclude floats, as lowback's tests do.
+
+    Raises:
+        NotAWireValue: *type_* is not a wire type.
 
     >>> from lowback import Dose
-    >>> schema = json_schema(Dose)
-    >>> schema["properties"]["sets"]
+    >>> json_schema(Dose)["properties"]["sets"]
     {'type': 'integer', 'minimum': 1, 'maximum': 10}
-    >>> schema["required"]
-    ['schema_version']
     """
-    builder = _SchemaBuilder()
-    body = builder.of(type_)
-    if _is_sequence_type(type_):
-        # Journal items may carry the version: allow it on each item object.
-        item = typing.get_args(type_)[0]
-        names = _member_names(item) or {getattr(item, "__name__", "")}
-        for name in names & builder.defs.keys():
-            builder.defs[name]["properties"] = {
-                _VERSION_KEY: dict(_VERSION_SCHEMA),
-                **builder.defs[name]["properties"],
-            }
-        schema: dict[str, Any] = {"$schema": _DIALECT, **body}
-    else:
-        ref = body.get("$ref", "")
-        name = ref.rsplit("/", 1)[-1]
-        if name in builder.defs:
-            schema = {"$schema": _DIALECT, **builder.defs.pop(name)}
-            schema["properties"] = {
-                _VERSION_KEY: dict(_VERSION_SCHEMA),
-                **schema["properties"],
-            }
-            schema["required"] = [_VERSION_KEY, *schema["required"]]
-        else:  # a union document: every member carries the version
-            for def_name in builder.defs:
-                member = builder.defs[def_name]
-                if def_name in _member_names(type_):
-                    member["properties"] = {
-                        _VERSION_KEY: dict(_VERSION_SCHEMA),
-                        **member["properties"],
-                    }
-                    member["required"] = [_VERSION_KEY, *member["required"]]
-            schema = {"$schema": _DIALECT, **body}
-    if builder.defs:
-        schema["$defs"] = builder.defs
-    return schema
+    if not (
+        isinstance(type_, type) or typing.get_origin(type_) or m.union_members(type_)
+    ):
+        msg = f"json_schema() takes a wire type, not a {type(type_).__name__}"
+        raise NotAWireValue(msg)
+    builder = _Builder()
+    body = builder.of(type_, {})
+    item = typing.get_args(type_)[0] if m.is_sequence(type_) else type_
+    names = {t.__name__ for t in m.union_members(item) or [item] if isinstance(t, type)}
+    top = body["$ref"].rsplit("/", 1)[-1] if "$ref" in body else None
+    for name in names & builder.defs.keys():  # documents and journal items carry it
+        if name != top:
+            _versioned(builder.defs[name], required=not m.is_sequence(type_))
+    if top is not None:
+        body = builder.defs.pop(top)
+        _versioned(body, required=True)
+    return {"$schema": _DIALECT, **body} | (
+        {"$defs": builder.defs} if builder.defs else {}
+    )

@@ -1,0 +1,436 @@
+"""The resource builders: one lowback value in, one FHIR R4 resource (a plain dict) out.
+
+Every builder is a pure function. Ids and references come in as arguments
+(the Bundle makes them, :mod:`lowback.fhir._bundle`); codes come only from
+:mod:`lowback.catalog.codes` and lowback's own ``urn:lowback:*`` systems.
+No builder writes question wording: items carry lowback's field names as
+``linkId`` and answers carry codes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import attrs
+
+from lowback.catalog.answers import Answer
+from lowback.catalog.codes import CODES, LOWBACK_SYSTEMS, Code, suspicion_code
+from lowback.catalog.dispositions import Disposition
+from lowback.catalog.exercises import STAGE_PLANS, Dose, ExerciseId
+from lowback.catalog.intake import Intake
+from lowback.catalog.messages import render
+from lowback.catalog.red_flags import RED_FLAGS, RedFlag, Suspicion
+from lowback.catalog.rules import RULES, FiredRule
+from lowback.catalog.stages import PlanStatus, Stage
+
+__all__ = [
+    "INTAKE_QUESTIONNAIRE",
+    "Resource",
+    "care_plan",
+    "coding",
+    "goal",
+    "guidance_response",
+    "observation",
+    "questionnaire_response",
+    "red_flag_suspicions",
+    "risk_assessment",
+]
+
+#: A FHIR resource or element as plain JSON-ready data.
+Resource = dict[str, Any]
+
+#: The canonical of the intake questionnaire the QuestionnaireResponse answers.
+INTAKE_QUESTIONNAIRE = LOWBACK_SYSTEMS["questionnaire"] + ":intake"
+
+_UCUM = "http://unitsofmeasure.org"
+
+
+def coding(code: Code) -> Resource:
+    """Return the FHIR ``Coding`` of a code from the catalog's table.
+
+    >>> coding(CODES["nprs"])["code"]
+    '72514-3'
+    """
+    return {"system": code.system, "code": code.code, "display": code.display}
+
+
+def _own(system: str, code: str, display: str | None = None) -> Resource:
+    """A ``Coding`` in one of lowback's own ``urn:lowback:*`` systems."""
+    result: Resource = {"system": LOWBACK_SYSTEMS[system], "code": code}
+    if display is not None:
+        result["display"] = display
+    return result
+
+
+def _words(value: str) -> str:
+    return value.replace("_", " ")
+
+
+def _date(date: dt.date | None, key: str) -> Resource:
+    return {} if date is None else {key: date.isoformat()}
+
+
+# --- QuestionnaireResponse -------------------------------------------------
+
+
+# Answer types by Python type, in order: bool before int (a bool is an int).
+_PRIMITIVES = (
+    (bool, "valueBoolean"),
+    (int, "valueInteger"),
+    (float, "valueDecimal"),
+    (str, "valueString"),
+)
+
+
+def _answer(value: Any) -> Resource:
+    if isinstance(value, enum.Enum):  # before str: enums are StrEnums
+        system = "answer" if isinstance(value, Answer) else "value"
+        return {"valueCoding": _own(system, str(value.value))}
+    if isinstance(value, dt.date):
+        return {"valueDate": value.isoformat()}
+    for type_, key in _PRIMITIVES:
+        if isinstance(value, type_):
+            return {key: value}
+    msg = f"no FHIR answer type for {type(value).__name__}"
+    raise TypeError(msg)
+
+
+def _items(value: Any, prefix: str) -> Iterator[Resource]:
+    """The items of an attrs value, one per field that has an answer."""
+    for field in attrs.fields(type(value)):
+        yield from _item(getattr(value, field.name), prefix + field.name)
+
+
+def _item(value: Any, link_id: str) -> Iterator[Resource]:
+    if value is None or value == ():
+        return
+    if attrs.has(type(value)):
+        nested = list(_items(value, link_id + "."))
+        if nested:
+            yield {"linkId": link_id, "item": nested}
+        return
+    if isinstance(value, tuple):
+        if attrs.has(type(value[0])):
+            for part in value:  # self-check results: one group per check
+                yield from _item(part, f"{link_id}.{type(part).check.value}")
+            return
+        yield {"linkId": link_id, "answer": [_answer(v) for v in value]}
+        return
+    yield {"linkId": link_id, "answer": [_answer(value)]}
+
+
+def questionnaire_response(
+    intake: Intake,
+    *,
+    resource_id: str,
+    subject: Resource,
+    date: dt.date | None = None,
+) -> Resource:
+    """Return the intake as a ``QuestionnaireResponse``: answers by code, no wording.
+
+    Each answered field is an item whose ``linkId`` is the intake's field
+    name (``red_flags.saddle_numbness``, ``self_checks.forward_bend.stopped``);
+    fields with no answer are left out.
+    """
+    return {
+        "resourceType": "QuestionnaireResponse",
+        "id": resource_id,
+        "questionnaire": INTAKE_QUESTIONNAIRE,
+        "status": "completed",
+        "subject": subject,
+        **_date(date, "authored"),
+        "item": list(_items(intake, "")),
+    }
+
+
+# --- Observation -----------------------------------------------------------
+
+
+def _value(value: float | Code) -> Resource:
+    if isinstance(value, Code):
+        return {"valueCodeableConcept": {"coding": [coding(value)]}}
+    if isinstance(value, bool):
+        msg = "an observation value is a number or a code"
+        raise TypeError(msg)
+    if isinstance(value, int):
+        return {"valueInteger": value}
+    return {
+        "valueQuantity": {
+            "value": float(value),
+            "unit": "{score}",
+            "system": _UCUM,
+            "code": "{score}",
+        }
+    }
+
+
+def observation(  # noqa: PLR0913 - one argument per element of the resource
+    code: Code,
+    value: float | Code,
+    *,
+    resource_id: str,
+    subject: Resource,
+    date: dt.date | None = None,
+    derived_from: Sequence[str] = (),
+) -> Resource:
+    """Return a self-reported score as a ``survey`` ``Observation``.
+
+    *code* is an entry of :data:`~lowback.catalog.codes.CODES` (the LOINC
+    code of the measure); an integer becomes ``valueInteger``, another
+    number (a ``float``, or an exact fraction converted by the caller) a
+    ``valueQuantity`` in ``{score}``, a code a
+    ``valueCodeableConcept``. *derived_from* are references (for example
+    to the ``QuestionnaireResponse`` the score was read from).
+
+    >>> obs = observation(CODES["nprs"], 6, resource_id="p1", subject={"reference": "Patient/1"})
+    >>> obs["code"]["coding"][0]["code"], obs["valueInteger"]
+    ('72514-3', 6)
+    """
+    resource: Resource = {
+        "resourceType": "Observation",
+        "id": resource_id,
+        "status": "final",
+        "category": [{"coding": [coding(CODES["survey"])]}],
+        "code": {"coding": [coding(code)], "text": code.display},
+        "subject": subject,
+        **_date(date, "effectiveDateTime"),
+        **_value(value),
+    }
+    if derived_from:
+        resource["derivedFrom"] = [{"reference": r} for r in derived_from]
+    return resource
+
+
+# --- RiskAssessment --------------------------------------------------------
+
+
+def red_flag_suspicions(
+    yes: Sequence[RedFlag], unknown: Sequence[RedFlag]
+) -> tuple[tuple[Suspicion, tuple[RedFlag, ...], tuple[RedFlag, ...]], ...]:
+    """Group red flags by the condition they suggest, in :class:`~lowback.catalog.red_flags.Suspicion` order.
+
+    Returns ``(suspicion, flags answered yes, flags answered unknown)`` for
+    every suspicion with at least one such flag.
+
+    >>> red_flag_suspicions([RedFlag.SADDLE_NUMBNESS], [RedFlag.FEVER_OR_UNWELL])[0][0]
+    <Suspicion.CAUDA_EQUINA: 'cauda_equina'>
+    """
+    out = []
+    for suspicion in Suspicion:
+        said_yes = tuple(f for f in yes if RED_FLAGS[f].suggests is suspicion)
+        not_sure = tuple(f for f in unknown if RED_FLAGS[f].suggests is suspicion)
+        if said_yes or not_sure:
+            out.append((suspicion, said_yes, not_sure))
+    return tuple(out)
+
+
+def _outcome(suspicion: Suspicion) -> Resource:
+    own = _own("suspicion", suspicion.value, _words(suspicion.value))
+    external = suspicion_code(suspicion.value)
+    codings = [own] if external is None else [coding(external), own]
+    return {"coding": codings, "text": f"suspected {_words(suspicion.value)}"}
+
+
+def _rationale(yes: Sequence[RedFlag], unknown: Sequence[RedFlag]) -> str:
+    parts = []
+    if yes:
+        parts.append("red flags answered yes: " + ", ".join(yes))
+    if unknown:
+        parts.append(
+            "red flags answered unknown, so not ruled out: " + ", ".join(unknown)
+        )
+    return "; ".join(parts) + "."
+
+
+def risk_assessment(  # noqa: PLR0913 - one argument per element of the resource
+    *,
+    resource_id: str,
+    subject: Resource,
+    disposition: Disposition,
+    flags_yes: Sequence[RedFlag],
+    flags_unknown: Sequence[RedFlag],
+    rules: Sequence[FiredRule],
+    ruleset_version: str,
+    safety_net: str,
+    date: dt.date | None = None,
+    basis: Sequence[str] = (),
+) -> Resource:
+    """Return a triage (or a check-in's red flags) as a ``RiskAssessment``.
+
+    One prediction per suspected serious condition (the conditions behind
+    the red flags answered yes or ``unknown``); its ``rationale`` names the
+    flags. No ``qualitativeRisk`` or probability is given: single red flags
+    are weak tests (IFOMPT 2020), and lowback does not estimate how likely a
+    condition is, only where the person should go (``mitigation``).
+    """
+    resource: Resource = {
+        "resourceType": "RiskAssessment",
+        "id": resource_id,
+        "status": "final",
+        "method": {
+            "coding": [_own("ruleset", ruleset_version)],
+            "text": f"lowback ruleset {ruleset_version}",
+        },
+        "subject": subject,
+        **_date(date, "occurrenceDateTime"),
+    }
+    if rules:
+        resource["reasonCode"] = [_rule(r) for r in rules]
+    if basis:
+        resource["basis"] = [{"reference": r} for r in basis]
+    predictions = [
+        {"outcome": _outcome(suspicion), "rationale": _rationale(yes, unknown)}
+        for suspicion, yes, unknown in red_flag_suspicions(flags_yes, flags_unknown)
+    ]
+    if predictions:
+        resource["prediction"] = predictions
+    resource["mitigation"] = f"disposition {disposition.value}: {safety_net}"
+    return resource
+
+
+def _rule(rule: FiredRule) -> Resource:
+    summary = RULES[rule.id].summary if rule.id in RULES else None
+    return {"coding": [_own("rule", rule.id, summary)], "text": rule.id}
+
+
+# --- Goal and CarePlan -----------------------------------------------------
+
+_LIFECYCLE = {
+    PlanStatus.ACTIVE: "active",
+    PlanStatus.PAUSED: "on-hold",
+    PlanStatus.COMPLETED: "completed",
+}
+
+
+def goal(
+    stage: Stage, status: PlanStatus, *, resource_id: str, subject: Resource
+) -> Resource:
+    """Return the goal the stage's plan states as a ``Goal``.
+
+    The description carries the goal's message ID (so an app can show its
+    own translation) and the default English text.
+    """
+    message = STAGE_PLANS[stage].goal
+    return {
+        "resourceType": "Goal",
+        "id": resource_id,
+        "lifecycleStatus": _LIFECYCLE[status],
+        "description": {"coding": [_own("message", message)], "text": render(message)},
+        "subject": subject,
+    }
+
+
+def _timing(dose: Dose) -> Resource:
+    repeat: Resource = {"count": dose.sets * (dose.reps or 1)}
+    if dose.hold_seconds is not None:
+        repeat |= {"duration": dose.hold_seconds, "durationUnit": "s"}
+    elif dose.minutes is not None:
+        repeat |= {"duration": dose.minutes, "durationUnit": "min"}
+    return {"repeat": repeat}
+
+
+def _activity(exercise: ExerciseId, dose: Dose | None, status: str) -> Resource:
+    detail: Resource = {
+        "code": {
+            "coding": [_own("exercise", exercise.value, _words(exercise.value))],
+            "text": _words(exercise.value),
+        },
+        "status": status,
+    }
+    if dose is not None:
+        detail["scheduledTiming"] = _timing(dose)
+        detail["description"] = dose.describe()
+    else:
+        detail["description"] = "daily habit"
+    return {"detail": detail}
+
+
+def care_plan(  # noqa: PLR0913 - one argument per element of the resource
+    *,
+    resource_id: str,
+    subject: Resource,
+    stage: Stage,
+    status: PlanStatus,
+    exercises: Sequence[tuple[ExerciseId, Dose]],
+    habits: Sequence[ExerciseId],
+    started: bool,
+    start: dt.date | None = None,
+    goal_ref: str | None = None,
+    supporting: Sequence[str] = (),
+) -> Resource:
+    """Return the stage plan as a ``CarePlan``: the stage, its activities and doses.
+
+    Each exercise is an activity with its dose as ``scheduledTiming``
+    (``count`` = sets x reps, ``duration`` = the hold in seconds or the
+    activity in minutes) and in words as ``description``; each daily habit is
+    an activity without a dose. The activities are what the plan offers
+    today, also while it is on hold. *started* says whether the plan has
+    begun (activities ``in-progress``) or is only planned (``not-started``).
+    """
+    # The activities are what the plan offers today, so they go on while
+    # the plan is paused (a paused plan offers only unloading positions and
+    # short walks, or nothing at all after a red flag).
+    if status is PlanStatus.COMPLETED:
+        activity_status = "completed"
+    else:
+        activity_status = "in-progress" if started else "not-started"
+    stage_code = _own("stage", stage.value, _words(stage.value))
+    resource: Resource = {
+        "resourceType": "CarePlan",
+        "id": resource_id,
+        "status": _LIFECYCLE[status],
+        "intent": "plan",
+        "category": [
+            {"coding": [coding(CODES["exercise_therapy"])]},
+            {"coding": [stage_code]},
+        ],
+        "title": f"Stage {stage.number} of {len(Stage)}: {_words(stage.value)}",
+        "subject": subject,
+    }
+    if start is not None:
+        resource["period"] = {"start": start.isoformat()}
+    if supporting:
+        resource["supportingInfo"] = [{"reference": r} for r in supporting]
+    if goal_ref is not None:
+        resource["goal"] = [{"reference": goal_ref}]
+    activities = [_activity(e, d, activity_status) for e, d in exercises]
+    activities += [_activity(h, None, activity_status) for h in habits]
+    if activities:
+        resource["activity"] = activities
+    return resource
+
+
+# --- GuidanceResponse ------------------------------------------------------
+
+
+def guidance_response(  # noqa: PLR0913 - one argument per element of the resource
+    *,
+    resource_id: str,
+    subject: Resource,
+    rules: Sequence[FiredRule],
+    ruleset_version: str,
+    date: dt.date | None = None,
+    result: str | None = None,
+) -> Resource:
+    """Return why lowback decided as a ``GuidanceResponse``: rule IDs and ruleset.
+
+    ``moduleUri`` names the ruleset version; ``reasonCode`` lists every rule
+    that fired, in order, with its one-line summary; ``result`` points to the
+    ``CarePlan`` when the decision made one.
+    """
+    resource: Resource = {
+        "resourceType": "GuidanceResponse",
+        "id": resource_id,
+        "moduleUri": f"{LOWBACK_SYSTEMS['ruleset']}:{ruleset_version}",
+        "status": "success",
+        "subject": subject,
+        **_date(date, "occurrenceDateTime"),
+    }
+    if rules:
+        resource["reasonCode"] = [_rule(r) for r in rules]
+    if result is not None:
+        resource["result"] = {"reference": result}
+    return resource

@@ -1,0 +1,182 @@
+"""The contract's version and limits, the type helpers, and the bounded JSON parse.
+
+The depth is measured before parsing by a linear scan that does not recurse
+(each string is skipped by one possessive match, so an unterminated string of
+escaped quotes costs one pass, not one per quote). The standard library's
+parser then refuses ``NaN`` and ``Infinity``, and its ``object_pairs_hook``
+marks objects that repeat a key.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import itertools
+import json
+import re
+import types
+import typing
+from typing import Any, Final
+
+import attrs
+
+from lowback.catalog.events import AskedNerveFeatures, AskedRedFlags
+from lowback.catalog.intake import Intake
+from lowback.catalog.validators import AllOf
+from lowback.errors import InvalidInput, NotAWireValue, Problem, ReasonCode
+
+#: The version of the wire contract; top-level documents carry it.
+SCHEMA_VERSION: Final = 1
+#: The longest document (in characters, or bytes before decoding) read.
+MAX_DOCUMENT_CHARS: Final = 4_000_000
+#: The deepest nesting of arrays and objects read (a journal needs about 6).
+MAX_DEPTH: Final = 32
+#: The most items any JSON array may hold (a journal: about 27 years, daily).
+MAX_LIST_LENGTH: Final = 10_000
+#: The longest string any value may be (a clinician's note fits easily).
+MAX_STRING_CHARS: Final = 10_000
+#: At most this many problems are listed; the rest are counted in one.
+MAX_PROBLEMS: Final = 100
+#: Records whose keys are the questions asked: a missing key means "not asked".
+SPARSE: Final = frozenset({AskedRedFlags, AskedNerveFeatures})
+#: May carry ``"schema_version": 1`` inside a document (the intake in plan_started).
+MAY_CARRY_VERSION: Final = frozenset({Intake})
+VERSION_KEY: Final = "schema_version"
+DATE_RE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+#: A JSON string, or the rest of the text after an unterminated quote.
+_STRING_RE: Final = re.compile(r'"(?:[^"\\]++|\\.)*+"?', re.DOTALL)
+_BRACKET_RE: Final = re.compile(r"[\[\]{}]")
+#: Deletes every ASCII character but brackets.
+_KEEP_BRACKETS: Final = {c: None for c in range(128) if chr(c) not in "[]{}"}
+_STEP: Final = {"[": 1, "{": 1, "]": -1, "}": -1}
+_C = ReasonCode
+
+hints = functools.cache(typing.get_type_hints)  # a fixed set of classes: bounded
+
+
+def parts(validator: object) -> tuple[object, ...]:
+    """The validators a field's validator is made of."""
+    return validator.parts if isinstance(validator, AllOf) else (validator,)
+
+
+def class_tag(cls: type) -> tuple[str, str] | None:
+    """The tag key (``check`` or ``type``) and value a class carries, if any."""
+    for name in ("check", "type"):
+        value = getattr(cls, name, None)
+        if isinstance(value, enum.Enum):
+            return name, str(value.value)
+    return None
+
+
+def union_members(tp: Any) -> tuple[Any, ...]:
+    """The members of a union type, or ``()``."""
+    union = typing.get_origin(tp) is typing.Union or isinstance(tp, types.UnionType)
+    return typing.get_args(tp) if union else ()
+
+
+def tag_of(members: tuple[Any, ...]) -> tuple[str, dict[str, type]] | None:
+    """The tag key and the classes by tag value, if *members* form a tagged union."""
+    tags = [
+        class_tag(t) if isinstance(t, type) and attrs.has(t) else None for t in members
+    ]
+    by_value = {t[1]: cls for t, cls in zip(tags, members, strict=True) if t}
+    keys = {t[0] if t else "" for t in tags}
+    if len(keys) != 1 or "" in keys or len(by_value) != len(members):
+        return None
+    return keys.pop(), by_value
+
+
+def keyed(members: tuple[Any, ...]) -> bool:
+    """Whether *members* are attrs classes each with its own set of keys (untagged)."""
+    if not all(isinstance(t, type) and attrs.has(t) for t in members):
+        return False
+    keys = {frozenset(f.name for f in attrs.fields(t)) for t in members}
+    return len(keys) == len(members)
+
+
+def is_sequence(tp: Any) -> bool:
+    """Whether *tp* is ``tuple[X, ...]``."""
+    args = typing.get_args(tp)
+    return typing.get_origin(tp) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def non_null(tp: Any) -> Any:
+    """``X`` for ``X | None``; *tp* otherwise."""
+    members = [t for t in union_members(tp) if t is not type(None)]
+    return members[0] if len(members) == 1 else tp
+
+
+class DuplicateKeys(dict[str, Any]):
+    """A JSON object in which some key appeared more than once."""
+
+    duplicates: tuple[str, ...] = ()
+
+
+class _Constant(Exception):
+    """``NaN``, ``Infinity`` or ``-Infinity`` in the input."""
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) == len(pairs):
+        return result
+    seen: set[str] = set()
+    marked = DuplicateKeys(result)
+    marked.duplicates = tuple({k: 0 for k, _ in pairs if k in seen or seen.add(k)})  # type: ignore[func-returns-value]
+    return marked
+
+
+def _constant(_name: str) -> Any:
+    raise _Constant
+
+
+_DECODER: Final = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_constant)
+
+
+def too_deep(text: str) -> bool:
+    """Whether arrays and objects nest deeper than :data:`MAX_DEPTH` (linear time)."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return False
+    if "\\" in text:  # escaped quotes possible: skip each string by the regex
+        outside = _STRING_RE.sub("", text)
+    else:  # no escapes: every other piece between quotes is a string
+        outside = "".join(text.split('"')[::2])
+    brackets = outside.translate(_KEEP_BRACKETS)
+    if not brackets.isascii():  # stray characters (invalid JSON): drop them too
+        brackets = "".join(_BRACKET_RE.findall(brackets))
+    depths = itertools.accumulate(map(_STEP.__getitem__, brackets))
+    return max(depths, default=0) > MAX_DEPTH
+
+
+def text_of(text: object) -> str:
+    """Decode and size-check *text* (``str`` or UTF-8 ``bytes``)."""
+    size = f"at most {MAX_DOCUMENT_CHARS} characters or bytes"
+    if isinstance(text, bytes | bytearray) and len(text) <= MAX_DOCUMENT_CHARS:
+        try:
+            return bytes(text).decode("utf-8")
+        except UnicodeDecodeError:
+            pass  # raised below, outside the handler: the error holds the bytes
+        raise InvalidInput.at("$", _C.BAD_ENCODING, "expected UTF-8")
+    if not isinstance(text, str | bytes | bytearray):
+        name = type(text).__name__
+        msg = f"loads() reads JSON text (str or bytes), not a {name}: text first"
+        raise NotAWireValue(msg)
+    if len(text) > MAX_DOCUMENT_CHARS:
+        raise InvalidInput.at("$", _C.TOO_LARGE, size)
+    return str(text)
+
+
+def parse(text: str, root: str = "$") -> Any:
+    """Parse one JSON document within the limits; raise InvalidInput otherwise."""
+    problem = Problem(path=root, code=_C.TOO_DEEP, detail=f"at most {MAX_DEPTH}")
+    if not too_deep(text):
+        try:
+            return _DECODER.decode(text)
+        except _Constant:
+            problem = Problem(path=root, code=_C.BAD_NUMBER, detail="no NaN")
+        except json.JSONDecodeError as err:  # it holds the whole text: not kept
+            where = f"line {err.lineno} column {err.colno}"
+            problem = Problem(path=root, code=_C.BAD_JSON, detail=where)
+        except ValueError:  # an integer literal longer than Python converts
+            problem = Problem(path=root, code=_C.BAD_NUMBER, detail="too long")
+    raise InvalidInput([problem])  # outside the handlers: no __context__
