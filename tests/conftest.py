@@ -10,6 +10,8 @@ import os
 
 from hypothesis import HealthCheck, settings
 
+from store_support import pg_dsn, postgres_server  # noqa: F401 - the store tests' fixtures
+
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.register_profile(
     "ci",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,9 +13,17 @@ import pytest
 
 import lowback
 from lowback import wire
+from lowback.cli import main
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "wire"
 INTAKE = FIXTURES / "intake.json"
+SCRIPT = str(Path(sys.executable).parent / "lowback")
+#: The two ways a user starts the command.
+STARTS = {"console script": [SCRIPT], "python -m": [sys.executable, "-m", "lowback"]}
+DEV_FULL = Path("/dev/full")
+needs_dev_full = pytest.mark.skipif(
+    not DEV_FULL.exists(), reason="this system has no /dev/full"
+)
 
 
 def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -95,11 +104,18 @@ class TestSchema:
         assert not jsonschema.Draft202012Validator(schema).is_valid(bad)
 
     @pytest.mark.parametrize("name", list(wire.WIRE_TYPES))
-    def test_every_wire_type_has_a_schema(self, name: str) -> None:
-        """Every name the command offers prints a valid schema."""
-        done = run("schema", name)
-        assert done.returncode == 0
-        jsonschema.Draft202012Validator.check_schema(json.loads(done.stdout))
+    def test_every_wire_type_has_a_schema(
+        self, name: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Every name the command offers prints a valid schema.
+
+        In process, through main(): a subprocess per name would only repeat
+        the interpreter's start, which the test above already covers.
+        """
+        assert main(["schema", name]) == 0
+        jsonschema.Draft202012Validator.check_schema(
+            json.loads(capsys.readouterr().out)
+        )
 
     def test_unknown_name_is_bad_usage(self) -> None:
         """An unknown schema name exits 2 and lists the known ones."""
@@ -145,3 +161,146 @@ class TestTriage:
         done = run("triage", "-", stdin="{not json")
         assert done.returncode == 3
         assert "$: bad_json" in done.stderr
+
+
+def shell(
+    redirect: str, *args: str, start: str = "console script"
+) -> subprocess.CompletedProcess[str]:
+    """Run the command under ``sh`` with *redirect* applied, as a user types it.
+
+    ``shell("<&-", "triage", "-")`` is ``lowback triage - <&-``: the command
+    starts with that descriptor really closed or redirected.
+    """
+    return subprocess.run(
+        ["sh", "-c", f'exec "$@" {redirect}', "sh", *STARTS[start], *args],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+
+def assert_no_traceback(stderr: str) -> None:
+    """Neither a traceback nor Python's note of an error it ignored at exit."""
+    assert "Traceback" not in stderr
+    assert "Exception ignored" not in stderr
+
+
+#: The hostile cases that run under both starts; the others run the console
+#: script only (both starts call the same main()).
+both_starts = pytest.mark.parametrize("start", list(STARTS))
+
+
+class TestHostileSurroundings:
+    """Closed, full or broken standard streams: never a traceback, exit 0/2/3."""
+
+    @both_starts
+    def test_stdin_closed_is_bad_usage(self, start: str) -> None:
+        """`lowback triage - <&-` exits 2 with one line saying stdin is closed."""
+        done = shell("<&-", "triage", "-", start=start)
+        assert done.returncode == 2
+        assert done.stdout == ""
+        assert done.stderr == "lowback: cannot read standard input: it is closed\n"
+
+    def test_stdin_closed_does_not_matter_when_unused(self) -> None:
+        """A command that reads no input runs normally with stdin closed."""
+        done = shell("<&-", "rules")
+        assert done.returncode == 0
+        assert "RF-CES" in done.stdout
+
+    def test_stdout_closed_is_one_line_and_exit_2(self) -> None:
+        """`lowback rules >&-` exits 2 with one line saying stdout is closed."""
+        done = shell(">&-", "rules")
+        assert done.returncode == 2
+        assert done.stderr == "lowback: cannot write standard output: it is closed\n"
+
+    @needs_dev_full
+    @both_starts
+    def test_stdout_full_is_one_line_and_exit_2(self, start: str) -> None:
+        """`lowback rules > /dev/full` exits 2 with one line naming the cause."""
+        done = shell(f"> {DEV_FULL}", "rules", start=start)
+        assert done.returncode == 2
+        assert done.stderr == (
+            "lowback: cannot write standard output: No space left on device\n"
+        )
+
+    @needs_dev_full
+    def test_help_to_a_full_stdout_is_exit_2(self) -> None:
+        """`lowback --help > /dev/full` does not claim success."""
+        done = shell(f"> {DEV_FULL}", "--help")
+        assert done.returncode == 2
+        assert done.stderr.count("\n") == 1
+        assert_no_traceback(done.stderr)
+
+    @pytest.mark.parametrize(
+        ("args", "code"),
+        [
+            (("rules",), 0),
+            (("triage", str(INTAKE)), 0),
+            (("triage", "/nonexistent/intake.json"), 2),
+            (("triage", "-"), 3),  # stdin is empty: not JSON
+            (("diagnose",), 2),
+        ],
+    )
+    @pytest.mark.parametrize("redirect", ["2>&-", f"2> {DEV_FULL}"])
+    def test_stderr_closed_or_full_keeps_the_exit_code(
+        self, redirect: str, args: tuple[str, ...], code: int
+    ) -> None:
+        """With stderr closed (`2>&-`) or full, the exit code is still 0/2/3.
+
+        Python reports an error it could not flush at exit as status 120,
+        and an uncaught one as 1; neither may appear.
+        """
+        if "full" in redirect and not DEV_FULL.exists():
+            pytest.skip("this system has no /dev/full")
+        done = shell(redirect, *args)
+        assert done.returncode == code
+
+    @both_starts
+    def test_reader_gone_exits_quietly(self, start: str) -> None:
+        """When the reader closes the pipe before the output is written
+        (`lowback triage - | head -0`), the command exits 2 and says nothing."""
+        with subprocess.Popen(
+            [*STARTS[start], "triage", "-"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        ) as proc:  # fmt: skip
+            assert proc.stdin is not None
+            assert proc.stdout is not None
+            proc.stdout.close()  # the reader is gone before anything is written
+            proc.stdin.write(INTAKE.read_bytes())
+            proc.stdin.close()
+            assert proc.stderr is not None
+            stderr = proc.stderr.read()
+            proc.wait(timeout=60)
+        assert proc.returncode == 2
+        assert stderr == b""
+
+    def test_rules_piped_to_head(self) -> None:
+        """`lowback rules | head -1`: the first line, and nothing on stderr."""
+        done = subprocess.run(
+            ["sh", "-c", '"$@" rules | head -1', "sh", SCRIPT],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert done.returncode == 0
+        assert done.stdout.startswith(f"{next(iter(lowback.RULES))} [")
+        assert done.stdout.count("\n") == 1
+        assert done.stderr == ""
+
+
+class TestSchemaJson:
+    def test_schema_accepts_json_like_every_command(self) -> None:
+        """`lowback schema NAME --json` prints the same JSON as without it."""
+        plain = run("schema", "Dose")
+        with_flag = run("schema", "Dose", "--json")
+        assert with_flag.returncode == 0
+        assert with_flag.stdout == plain.stdout
+        assert json.loads(with_flag.stdout)["$schema"].startswith("https://")
+
+
+class TestFromPython:
+    def test_main_with_stdout_closed_by_the_caller(
+        self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """main() called by an app whose sys.stdout was closed returns 2."""
+        closed = Path(os.devnull).open("w")  # noqa: SIM115 - closed on purpose
+        closed.close()
+        monkeypatch.setattr(sys, "stdout", closed)
+        assert main(["rules"]) == 2
+        assert "cannot write standard output" in capsys.readouterr().err

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -114,20 +113,11 @@ class TestEngineMemo:
         assert _dosing._deloaded(exercise, dose, fraction) == expected
         assert _dosing._deloaded(exercise, dose, fraction) == expected
 
-    def test_tables_are_cleared_at_their_limit(
-        self, monkeypatch: pytest.MonkeyPatch
-    ) -> None:
-        """A full table is emptied rather than growing past its limit."""
-        monkeypatch.setattr(_dosing, "_MEMO_LIMIT", 3)
-        monkeypatch.setattr(_dosing, "_STEPPED", {})
-        monkeypatch.setattr(_dosing, "_DELOADED", {})
+    def test_memos_are_bounded(self) -> None:
+        """The memos forget their least recently used answers past their size."""
+        for memo in (_dosing._stepped, _dosing._deloaded):
+            assert memo.cache_info().maxsize == _dosing._MEMO_SIZE
         for reps in range(1, 10):
             dose = Dose(sets=1, reps=reps)
-            assert _dosing._stepped(ExerciseId.PELVIC_TILT, dose) == step_up(
-                ExerciseId.PELVIC_TILT, dose
-            )
-            assert _dosing._deloaded(ExerciseId.PELVIC_TILT, dose, 0.3) == deload(
-                ExerciseId.PELVIC_TILT, dose, 0.3
-            )
-            assert len(_dosing._STEPPED) <= 3
-            assert len(_dosing._DELOADED) <= 3
+            _dosing._stepped(ExerciseId.PELVIC_TILT, dose)
+        assert _dosing._stepped.cache_info().currsize <= _dosing._MEMO_SIZE

@@ -28,7 +28,9 @@ from lowback import (
 )
 from lowback.catalog.events import OutcomeRecorded
 from lowback.catalog.outcomes import INSTRUMENTS, ChangeClass, Measure
-from lowback.engine.gates import _failed
+from lowback.catalog.rules import CheckOutcome
+from lowback.engine.gates import _evaluate
+from lowback.engine.plan import PlanState, _Draft
 from lowback.engine.progress import progress
 from lowback.errors import InvalidInput
 from strategies import (
@@ -43,6 +45,12 @@ from strategies import (
 
 START = dt.date(2026, 11, 2)
 ODI_ITEMS = INSTRUMENTS[Measure.ODI].items
+
+
+def _failed(state: PlanState, date: dt.date, t: lowback.Thresholds) -> list[str]:
+    """The advance conditions and gate not met on *date*, by rule ID."""
+    checks = _evaluate(_Draft(state), date, t)
+    return [c.id for c in checks if c.outcome is not CheckOutcome.MET]
 
 
 def day(n: int) -> dt.date:

@@ -2,9 +2,11 @@
 
 Hypothesis drives the engine with sessions, check-ins, red flags, new
 symptoms, self-checks, clearances, overrides and gaps of random length. A
-small model tracks the stage number, the pause and the last regression on
-its own; after every step the safety invariants 6-10 of clinical-spec.md
-section 4 are checked.
+small model tracks the stage number, the pause, the last regression and the
+advance window on its own and predicts every advance itself (exactly in
+stages 1 and 2; in stages 3 and 4 every condition but the gate, which reads
+doses the model does not track); after every step the safety invariants
+6-10 of clinical-spec.md section 4 are checked.
 
 Runtime: ``max_examples=100`` with ``stateful_step_count=60`` in every
 profile (the ci profile's 1000 examples would take minutes here).
@@ -28,6 +30,7 @@ from hypothesis.stateful import (
     rule,
 )
 
+import lowback
 import strategies as sts
 from lowback import (
     Action,
@@ -57,12 +60,67 @@ T = Thresholds()
 
 @attrs.define
 class Model:
-    """What the machine should be, tracked without the engine's code."""
+    """What the machine should be, tracked without the engine's code.
+
+    Besides the stage and the pause, the model keeps what it needs to
+    predict an advance on its own (spec 3 PR-ADVANCE and 5.2): the sessions
+    counted since the stage was entered or since the last 7-day gap, each
+    with its date, its pain during and whether it was green; whether the
+    morning pain has settled and at what level; the last tired day; pain now.
+    """
 
     stage: int
     paused: bool
     last_regression: dt.date | None = None
     sessions_in_stage: int = 0
+    window: list[tuple[dt.date, int, bool, bool]] = attrs.Factory(list)
+    settled: bool = True
+    settled_pain: int = 0
+    last_morning: int | None = None
+    tired_on: dt.date | None = None
+    pain_now: int = 0
+    last_session: dt.date | None = None
+
+    def enter(self, stage: int) -> None:
+        """A new stage: no session of it counted yet."""
+        self.stage, self.sessions_in_stage, self.window = stage, 0, []
+
+    def advance_conditions(self, date: dt.date) -> bool:
+        """Every advance condition but the stage gate, from the model alone."""
+        w = self.window
+        # At least the last N sessions, reaching back until they span M days.
+        start = max(0, len(w) - T.advance_sessions)
+        while start > 0 and (w[-1][0] - w[start][0]).days < T.advance_span_days:
+            start -= 1
+        w = w[start:]
+        return (
+            len(w) >= T.advance_sessions
+            and (w[-1][0] - w[0][0]).days >= T.advance_span_days
+            and self.settled
+            and all(green for _, _, green, _ in w)
+            and w[-1][1] <= w[0][1]
+            and (
+                self.last_regression is None
+                or (date - self.last_regression).days >= T.regression_cooldown_days
+            )
+            and self.tired_on != date
+        )
+
+    def gate(self) -> bool | None:
+        """The gate of stages 1 and 2; ``None`` where the model does not know it."""
+        if self.stage == 1:
+            return self.pain_now <= T.gate1_pain
+        if self.stage == 2:
+            return all(mobility for *_, mobility in self.window)
+        return None
+
+
+_MOBILITY = frozenset(
+    e
+    for e in lowback.STAGE_PLANS[Stage.RESTORE_MOBILITY].exercises
+    if lowback.EXERCISES[e].kind
+    in {lowback.ExerciseKind.MOBILITY, lowback.ExerciseKind.STRETCH}
+)
 
 
 class PlanMachine(RuleBasedStateMachine):
@@ -99,7 +157,12 @@ class PlanMachine(RuleBasedStateMachine):
         result = triage_result(disposition, entry, status)
         self.state, self.decision = start_plan(result, date=DAY0, entry_pain=pain)
         self.initial = self.state
-        self.model = Model(stage=entry.number, paused=status is PlanStatus.PAUSED)
+        self.model = Model(
+            stage=entry.number,
+            paused=status is PlanStatus.PAUSED,
+            settled_pain=pain,
+            pain_now=pain,
+        )
 
     # --- driving the engine ---------------------------------------------------
 
@@ -111,10 +174,7 @@ class PlanMachine(RuleBasedStateMachine):
         self.state, self.decision = step(self.state, event)
         self.events.append(event)
         self.sessions_before = self.model.sessions_in_stage
-        if self.decision.action is Action.ADVANCE:
-            hypothesis.event("advanced")
-            self.model.stage += 1
-            self.model.sessions_in_stage = -1  # the advancing session is not counted
+        self.predicted = None
 
     @rule(gap=st.sampled_from((0, 1, 1, 2, 3, 8, 15)))
     def wait(self, gap: int) -> None:
@@ -142,7 +202,8 @@ class PlanMachine(RuleBasedStateMachine):
     ) -> None:
         assert self.state is not None
         if calm:  # often a green session, so that advancing is exercised
-            before, during, after = min(before, 3), min(during, 2), min(after, 2)
+            # pain before up to 5: either side of the stage-1 gate (<= 4)
+            before, during, after = min(before, 5), min(during, 2), min(after, 2)
             new = ()
         event = SessionLogged(
             date=self.today,
@@ -156,16 +217,46 @@ class PlanMachine(RuleBasedStateMachine):
         spike = during > T.max_pain_during or after >= before + T.spike_pain_rise
         self.apply(event, spike=spike and not new)
         m = self.model
+        m.pain_now = before
+        gap = m.last_session is not None and (self.today - m.last_session).days >= 7
+        m.last_session = self.today
         if new:
-            m.stage, m.paused, m.sessions_in_stage = 1, True, 0
+            m.enter(1)
+            m.paused = True
         elif spike:
-            m.stage, m.last_regression, m.sessions_in_stage = (
-                max(1, m.stage - 1),
-                self.today,
-                0,
-            )
+            m.enter(max(1, m.stage - 1))
+            m.last_regression = self.today
         else:
             m.sessions_in_stage += 1
+            if gap:  # PR-GAP: the sessions before the gap no longer count
+                m.window = []
+            green = (completed or calm) and during <= T.green_zone_pain and m.settled
+            mobility = not _MOBILITY.isdisjoint(x.exercise for x in event.exercises)
+            m.window.append((self.today, during, green, mobility))
+            if not m.paused:
+                self.predict_advance()
+
+    predicted: bool | None = None
+
+    def predict_advance(self) -> None:
+        """Predict, from the model alone, whether this session advances."""
+        m = self.model
+        conditions = m.advance_conditions(self.today)
+        gate = m.gate()
+        assert self.decision is not None
+        advanced = self.decision.action is Action.ADVANCE
+        if gate is not None and m.stage < 5:
+            self.predicted = conditions and gate
+            assert advanced == self.predicted, (conditions, gate, m)
+        else:
+            # Stages 3 and 4: the gate reads doses and long pain histories the
+            # model does not track; every other condition is still predicted.
+            assert not advanced or conditions
+            if m.stage == 5:
+                assert not advanced
+        if advanced:
+            hypothesis.event("advanced")
+            m.enter(m.stage + 1)
 
     @rule()
     def green_session_two_days_later(self) -> None:
@@ -215,16 +306,22 @@ class PlanMachine(RuleBasedStateMachine):
         )
         spike = not nerve_yes and not any_flag and morning > settled and rising
         self.apply(event, spike=spike)
+        m.pain_now = pain
+        if tired is not Answer.NO:
+            m.tired_on = self.today
         if nerve_yes:
-            m.stage, m.paused, m.sessions_in_stage = 1, True, 0
+            m.enter(1)
+            m.paused = True
         elif any_flag:
             m.paused = True
-        elif spike:
-            m.stage, m.last_regression, m.sessions_in_stage = (
-                max(1, m.stage - 1),
-                self.today,
-                0,
-            )
+        elif morning > m.settled_pain:
+            m.settled = False
+            if spike:
+                m.enter(max(1, m.stage - 1))
+                m.last_regression = self.today
+        else:
+            m.settled, m.settled_pain = True, morning
+        m.last_morning = morning
 
     @rule(results=sts.self_check_lists)
     def self_check(self, results: tuple[Any, ...]) -> None:
@@ -232,7 +329,8 @@ class PlanMachine(RuleBasedStateMachine):
         stops = {r.stopped for r in results if r.stopped is not None}
         m = self.model
         if stops & {"strong_leg_symptoms", "sharp_shooting_pain"}:
-            m.stage, m.paused, m.sessions_in_stage = 1, True, 0
+            m.enter(1)
+            m.paused = True
         elif stops:
             m.paused = True
 
@@ -242,9 +340,17 @@ class PlanMachine(RuleBasedStateMachine):
             date=self.today, clinician="c", note="", resume_stage=stage
         )
         self.apply(event)
-        if self.model.stage != stage.number or self.model.paused:
-            self.model.sessions_in_stage = 0
-        self.model.stage, self.model.paused = stage.number, False
+        m = self.model
+        if m.paused:
+            # A clearance: the stage is entered afresh, and the latest
+            # morning pain becomes the settled level.
+            m.enter(stage.number)
+            if m.last_morning is not None:
+                m.settled_pain = m.last_morning
+            m.settled = True
+        elif m.stage != stage.number:
+            m.enter(stage.number)
+        m.paused = False
 
     @precondition(lambda self: self.state is not None)
     @rule(stage=st.sampled_from(Stage))
@@ -254,14 +360,14 @@ class PlanMachine(RuleBasedStateMachine):
         )
         self.apply(event)
         if self.model.stage != stage.number:
-            self.model.sessions_in_stage = 0
-        self.model.stage = stage.number
+            self.model.enter(stage.number)
 
     # --- the model ------------------------------------------------------------------
 
     @invariant()
     def matches_the_model(self) -> None:
-        """The engine's stage and pause agree with the model (advances synced in apply)."""
+        """The engine's stage and pause agree with the model, which predicts
+        advances on its own (stages 1 and 2 exactly; 3 and 4 but the gate)."""
         if self.state is None or self.decision is None:
             return
         m = self.model

@@ -6,7 +6,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import lowback
@@ -266,6 +266,9 @@ class TestIntake:
             clear_intake(self_checks=("forward_bend",))
         assert info.value.paths == ("$.self_checks[0]",)
 
+    # A check of the test strategy, not of lowback: every example costs a
+    # whole generated intake, so at most 200 even in the ci profile.
+    @settings(max_examples=min(200, settings().max_examples))
     @given(intakes)
     def test_generated_intakes_are_valid(self, intake: lowback.Intake) -> None:
         """The strategy's intakes construct again from their own fields."""

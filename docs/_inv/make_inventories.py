@@ -46,6 +46,8 @@ _PY_CLASSES = {
     "http.server.BaseHTTPRequestHandler": "library/http.server.html#http.server.BaseHTTPRequestHandler",
     "typing.TextIO": "library/typing.html#typing.TextIO",
     "typing.IO": "library/typing.html#typing.IO",
+    "typing.Protocol": "library/typing.html#typing.Protocol",
+    "uuid.UUID": "library/uuid.html#uuid.UUID",
 }
 _PY_EXCEPTIONS = {
     name: f"library/exceptions.html#{name}"
@@ -56,6 +58,7 @@ _PY_EXCEPTIONS = {
         "KeyError",
         "RecursionError",
         "OSError",
+        "LookupError",
     )
 }
 _PY_DATA = {

@@ -231,6 +231,11 @@ class SelfCheckRecorded:
     results: tuple[SelfCheckResult, ...] = attrs.field(validator=_self_check_results)
 
 
+def _unique(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if len(set(value)) != len(value):
+        raise InvalidInput.at(f"$.{attribute.name}", "duplicate", "each at most once")
+
+
 @attrs.frozen(kw_only=True)
 class ClinicianCleared:
     """A clinician cleared the plan to resume at *resume_stage* (PR-CLEAR)."""
@@ -241,6 +246,11 @@ class ClinicianCleared:
     clinician: str = attrs.field(validator=_text(200))
     note: str = attrs.field(validator=_text(2000))
     resume_stage: Stage = attrs.field(validator=enum_member(Stage))
+    #: Nerve features the clinician reviewed (PR-ACK): reported again, they
+    #: are recorded but do not reset or pause the plan. Optional; no repeats.
+    acknowledged: tuple[NerveFeature, ...] = attrs.field(
+        default=(), validator=(tuple_of(NerveFeature, max_length=3), _unique)
+    )
 
 
 @attrs.frozen(kw_only=True)

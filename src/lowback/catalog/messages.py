@@ -244,6 +244,14 @@ _MESSAGES: dict[str, str] = {
         "only the resting positions and short, easy walks."
     ),
     "progression.paused": "Your plan stays on hold until a clinician clears it.",
+    "progression.paused_emergency": (
+        "This could be an emergency. Do no exercises. Get emergency care now: call "
+        "your local emergency number or go to an emergency department."
+    ),
+    "progression.paused_urgent": (
+        "Do no exercises. Get a same-day assessment today from a doctor or an "
+        "urgent care service."
+    ),
     "progression.reset_nerve": (
         "A new nerve symptom means going back to the first stage and pausing the "
         "plan until a clinician has checked you."

@@ -394,7 +394,8 @@ _RULES = (
     _r(
         "PR-GATE-1",
         _K.PROGRESSION,
-        "Stage 1 to 2: pain is a little calmer (at most 4, or down 2 points from entry).",
+        "Stage 1 to 2: pain now is at most 4 (v2: the 'down 2 points from entry' clause "
+        "is dropped; it moved pain 10 -> 8 into stage 2).",
         _S.ARTICLE_STAGE_2,
         _S.OSTELO_2008,
         _S.HEURISTIC,
@@ -530,6 +531,51 @@ _RULES = (
         "assessment; lowback starts no plan.",
         _S.NICE_NG59,
         disposition=_D.MEDICAL_REVIEW,
+    ),
+    # Progression amendments of v2 (clinical spec 5.2).
+    _r(
+        "PR-PAUSE-DOSE",
+        _K.PROGRESSION,
+        "While paused for emergency or urgent care no decision plans any exercise; a "
+        "review pause plans short walks only (with the unloading positions).",
+        *_RF,
+    ),
+    _r(
+        "PR-PAUSE-WORDS",
+        _K.PROGRESSION,
+        "A pause says what to do at its urgency (emergency: now; urgent: today), and "
+        "events logged during a pause say the plan waits for a clinician.",
+        *_RF,
+        _S.NICE_CKS_SCIATICA,
+    ),
+    _r(
+        "PR-GAP",
+        _K.PROGRESSION,
+        "After 7 or more days without a session, sessions before the gap no longer "
+        "count toward advancing.",
+        _S.ARTICLE_PREVENTION,
+        _S.HEURISTIC,
+    ),
+    _r(
+        "PR-TIRED",
+        _K.PROGRESSION,
+        "A day reported very tired (yes or not sure) never advances a stage.",
+        _S.ARTICLE_PREVENTION,
+    ),
+    _r(
+        "PR-ACK",
+        _K.PROGRESSION,
+        "A nerve feature a clinician acknowledged at clearance is recorded when "
+        "reported again but does not reset or pause; any other feature or red flag does.",
+        _S.IFOMPT_2020,
+        _S.ARTICLE_CLINICAL_NOTE,
+    ),
+    _r(
+        "LD-DELOAD-HOLD",
+        _K.LOAD,
+        "After a spike, no dose increases for 7 days.",
+        _S.SILBERNAGEL_2007,
+        _S.HEURISTIC,
     ),
     # Outcome measures and risk stratification (spec 6.1).
     _r(

@@ -178,7 +178,7 @@ class Thresholds:
         unit="NPRS 0-10",
         safer="lower",
         rules=("PR-GATE-1",),
-        doc="Stage 1 to 2 when pain now is at or below this, or has fallen by gate1_drop.",
+        doc="Stage 1 to 2 when pain now is at or below this.",
     )
     gate1_drop: int = _threshold(
         2,
@@ -188,8 +188,8 @@ class Thresholds:
         safer="higher",
         rules=("PR-GATE-1",),
         sources=(_S.OSTELO_2008,),
-        doc="Stage 1 to 2 when pain has fallen at least this much from entry "
-        "(minimal important change: 2 points).",
+        doc="No longer read by any rule: v2 narrowed PR-GATE-1 to pain now alone "
+        "(kept so stored thresholds still load).",
     )
     gate3_endurance_seconds: float = _threshold(
         10.0,
@@ -248,6 +248,16 @@ class Thresholds:
         rules=("LD-GAP",),
         sources=(_S.ARTICLE_PREVENTION, _S.HEURISTIC),
         doc="A break this long or longer means resuming at no more than the last dose.",
+    )
+    deload_hold_days: int = _threshold(
+        7,
+        7,
+        28,
+        unit="days",
+        safer="higher",
+        rules=("LD-DELOAD-HOLD",),
+        sources=(_S.SILBERNAGEL_2007, _S.HEURISTIC),
+        doc="After a spike, no dose increases for this many days.",
     )
     desk_break_minutes: int = _threshold(
         30,

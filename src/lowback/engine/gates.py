@@ -2,9 +2,11 @@
 
 Each session in the current stage is remembered as a :class:`SessionSummary`;
 the advance rules read a window of them (:data:`ADVANCE_CRITERIA`) and the
-gate of the stage being left (:data:`GATES`). Each check is a pure
-predicate over the state, that window of sessions, the event's date and the
-thresholds, paired with the rule ID that states it.
+gate of the stage being left (:data:`GATES`). Each condition is a pure
+function of the next state, that window of sessions, the event's date and
+the thresholds, paired with the rule ID that states it. It answers whether
+it holds and the facts it compared, by name (clinical spec 5.3), which the
+decision carries as :class:`~lowback.catalog.rules.Check` values.
 
 >>> from lowback.catalog.stages import Stage
 >>> GATES[Stage.CALM_AND_UNLOAD][0]
@@ -14,22 +16,28 @@ thresholds, paired with the rule ID that states it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping
 
+from lowback.catalog import rule_ids as ids
 from lowback.catalog.events import SessionLogged
 from lowback.catalog.exercises import EXERCISES, STAGE_PLANS, ExerciseId, ExerciseKind
-from lowback.catalog.rules import PR_OUTCOME_WORSE
+from lowback.catalog.rules import PR_OUTCOME_WORSE, Check, CheckOutcome, FactValue
 from lowback.catalog.stages import Stage
 from lowback.catalog.thresholds import Thresholds
 
-from .plan import PlanState, SessionSummary, _made
+from .plan import SessionSummary, _Draft
 
 __all__ = ["ADVANCE_CRITERIA", "GATES"]
 
 
 #: The recent sessions PR-ADVANCE reads (see :func:`_window`).
 _Window = tuple[SessionSummary, ...]
-_Check = Callable[[PlanState, _Window, dt.date, Thresholds], bool]
+#: The facts a condition compared, by name, in the order compared.
+Facts = tuple[tuple[str, FactValue], ...]
+#: An advance condition: met or not, with the facts it compared by name.
+_Verdict = tuple[bool, Facts]
+_Condition = Callable[[_Draft, _Window, dt.date, Thresholds], _Verdict]
 
 
 def _window(sessions: _Window, t: Thresholds) -> _Window:
@@ -49,89 +57,144 @@ def _window(sessions: _Window, t: Thresholds) -> _Window:
     return sessions[start:]
 
 
-def _enough_sessions(_s: PlanState, w: _Window, _d: dt.date, t: Thresholds) -> bool:
-    return (
-        len(w) >= t.advance_sessions
-        and (w[-1].date - w[0].date).days >= t.advance_span_days
+def _span(w: _Window) -> int:
+    return (w[-1].date - w[0].date).days if w else 0
+
+
+def _enough_sessions(_s: _Draft, w: _Window, _d: dt.date, t: Thresholds) -> _Verdict:
+    span = _span(w)
+    return len(w) >= t.advance_sessions and span >= t.advance_span_days, (
+        ("sessions", len(w)),
+        ("advance_sessions", t.advance_sessions),
+        ("span_days", span),
+        ("advance_span_days", t.advance_span_days),
     )
 
 
-def _all_green(state: PlanState, w: _Window, _d: dt.date, _t: Thresholds) -> bool:
-    return state.morning_settled and all(s.green for s in w)
-
-
-def _not_rising(_s: PlanState, w: _Window, _d: dt.date, _t: Thresholds) -> bool:
-    return bool(w) and w[-1].pain_during_max <= w[0].pain_during_max
-
-
-def _cooled_down(state: PlanState, _w: _Window, date: dt.date, t: Thresholds) -> bool:
-    last = state.last_regression
-    return last is None or (date - last).days >= t.regression_cooldown_days
-
-
-def _gate1(state: PlanState, _w: _Window, _d: dt.date, t: Thresholds) -> bool:
-    return (
-        state.pain_now <= t.gate1_pain
-        or state.entry_pain - state.pain_now >= t.gate1_drop
+def _all_green(state: _Draft, w: _Window, _d: dt.date, _t: Thresholds) -> _Verdict:
+    settled = state["morning_settled"]
+    green = sum(1 for s in w if s.green)
+    return settled and green == len(w), (
+        ("morning_settled", settled),
+        ("green_sessions", green),
+        ("sessions", len(w)),
     )
 
 
-def _gate2(_s: PlanState, w: _Window, _d: dt.date, _t: Thresholds) -> bool:
-    return all(s.mobility for s in w)
-
-
-def _gate3(state: PlanState, w: _Window, _d: dt.date, t: Thresholds) -> bool:
-    hold_ok = (
-        state.endurance_seconds is None
-        or state.endurance_seconds >= t.gate3_endurance_seconds
+def _not_rising(_s: _Draft, w: _Window, _d: dt.date, _t: Thresholds) -> _Verdict:
+    if not w:
+        return False, (("sessions", 0),)
+    first, last = w[0].pain_during_max, w[-1].pain_during_max
+    return last <= first, (
+        ("first_pain_during_max", first),
+        ("last_pain_during_max", last),
     )
-    return bool(w) and w[-1].on_target and hold_ok
 
 
-def _gate4(state: PlanState, w: _Window, date: dt.date, t: Thresholds) -> bool:
-    since = state.low_pain_since
-    return (
-        since is not None
-        and (date - since).days >= t.gate4_days
-        and any(s.habits for s in w)
+def _cooled_down(state: _Draft, _w: _Window, date: dt.date, t: Thresholds) -> _Verdict:
+    last = state["last_regression"]
+    days = None if last is None else (date - last).days
+    return days is None or days >= t.regression_cooldown_days, (
+        ("days_since_regression", days),
+        ("regression_cooldown_days", t.regression_cooldown_days),
+    )
+
+
+def _gate1(state: _Draft, _w: _Window, _d: dt.date, t: Thresholds) -> _Verdict:
+    # PR-GATE-1 narrowed (spec 5.2): pain now alone. The v1 "or down 2 points
+    # from entry" clause let pain 10 -> 8 into stage 2.
+    pain = state["pain_now"]
+    return pain <= t.gate1_pain, (("pain_now", pain), ("gate1_pain", t.gate1_pain))
+
+
+def _rested(state: _Draft, _w: _Window, date: dt.date, _t: Thresholds) -> _Verdict:
+    # PR-TIRED: a day reported very tired (yes or unknown) never advances.
+    tired = state["tired_on"] == date
+    return not tired, (("very_tired_today", tired),)
+
+
+def _gate2(_s: _Draft, w: _Window, _d: dt.date, _t: Thresholds) -> _Verdict:
+    mobility = sum(1 for s in w if s.mobility)
+    return mobility == len(w), (("mobility_sessions", mobility), ("sessions", len(w)))
+
+
+def _gate3(state: _Draft, w: _Window, _d: dt.date, t: Thresholds) -> _Verdict:
+    held = state["endurance_seconds"]
+    hold_ok = held is None or held >= t.gate3_endurance_seconds
+    on_target = bool(w) and w[-1].on_target
+    return on_target and hold_ok, (
+        ("last_session_on_target", on_target),
+        ("endurance_seconds", held),
+        ("gate3_endurance_seconds", t.gate3_endurance_seconds),
+    )
+
+
+def _gate4(state: _Draft, w: _Window, date: dt.date, t: Thresholds) -> _Verdict:
+    since = state["low_pain_since"]
+    days = None if since is None else (date - since).days
+    habits = any(s.habits for s in w)
+    return days is not None and days >= t.gate4_days and habits, (
+        ("pain_now", state["pain_now"]),
+        ("gate4_pain", t.gate4_pain),
+        ("days_pain_low", days),
+        ("gate4_days", t.gate4_days),
+        ("habits_logged", habits),
     )
 
 
 def _no_worse_outcome(
-    state: PlanState, _w: _Window, date: dt.date, _t: Thresholds
-) -> bool:
-    return state.outcome_worse_on != date
+    state: _Draft, _w: _Window, date: dt.date, _t: Thresholds
+) -> _Verdict:
+    # PR-OUTCOME-WORSE: a day an outcome was worse than its baseline never advances.
+    worse = state["outcome_worse_on"] == date
+    return not worse, (("outcome_worse_today", worse),)
 
 
 #: The conditions of PR-ADVANCE, each with the rule that states it.
-ADVANCE_CRITERIA: tuple[tuple[str, _Check], ...] = (
-    ("PR-TIME", _enough_sessions),
-    ("LD-MONITOR", _all_green),
-    ("LD-SETTLE", _all_green),
-    ("PR-ADVANCE", _not_rising),
-    ("PR-ADVANCE", _cooled_down),
+ADVANCE_CRITERIA: tuple[tuple[str, _Condition], ...] = (
+    (ids.PR_TIME, _enough_sessions),
+    (ids.LD_MONITOR, _all_green),
+    (ids.LD_SETTLE, _all_green),
+    (ids.PR_ADVANCE, _not_rising),
+    (ids.PR_ADVANCE, _cooled_down),
+    (ids.PR_TIRED, _rested),
     (PR_OUTCOME_WORSE, _no_worse_outcome),
 )
 #: The gate of each stage, keyed by the stage it leaves.
-GATES: Mapping[Stage, tuple[str, _Check]] = {
-    Stage.CALM_AND_UNLOAD: ("PR-GATE-1", _gate1),
-    Stage.RESTORE_MOBILITY: ("PR-GATE-2", _gate2),
-    Stage.STRENGTHEN_AND_COORDINATE: ("PR-GATE-3", _gate3),
-    Stage.INTEGRATE: ("PR-GATE-4", _gate4),
+GATES: Mapping[Stage, tuple[str, _Condition]] = {
+    Stage.CALM_AND_UNLOAD: (ids.PR_GATE_1, _gate1),
+    Stage.RESTORE_MOBILITY: (ids.PR_GATE_2, _gate2),
+    Stage.STRENGTHEN_AND_COORDINATE: (ids.PR_GATE_3, _gate3),
+    Stage.INTEGRATE: (ids.PR_GATE_4, _gate4),
 }
 
 
-def _failed(state: PlanState, date: dt.date, t: Thresholds) -> list[str]:
-    """The rules of :data:`ADVANCE_CRITERIA` and the stage's gate not met, in order."""
-    w = _window(state.sessions, t)
-    failed = []
-    for rid, check in ADVANCE_CRITERIA:
-        if not check(state, w, date, t):
-            failed.append(rid)
-    gate = GATES.get(state.stage)
-    if gate is not None and not gate[1](state, w, date, t):
-        failed.append(gate[0])
-    return failed
+@functools.lru_cache(maxsize=4096)
+def check_of(rule_id: str, outcome: CheckOutcome, facts: Facts) -> Check:
+    """The :class:`Check` of *rule_id* with *outcome* and *facts*.
+
+    Checks are values and few distinct ones occur (small integers compared
+    with fixed thresholds), so equal ones are made once and shared.
+    """
+    return Check(id=rule_id, outcome=outcome, facts=dict(facts))
+
+
+def _check(rule_id: str, verdict: _Verdict) -> Check:
+    met, facts = verdict
+    return check_of(rule_id, _MET if met else _UNMET, facts)
+
+
+_MET, _UNMET = CheckOutcome.MET, CheckOutcome.UNMET
+
+
+def _evaluate(state: _Draft, date: dt.date, t: Thresholds) -> tuple[Check, ...]:
+    """Every condition of :data:`ADVANCE_CRITERIA` and the stage's gate, evaluated in order."""
+    w = _window(state["sessions"], t)
+    checks = [_check(rid, cond(state, w, date, t)) for rid, cond in ADVANCE_CRITERIA]
+    gate = GATES.get(state["stage"])
+    if gate is not None:
+        checks.append(_check(gate[0], gate[1](state, w, date, t)))
+    return tuple(checks)
 
 
 _KEEP_DAYS = 2 * 28
@@ -156,9 +219,9 @@ _MOBILITY_IN = {
 }
 
 
-def _summarise(state: PlanState, event: SessionLogged, t: Thresholds) -> SessionSummary:
+def _summarise(state: _Draft, event: SessionLogged, t: Thresholds) -> SessionSummary:
     """What PR-ADVANCE remembers of a session that was not a spike."""
-    stage = state.stage
+    stage = state["stage"]
     done = {x.exercise: x for x in event.exercises}
     on_target = False
     goals = _STRENGTH_GOALS[stage]
@@ -170,20 +233,15 @@ def _summarise(state: PlanState, event: SessionLogged, t: Thresholds) -> Session
         else:
             on_target = True
     during = event.pain_during_max
-    return _made(
-        SessionSummary,
-        {
-            "date": event.date,
-            "pain_during_max": during,
-            "green": (
-                event.completed
-                and during <= t.green_zone_pain
-                and state.morning_settled
-            ),
-            "mobility": not _MOBILITY_IN[stage].isdisjoint(done),
-            "habits": not _HABITS.isdisjoint(done),
-            "on_target": on_target,
-        },
+    return SessionSummary(
+        date=event.date,
+        pain_during_max=during,
+        green=(
+            event.completed and during <= t.green_zone_pain and state["morning_settled"]
+        ),
+        mobility=not _MOBILITY_IN[stage].isdisjoint(done),
+        habits=not _HABITS.isdisjoint(done),
+        on_target=on_target,
     )
 
 

@@ -34,6 +34,7 @@ from lowback.catalog.validators import enum_member, type_is
 
 __all__ = [
     "ExerciseDose",
+    "cap_limit",
     "deload",
     "planned_volume",
     "start_doses",
@@ -169,4 +170,16 @@ def within_cap(
     """
     doses = tuple(doses)
     base = sum(reference[d.exercise].volume for d in doses if d.exercise in reference)
-    return planned_volume(doses, reference) <= base * (1.0 + cap) + 1e-9
+    return planned_volume(doses, reference) <= cap_limit(base, cap)
+
+
+def cap_limit(base: float, cap: float) -> float:
+    """The most volume LD-CAP allows over last week's *base* (the one formula).
+
+    A tolerance of 1e-9 absorbs float rounding, so a sum exactly at the cap
+    passes.
+
+    >>> cap_limit(10.0, 0.1) > 11.0
+    True
+    """
+    return base * (1.0 + cap) + 1e-9

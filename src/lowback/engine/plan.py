@@ -13,24 +13,31 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Callable
-from typing import Any, Generic, TypeVar, overload
+import operator
+from typing import Any
 
 import attrs
 
 from lowback.catalog.dispositions import Disposition
 from lowback.catalog.exercises import EXERCISES, STAGE_PLANS, Dose, ExerciseId
-from lowback.catalog.rules import RULESET_VERSION, FiredRule
+from lowback.catalog.rules import RULESET_VERSION, Check, FiredRule
 from lowback.catalog.self_checks import HoldDirection
 from lowback.catalog.stages import PlanStatus, Stage
+from lowback.catalog.symptoms import NerveFeature
+from lowback.catalog.validators import (
+    enum_member,
+    in_range,
+    optional,
+    tuple_of,
+    type_is,
+)
+from lowback.errors import InvalidInput
 
 from .load import ExerciseDose
 from .outcomes import OutcomeRecord
 from .transitions import Action
 
 __all__ = ["Decision", "PauseKind", "PlanState", "SessionSummary"]
-
-_V = TypeVar("_V")
 
 _CATALOG_ORDER = tuple(ExerciseId)
 _PLAN_EXERCISES = {stage: plan.exercises for stage, plan in STAGE_PLANS.items()}
@@ -46,116 +53,177 @@ class PauseKind(enum.StrEnum):
     REVIEW = "review"
 
 
-# Not slotted, like PlanState: the engine builds one per session with
-# :func:`_made`.
-@attrs.frozen(kw_only=True, slots=False)
+def _date_only(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """Require a ``datetime.date`` that is not a ``datetime.datetime``.
+
+    A datetime compares unequal to every date and breaks date arithmetic
+    with dates, so a plan's dates are plain dates only.
+    """
+    if type(value) is not dt.date and (
+        not isinstance(value, dt.date) or isinstance(value, dt.datetime)
+    ):
+        raise InvalidInput.at(
+            f"$.{attribute.name}", "wrong_type", "expected a date (not a datetime)"
+        )
+
+
+_PAIN = in_range(0, 10)
+_BOOL = type_is(bool)
+_OPTIONAL_DATE = attrs.validators.optional(_date_only)
+
+
+def _frozenset_of(item: type) -> Any:
+    def check(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, frozenset) or not all(
+            isinstance(x, item) for x in value
+        ):
+            raise InvalidInput.at(
+                f"$.{attribute.name}",
+                "wrong_type",
+                f"expected a set of {item.__name__}",
+            )
+
+    return check
+
+
+@attrs.frozen(kw_only=True)
 class SessionSummary:
     """What the advance rules remember of one session in the current stage."""
 
-    date: dt.date
-    pain_during_max: int
+    date: dt.date = attrs.field(validator=_date_only)
+    pain_during_max: int = attrs.field(validator=_PAIN)
     #: No spike, pain in the green zone, completed, morning pain settled.
-    green: bool
+    green: bool = attrs.field(validator=_BOOL)
     #: A mobility or stretch exercise of the stage was done (PR-GATE-2).
-    mobility: bool
+    mobility: bool = attrs.field(validator=_BOOL)
     #: A daily habit of stage 4 was logged (PR-GATE-4).
-    habits: bool
+    habits: bool = attrs.field(validator=_BOOL)
     #: Every strength exercise was done at its target dose (PR-GATE-3).
-    on_target: bool
+    on_target: bool = attrs.field(validator=_BOOL)
 
 
-class _cached(Generic[_V]):  # noqa: N801 - used as a decorator, like cached_property
-    """:func:`functools.cached_property` without the lock it takes on Python 3.11.
-
-    The value is computed on first use and kept in the instance's
-    ``__dict__`` (invisible to attrs' ``__eq__``, ``__repr__`` and the wire).
-    The engine, which builds states by changing a copy's ``__dict__``, drops
-    it whenever a field it is computed from changes (:func:`_replan`). Values
-    are immutable, so two threads computing it at once compute the same.
-    """
-
-    def __init__(self, func: Callable[[Any], _V]) -> None:
-        self.func = func
-        self.name = func.__name__
-        self.__doc__ = func.__doc__
-
-    @overload
-    def __get__(self, obj: None, owner: type | None = None) -> _cached[_V]: ...
-    @overload
-    def __get__(self, obj: object, owner: type | None = None) -> _V: ...
-    def __get__(self, obj: object | None, owner: type | None = None) -> Any:
-        if obj is None:
-            return self
-        value = obj.__dict__[self.name] = self.func(obj)
-        return value
+def planned_doses(
+    stage: Stage, doses: tuple[ExerciseDose, ...], dropped: frozenset[ExerciseId]
+) -> tuple[ExerciseDose, ...]:
+    """*stage*'s exercises with their doses in *doses* (else their first), less *dropped*."""
+    known = {d.exercise: d for d in doses}
+    return tuple(
+        known.get(e) or _FIRST_DOSES[e]
+        for e in _PLAN_EXERCISES[stage]
+        if e not in dropped
+    )
 
 
-# Not slotted: the engine copies states on every event, and copying a
-# ``__dict__`` is several times faster than re-running ``__init__``.
-@attrs.frozen(kw_only=True, slots=False)
+@attrs.frozen(kw_only=True)
 class PlanState:
     """Everything the rules must remember about a plan, and nothing more."""
 
-    stage: Stage
-    status: PlanStatus
+    stage: Stage = attrs.field(validator=enum_member(Stage))
+    status: PlanStatus = attrs.field(validator=enum_member(PlanStatus))
     #: Why the plan is paused; ``None`` while active.
-    pause: PauseKind | None = None
+    pause: PauseKind | None = attrs.field(
+        default=None, validator=optional(enum_member(PauseKind))
+    )
     #: The disposition to seek while paused for a red flag.
-    seek_care: Disposition | None = None
+    seek_care: Disposition | None = attrs.field(
+        default=None, validator=optional(enum_member(Disposition))
+    )
     #: The plan's first day; weeks for LD-CAP count from it.
-    started: dt.date
+    started: dt.date = attrs.field(validator=_date_only)
     #: The date of the last event, to keep the journal in order.
-    last_date: dt.date
+    last_date: dt.date = attrs.field(validator=_date_only)
     #: Pain now at intake (PR-GATE-1).
-    entry_pain: int
+    entry_pain: int = attrs.field(validator=_PAIN)
     #: The latest pain now reported.
-    pain_now: int
+    pain_now: int = attrs.field(validator=_PAIN)
     #: The last settled morning pain (PR-SPIKE, LD-SETTLE).
-    settled_morning_pain: int
+    settled_morning_pain: int = attrs.field(validator=_PAIN)
     #: Whether the latest morning pain had settled.
-    morning_settled: bool = True
+    morning_settled: bool = attrs.field(default=True, validator=_BOOL)
     #: The latest morning pain reported, settled or not.
-    last_morning_pain: int | None = None
+    last_morning_pain: int | None = attrs.field(default=None, validator=optional(_PAIN))
     #: Since when pain now has stayed at or below the stage-4 gate (PR-GATE-4).
-    low_pain_since: dt.date | None = None
+    low_pain_since: dt.date | None = attrs.field(default=None, validator=_OPTIONAL_DATE)
     #: The recent sessions of the current stage, oldest first (PR-ADVANCE).
-    sessions: tuple[SessionSummary, ...] = ()
-    last_regression: dt.date | None = None
-    last_session: dt.date | None = None
+    sessions: tuple[SessionSummary, ...] = attrs.field(
+        default=(), validator=tuple_of(SessionSummary)
+    )
+    last_regression: dt.date | None = attrs.field(
+        default=None, validator=_OPTIONAL_DATE
+    )
+    last_session: dt.date | None = attrs.field(default=None, validator=_OPTIONAL_DATE)
     #: The last day the person said they were very tired (LD-TIRED).
-    tired_on: dt.date | None = None
+    tired_on: dt.date | None = attrs.field(default=None, validator=_OPTIONAL_DATE)
     #: The current dose of every exercise dosed so far.
-    doses: tuple[ExerciseDose, ...] = ()
+    doses: tuple[ExerciseDose, ...] = attrs.field(
+        default=(), validator=tuple_of(ExerciseDose)
+    )
     #: Exercises left out after a deload could not cut them (LD-ISO, PR-ISO).
-    dropped: frozenset[ExerciseId] = frozenset()
+    dropped: frozenset[ExerciseId] = attrs.field(
+        default=frozenset(), validator=_frozenset_of(ExerciseId)
+    )
     #: The week of the plan (0 = the first 7 days).
-    week: int = 0
+    week: int = attrs.field(default=0, validator=in_range(0, 100_000))
     #: Last week's doses, the base of the weekly cap (LD-CAP).
-    reference: tuple[ExerciseDose, ...] = ()
+    reference: tuple[ExerciseDose, ...] = attrs.field(
+        default=(), validator=tuple_of(ExerciseDose)
+    )
     #: The latest endurance-hold re-check in seconds (PR-GATE-3).
-    endurance_seconds: float | None = None
+    endurance_seconds: float | None = attrs.field(
+        default=None, validator=optional(in_range(0.0, 600.0, kind=float))
+    )
     #: The easier direction for the isometric hold, from triage.
-    hold_direction: HoldDirection | None = None
+    hold_direction: HoldDirection | None = attrs.field(
+        default=None, validator=optional(enum_member(HoldDirection))
+    )
+    #: Nerve features the last clearance acknowledged (PR-ACK).
+    acknowledged: frozenset[NerveFeature] = attrs.field(
+        default=frozenset(), validator=_frozenset_of(NerveFeature)
+    )
     #: Each measure's baseline and latest answers, in the order first recorded.
-    outcomes: tuple[OutcomeRecord, ...] = ()
+    outcomes: tuple[OutcomeRecord, ...] = attrs.field(
+        default=(), validator=tuple_of(OutcomeRecord)
+    )
     #: The last day an outcome was worse than its baseline (PR-OUTCOME-WORSE).
-    outcome_worse_on: dt.date | None = None
+    outcome_worse_on: dt.date | None = attrs.field(
+        default=None, validator=_OPTIONAL_DATE
+    )
+
+    def __attrs_post_init__(self) -> None:
+        """Refuse fields that contradict each other."""
+        # Fields that must agree: a paused plan says why, an active one is
+        # not paused, and only a red-flag pause names the care to seek.
+        if (self.status is PlanStatus.PAUSED) != (self.pause is not None):
+            raise InvalidInput.at(
+                "$.pause", "inconsistent", "set exactly when the status is paused"
+            )
+        # An outcome review (PR-OUTCOME-WORSE, RT-NO-PROGRESS) recommends a
+        # physiotherapist outside a seek_care pause too.
+        if (
+            self.seek_care is not None
+            and self.pause is not PauseKind.SEEK_CARE
+            and self.seek_care is not Disposition.PHYSIO_REFERRAL
+        ):
+            raise InvalidInput.at(
+                "$.seek_care",
+                "inconsistent",
+                "only a seek_care pause, or an outcome review, names care",
+            )
+        if self.last_date < self.started:
+            raise InvalidInput.at("$.last_date", "out_of_order", "before started")
 
     @property
     def dose_map(self) -> dict[ExerciseId, Dose]:
         """The current doses by exercise."""
         return {d.exercise: d.dose for d in self.doses}
 
-    @_cached
+    @property
     def planned(self) -> tuple[ExerciseDose, ...]:
-        """The current stage's exercises and doses, without dropped ones."""
-        known = {d.exercise: d for d in self.doses}
-        dropped = self.dropped
-        return tuple(
-            known.get(e) or _FIRST_DOSES[e]
-            for e in _PLAN_EXERCISES[self.stage]
-            if e not in dropped
-        )
+        """The current stage's exercises and doses, without dropped ones.
+
+        Derived from ``stage``, ``doses`` and ``dropped`` on every read.
+        """
+        return planned_doses(self.stage, self.doses, self.dropped)
 
     @property
     def iso_dropped(self) -> bool:
@@ -163,62 +231,97 @@ class PlanState:
         return ExerciseId.ISOMETRIC_HOLD in self.dropped
 
 
-# Not slotted, like PlanState: the engine builds one per event with
-# :func:`_decision`, which fills the ``__dict__`` in one step.
-@attrs.frozen(kw_only=True, slots=False)
+@attrs.frozen(kw_only=True)
 class Decision:
     """What one event did to the plan, and why."""
 
-    date: dt.date
-    action: Action
-    from_stage: Stage
-    to_stage: Stage
+    date: dt.date = attrs.field(validator=_date_only)
+    action: Action = attrs.field(validator=enum_member(Action))
+    from_stage: Stage = attrs.field(validator=enum_member(Stage))
+    to_stage: Stage = attrs.field(validator=enum_member(Stage))
     #: The plan's status after the event.
-    status: PlanStatus
+    status: PlanStatus = attrs.field(validator=enum_member(PlanStatus))
     #: The doses planned from now on for the stage's exercises.
-    doses: tuple[ExerciseDose, ...]
+    doses: tuple[ExerciseDose, ...] = attrs.field(validator=tuple_of(ExerciseDose))
     #: The rules that decided, with their sources. On a ``hold`` these are
     #: ``PR-HOLD`` followed by each advance condition or stage gate that was
     #: not met (so a clinician sees why the plan did not move) and any rule
     #: that blocked a dose increase.
-    rules: tuple[FiredRule, ...]
-    ruleset_version: str = RULESET_VERSION
+    rules: tuple[FiredRule, ...] = attrs.field(validator=tuple_of(FiredRule))
+    ruleset_version: str = attrs.field(default=RULESET_VERSION, validator=type_is(str))
     #: Message IDs to show (see :mod:`lowback.catalog.messages`).
-    messages: tuple[str, ...] = ()
+    messages: tuple[str, ...] = attrs.field(default=(), validator=tuple_of(str))
     #: Where to seek care when a red flag paused the plan.
-    seek_care: Disposition | None = None
+    seek_care: Disposition | None = attrs.field(
+        default=None, validator=optional(enum_member(Disposition))
+    )
+    #: Every rule and advance condition the engine evaluated for this event,
+    #: in order: whether it fired (a rule), was met or not (a condition),
+    #: and the facts it compared by name (clinical spec 5.3). On a ``hold``
+    #: the unmet advance conditions say why the plan did not move.
+    checks: tuple[Check, ...] = attrs.field(default=(), validator=tuple_of(Check))
 
 
-_T = TypeVar("_T")
-_new = object.__new__
-_setattr = object.__setattr__
+def paused_walks(state: PlanState) -> ExerciseDose:
+    """Short walks at no more than their first dose, for a plan paused for review."""
+    first = EXERCISES[ExerciseId.SHORT_WALKS].start
+    now = state.dose_map.get(ExerciseId.SHORT_WALKS, first)
+    dose = now if now.fits_within(first) else first
+    return ExerciseDose(exercise=ExerciseId.SHORT_WALKS, dose=dose)
 
 
-def _made(cls: type[_T], fields: dict[str, Any]) -> _T:
-    """An instance of the frozen, unslotted *cls* with *fields* as its ``__dict__``.
+_FIELDS = tuple(a.name for a in attrs.fields(PlanState))
+#: Every field of a state, read in one call.
+_ALL_FIELDS = operator.attrgetter(*_FIELDS)
 
-    For values the engine computes from its own valid state and tables,
-    where ``__init__`` would have nothing to check: *fields* must name every
-    field of *cls* with a value of its type, and nobody else may hold it.
+
+class _Draft:
+    """The fields one event changes, over the state it applies to.
+
+    Private to the engine and mutable: while one event is applied the
+    handlers read the next state's fields here (``draft["stage"]``) and
+    write their changes here; :func:`~lowback.engine.progression.step`
+    then makes the next state with one :func:`attrs.evolve`. The state it
+    was made from is never changed.
     """
-    new = _new(cls)
-    _setattr(new, "__dict__", fields)
-    return new
 
+    __slots__ = ("base", "changes", "checks")
 
-def _begin(state: PlanState) -> tuple[PlanState, dict[str, Any]]:
-    """Start the next state: a copy of *state* and its fields, to change in place.
+    def __init__(self, base: PlanState) -> None:
+        self.base = base
+        self.changes: dict[str, Any] = {}
+        #: The rules and conditions evaluated so far, in order.
+        self.checks: list[Check] = []
 
-    The engine changes the copy's fields directly while it applies one
-    event, then returns it: one copy per event instead of one per rule.
-    The copy must not escape before it is finished. Whoever changes
-    ``stage``, ``doses`` or ``dropped`` drops the cached
-    :attr:`PlanState.planned` (:func:`_replan`).
-    """
-    fields = state.__dict__.copy()
-    return _made(PlanState, fields), fields
+    def __getitem__(self, name: str) -> Any:
+        changes = self.changes
+        return changes[name] if name in changes else getattr(self.base, name)
 
+    def __setitem__(self, name: str, value: Any) -> None:
+        self.changes[name] = value
 
-def _replan(fields: dict[str, Any]) -> None:
-    """Forget the cached :attr:`PlanState.planned` after its inputs changed."""
-    fields.pop("planned", None)
+    def changed(self, name: str) -> bool:
+        """Whether field *name* now holds another object than the base state's."""
+        changes = self.changes
+        return name in changes and changes[name] is not getattr(self.base, name)
+
+    def planned(self) -> tuple[ExerciseDose, ...]:
+        """:attr:`PlanState.planned` of the next state."""
+        return planned_doses(self["stage"], self["doses"], self["dropped"])
+
+    def dose_map(self) -> dict[ExerciseId, Dose]:
+        """:attr:`PlanState.dose_map` of the next state."""
+        return {d.exercise: d.dose for d in self["doses"]}
+
+    def finish(self) -> PlanState:
+        """The next state: the base with every change applied at once.
+
+        What :func:`attrs.evolve` does, through ``PlanState.__init__``, with
+        the field names looked up once.
+        """
+        changes = self.changes
+        if not changes:
+            return self.base
+        fields = dict(zip(_FIELDS, _ALL_FIELDS(self.base), strict=True))
+        fields.update(changes)
+        return PlanState(**fields)

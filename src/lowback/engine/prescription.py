@@ -17,16 +17,18 @@ from __future__ import annotations
 
 import attrs
 
+from lowback.catalog import rule_ids as ids
 from lowback.catalog.dispositions import Disposition
-from lowback.catalog.exercises import EXERCISES, STAGE_PLANS, ExerciseId
+from lowback.catalog.exercises import STAGE_PLANS, ExerciseId
 from lowback.catalog.messages import render
 from lowback.catalog.rules import RULESET_VERSION, FiredRule
 from lowback.catalog.self_checks import HoldDirection
 from lowback.catalog.stages import PlanStatus, Stage
 from lowback.catalog.thresholds import Thresholds
+from lowback.errors import InvalidInput
 
 from .load import ExerciseDose
-from .plan import PauseKind, PlanState
+from .plan import PauseKind, PlanState, paused_walks
 
 __all__ = ["UNLOADING_POSITIONS", "Prescription", "prescription"]
 
@@ -100,40 +102,44 @@ def prescription(
         state: The plan's state (from :func:`~lowback.engine.progression.replay`).
         thresholds: Supplies the desk-break interval (LD-DESK).
     """
+    if not isinstance(state, PlanState):
+        raise InvalidInput.at("state", "wrong_type", "expected a PlanState")
+    if not isinstance(thresholds, Thresholds):
+        raise InvalidInput.at("thresholds", "wrong_type", "expected Thresholds")
     if state.pause is PauseKind.SEEK_CARE:
         seek = state.seek_care or Disposition.URGENT
         net = f"safety_net.{seek.value}"
         return _build(
-            state, (), (), ("progression.paused_red_flag",), net, ("PR-REDFLAG",)
+            state, (), (), ("progression.paused_red_flag",), net, (ids.PR_REDFLAG,)
         )
     if state.status is PlanStatus.PAUSED:
-        walks = _walks(state)
+        walks = paused_walks(state)
         return _build(
             state,
             (walks,),
             UNLOADING_POSITIONS,
             ("progression.paused_review",),
             "safety_net.medical_review",
-            ("PR-REDFLAG", "PR-NERVE", "PR-CLEAR"),
+            (ids.PR_REDFLAG, ids.PR_NERVE, ids.PR_CLEAR),
         )
     plan = STAGE_PLANS[state.stage]
     exercises = state.planned
     messages = [plan.goal, *plan.messages, "load.monitor"]
-    rules = ["LD-MONITOR"]
+    rules = [ids.LD_MONITOR]
     habits = plan.habits
     if state.stage is Stage.CALM_AND_UNLOAD and state.iso_dropped:
         habits = tuple(dict.fromkeys((*UNLOADING_POSITIONS, *habits)))
         messages.append("progression.iso_dropped")
-        rules.append("PR-ISO")
+        rules.append(ids.PR_ISO)
     if any(d.exercise is ExerciseId.ISOMETRIC_HOLD for d in exercises):
-        rules.append("LD-ISO")
+        rules.append(ids.LD_ISO)
         if state.hold_direction is not None:
             messages.append(_HOLD_MESSAGES[state.hold_direction])
     desk = None
     if ExerciseId.DESK_BREAKS in habits:
         desk = thresholds.desk_break_minutes
         messages.append("load.desk_breaks")
-        rules.append("LD-DESK")
+        rules.append(ids.LD_DESK)
     return _build(
         state,
         exercises,
@@ -143,11 +149,3 @@ def prescription(
         tuple(rules),
         desk,
     )
-
-
-def _walks(state: PlanState) -> ExerciseDose:
-    """Short walks at no more than their first dose, for a paused plan."""
-    first = EXERCISES[ExerciseId.SHORT_WALKS].start
-    now = state.dose_map.get(ExerciseId.SHORT_WALKS, first)
-    dose = now if now.fits_within(first) else first
-    return ExerciseDose(exercise=ExerciseId.SHORT_WALKS, dose=dose)

@@ -23,17 +23,18 @@ the baseline, the latest score, the change and why.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 
 import attrs
 
 from lowback.catalog.dispositions import Disposition, most_urgent
 from lowback.catalog.events import OutcomeRecorded
 from lowback.catalog.outcomes import INSTRUMENTS, ChangeClass, Measure, StartBackRisk
+from lowback.catalog.rule_ids import PR_TIME
 from lowback.catalog.rules import (
     PR_OUTCOME,
     PR_OUTCOME_WORSE,
     RT_NO_PROGRESS,
+    CheckOutcome,
     FiredRule,
 )
 from lowback.catalog.stages import PlanStatus
@@ -41,13 +42,19 @@ from lowback.catalog.thresholds import Thresholds
 from lowback.catalog.validators import enum_member, optional, text, tuple_of
 from lowback.errors import InvalidInput
 
-from .outcomes import OutcomeRecord, classify_change, score
-from .plan import PlanState
+from .gates import Facts, check_of
+from .outcomes import OutcomeChange, OutcomeRecord, classify_change, score
+from .plan import PlanState, _Draft
 from .transitions import Action
 
 __all__ = ["MeasureProgress", "progress"]
 
 _DEFAULT = Thresholds()
+
+#: A rule's condition answer: whether it holds, and the facts it compared.
+_Verdict = tuple[bool, Facts]
+#: What decided the event: the action, the rule IDs, the messages.
+_Outcome = tuple[Action, tuple[str, ...] | list[str], tuple[str, ...]]
 
 
 @attrs.frozen(kw_only=True)
@@ -120,31 +127,48 @@ def progress(
     return tuple(_measure_progress(r, thresholds) for r in state.outcomes)
 
 
-def _remember(state: PlanState, event: OutcomeRecorded, t: Thresholds) -> bool:
-    """Record *event* as baseline or latest; return whether it is worse (PR-OUTCOME)."""
-    records = list(state.outcomes)
+def _change(
+    baseline: OutcomeRecord, event: OutcomeRecorded, t: Thresholds
+) -> OutcomeChange:
+    """The change from *baseline*'s first answers to *event*'s (OM-MIC)."""
+    try:
+        return classify_change(
+            score(baseline.baseline), score(event.answers), thresholds=t
+        )
+    except InvalidInput:
+        # OM-PSFS: a follow-up must re-rate the baseline's activities.
+        raise InvalidInput.at(
+            "$.answers.activities",
+            "not_rerated",
+            "every activity rated at baseline must be re-rated",
+        ) from None
+
+
+def _record_of(state: _Draft, measure: Measure) -> OutcomeRecord | None:
+    records: tuple[OutcomeRecord, ...] = state["outcomes"]
+    for record in records:
+        if record.measure is measure:
+            return record
+    return None
+
+
+def _outcome_prelude(state: _Draft, event: OutcomeRecorded, t: Thresholds) -> None:
+    """PR-OUTCOME: a scored record becomes the baseline, or the latest, of its measure.
+
+    One that cannot be scored is never guessed: neither a baseline nor worse.
+    """
+    if not score(event.answers).scored:
+        return
+    records = list(state["outcomes"])
     for index, record in enumerate(records):
         if record.measure is event.measure:
-            worse = False
             if INSTRUMENTS[event.measure].mic_threshold is not None:
-                try:
-                    change = classify_change(
-                        score(record.baseline), score(event.answers), thresholds=t
-                    )
-                except InvalidInput:
-                    # OM-PSFS: a follow-up must re-rate the baseline's activities.
-                    raise InvalidInput.at(
-                        "$.answers.activities",
-                        "not_rerated",
-                        "every activity rated at baseline must be re-rated",
-                    ) from None
-                worse = change.classification is ChangeClass.WORSE
+                _change(record, event, t)  # refuses a PSFS not re-rated
             records[index] = attrs.evolve(
                 record, latest_date=event.date, latest=event.answers
             )
             break
     else:
-        worse = False
         records.append(
             OutcomeRecord(
                 measure=event.measure,
@@ -154,57 +178,91 @@ def _remember(state: PlanState, event: OutcomeRecorded, t: Thresholds) -> bool:
                 latest=event.answers,
             )
         )
-    state.__dict__["outcomes"] = tuple(records)
-    return worse
+    state["outcomes"] = tuple(records)
 
 
-def _no_progress(state: PlanState, date: dt.date, t: Thresholds) -> bool:
+def _worse(state: _Draft, event: OutcomeRecorded, t: Thresholds) -> _Verdict:
+    """PR-OUTCOME-WORSE: the record is worse than its measure's baseline by the MIC."""
+    record = _record_of(state, event.measure)
+    if (
+        record is None
+        or record.latest is not event.answers
+        or INSTRUMENTS[event.measure].mic_threshold is None
+    ):
+        # Not scored (not recorded), or STarT Back: a screen, never worse.
+        return False, (("measure", event.measure.value), ("classification", None))
+    change = _change(record, event, t)
+    return change.classification is ChangeClass.WORSE, (
+        ("measure", event.measure.value),
+        ("baseline", str(change.baseline)),
+        ("score", str(change.follow_up)),
+        ("improvement", str(change.improvement)),
+        ("mic", str(change.mic)),
+        ("classification", change.classification.value),
+    )
+
+
+def _no_progress(state: _Draft, event: OutcomeRecorded, t: Thresholds) -> _Verdict:
     """RT-NO-PROGRESS: far enough into the plan and no change measure improved."""
-    if (date - state.started).days < t.no_progress_days:
-        return False
-    for record in state.outcomes:
+    days = (event.date - state["started"]).days
+    facts: Facts = (("days_in_plan", days), ("no_progress_days", t.no_progress_days))
+    if not score(event.answers).scored or days < t.no_progress_days:
+        return False, facts
+    improved = 0
+    for record in state["outcomes"]:
         if INSTRUMENTS[record.measure].mic_threshold is None:
             continue  # STarT Back is a screen, not a change measure
         change = classify_change(
             score(record.baseline), score(record.latest), thresholds=t
         )
         if change.classification is ChangeClass.IMPROVED:
-            return False
-    return True
+            improved += 1
+    return improved == 0, (*facts, ("measures_improved", improved))
 
 
-def _on_outcome(
-    state: PlanState, event: OutcomeRecorded, t: Thresholds
-) -> tuple[Action, Sequence[str], tuple[str, ...]]:
-    """PR-OUTCOME, PR-OUTCOME-WORSE and RT-NO-PROGRESS; always a ``hold`` (invariant 20)."""
-    rules = [PR_OUTCOME]
-    if not score(event.answers).scored:
-        # Never guessed: neither a baseline nor worse.
-        return Action.HOLD, [*rules, "PR-TIME"], ("progression.outcome_not_scored",)
-    fields = state.__dict__
-    review = False
-    if _remember(state, event, t):
-        rules.append(PR_OUTCOME_WORSE)
-        fields["outcome_worse_on"] = event.date
-        review = True
-    if _no_progress(state, event.date, t):
-        rules.append(RT_NO_PROGRESS)
-        review = True
-    if state.status is PlanStatus.PAUSED:
+def _review(state: _Draft, rules: list[str]) -> _Outcome:
+    """Recommend a physiotherapist review; a pause's own care and words stand."""
+    rules.append(PR_TIME)
+    if state["status"] is PlanStatus.PAUSED:
         # The pause already sends the person to a clinician: keep its
-        # urgency and its words (PR-PAUSE-WORDS), never the plan's.
-        rules.append("PR-TIME")
-        return Action.HOLD, rules, ("progression.paused",)
-    if review:
-        seek = state.seek_care
-        fields["seek_care"] = (
-            Disposition.PHYSIO_REFERRAL
-            if seek is None
-            else most_urgent((seek, Disposition.PHYSIO_REFERRAL))
+        # urgency; step() gives its words (PR-PAUSE-WORDS), never the plan's.
+        return Action.HOLD, rules, ()
+    seek = state["seek_care"]
+    state["seek_care"] = (
+        Disposition.PHYSIO_REFERRAL
+        if seek is None
+        else most_urgent((seek, Disposition.PHYSIO_REFERRAL))
+    )
+    return Action.HOLD, rules, ("progression.outcome_review",)
+
+
+def _worse_review(state: _Draft, event: OutcomeRecorded, t: Thresholds) -> _Outcome:
+    """PR-OUTCOME-WORSE fired: no advance today; RT-NO-PROGRESS may add its review."""
+    state["outcome_worse_on"] = event.date
+    rules = [PR_OUTCOME, PR_OUTCOME_WORSE]
+    stalled, facts = _no_progress(state, event, t)
+    state.checks.append(
+        check_of(
+            RT_NO_PROGRESS, CheckOutcome.FIRED if stalled else CheckOutcome.UNMET, facts
         )
-    elif state.seek_care is Disposition.PHYSIO_REFERRAL:
+    )
+    if stalled:
+        rules.append(RT_NO_PROGRESS)
+    return _review(state, rules)
+
+
+def _stalled_review(state: _Draft, _e: OutcomeRecorded, _t: Thresholds) -> _Outcome:
+    return _review(state, [PR_OUTCOME, RT_NO_PROGRESS])
+
+
+def _recorded(state: _Draft, event: OutcomeRecorded, _t: Thresholds) -> _Outcome:
+    """PR-OUTCOME alone: recorded (or not scored); always a ``hold`` (invariant 20)."""
+    rules = [PR_OUTCOME, PR_TIME]
+    if not score(event.answers).scored:
+        return Action.HOLD, rules, ("progression.outcome_not_scored",)
+    if state["status"] is PlanStatus.PAUSED:
+        return Action.HOLD, rules, ()
+    if state["seek_care"] is Disposition.PHYSIO_REFERRAL:
         # The review an earlier outcome recommended is no longer called for.
-        fields["seek_care"] = None
-    rules.append("PR-TIME")
-    message = "progression.outcome_review" if review else "progression.outcome_recorded"
-    return Action.HOLD, rules, (message,)
+        state["seek_care"] = None
+    return Action.HOLD, rules, ("progression.outcome_recorded",)

@@ -49,11 +49,13 @@ Where the spec is silent lowback takes the cautious reading:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import functools
+from collections.abc import Iterable, Mapping
+from typing import Any
 
+from lowback.catalog import rule_ids as ids
 from lowback.catalog.dispositions import Disposition
 from lowback.catalog.events import (
-    EVENT_TYPES,
     AskedNerveFeatures,
     AskedRedFlags,
     CheckIn,
@@ -67,22 +69,24 @@ from lowback.catalog.events import (
     SelfCheckRecorded,
     SessionLogged,
 )
-from lowback.catalog.rules import RULESET_VERSION, FiredRule
+from lowback.catalog.rules import RULESET_VERSION, Check, FiredRule
 from lowback.catalog.stages import PlanStatus, Stage
 from lowback.catalog.symptoms import PainPattern
 from lowback.catalog.thresholds import Thresholds
 from lowback.errors import InvalidInput
 
 from ._dosing import _enforce_cap, _enter
-from ._handlers import _HANDLERS
+from ._guards import allowed
+from ._handlers import _TABLES, _apply, _Table
 from .gates import ADVANCE_CRITERIA, GATES
+from .load import ExerciseDose
 from .plan import (
     Decision,
     PauseKind,
     PlanState,
     SessionSummary,
-    _begin,
-    _made,
+    _Draft,
+    paused_walks,
 )
 from .transitions import TRANSITIONS, TRANSITIONS_BY_KEY, Action, Transition
 from .triage import TriageResult, triage
@@ -116,21 +120,20 @@ __all__ = [
 
 
 _DEFAULT = Thresholds()
-_new = object.__new__
-_setattr = object.__setattr__
 
 
-# The rule lists the handlers build come from a small, fixed set of code
-# paths, so their fired-rule tuples are made once and shared.
-_FIRED: dict[tuple[str, ...], tuple[FiredRule, ...]] = {}
+@functools.lru_cache(maxsize=1024)
+def _fired_once(ids_: tuple[str, ...]) -> tuple[FiredRule, ...]:
+    return tuple(FiredRule.of(i) for i in dict.fromkeys(ids_))
 
 
-def _fired(ids: Iterable[str]) -> tuple[FiredRule, ...]:
-    key = tuple(ids)
-    fired = _FIRED.get(key)
-    if fired is None:
-        fired = _FIRED[key] = tuple(FiredRule.of(i) for i in dict.fromkeys(key))
-    return fired
+def _fired(ids_: Iterable[str]) -> tuple[FiredRule, ...]:
+    """The fired rules, each once, in the order first named.
+
+    The engine's rule lists come from a small, fixed set of code paths, so
+    each tuple of values is made once and shared (a bounded memo).
+    """
+    return _fired_once(tuple(ids_))
 
 
 def _decide(  # noqa: PLR0913, PLR0917 - a decision has this many parts
@@ -139,31 +142,76 @@ def _decide(  # noqa: PLR0913, PLR0917 - a decision has this many parts
     date: dt.date,
     action: Action,
     rules: Iterable[str],
-    messages: tuple[str, ...] = (),
+    messages: tuple[str, ...],
+    checks: tuple[Check, ...],
 ) -> Decision:
-    """The decision that moved *before* to *after*, built without ``__init__``.
+    """The decision that moved *before* to *after*, after checking its edge.
 
-    Every value comes from the engine's own state and tables, so there is
-    nothing for ``__init__`` to check.
+    The move must be an edge of the transition table whose guards all
+    allow it (:func:`~lowback.engine._guards.allowed`).
     """
-    from_stage, to_stage = before.stage, after.stage
-    # The engine reads the table: a move that is not an edge is a bug.
-    TRANSITIONS_BY_KEY[(from_stage, to_stage, action)]
-    return _made(
-        Decision,
-        {
-            "date": date,
-            "action": action,
-            "from_stage": from_stage,
-            "to_stage": to_stage,
-            "status": after.status,
-            "doses": after.planned,
-            "rules": _fired(rules),
-            "ruleset_version": RULESET_VERSION,
-            "messages": messages,
-            "seek_care": after.seek_care,
-        },
+    doses, rules, messages = _while_paused(after, action, rules, messages)
+    fired = _fired(rules)
+    edge = TRANSITIONS_BY_KEY.get((before.stage, after.stage, action))
+    if edge is None or not allowed(edge, before, after, date, fired, checks):
+        # A bug in the engine's rules, never the input's fault.
+        msg = f"the engine chose a move its transition table forbids: {action}"
+        raise AssertionError(msg)
+    return Decision(
+        date=date,
+        action=action,
+        from_stage=before.stage,
+        to_stage=after.stage,
+        status=after.status,
+        doses=doses,
+        rules=fired,
+        ruleset_version=RULESET_VERSION,
+        messages=messages,
+        seek_care=after.seek_care,
+        checks=checks,
     )
+
+
+#: The words of a pause at each urgency (PR-PAUSE-WORDS).
+_URGENCY_WORDS = {
+    Disposition.EMERGENCY: "progression.paused_emergency",
+    Disposition.URGENT: "progression.paused_urgent",
+}
+#: Messages that mean "keep going", never shown while paused.
+_KEEP_GOING = frozenset(
+    {"progression.hold", "progression.hold_no_increase", "progression.advanced"}
+)
+
+
+def _while_paused(
+    after: PlanState,
+    action: Action,
+    rules: Iterable[str],
+    messages: tuple[str, ...],
+) -> tuple[tuple[ExerciseDose, ...], list[str], tuple[str, ...]]:
+    """A decision's doses, rules and messages, given the plan's status after it.
+
+    PR-PAUSE-DOSE: paused for care (emergency, urgent or no plan yet), no
+    exercise at all; paused for review, short walks only. PR-PAUSE-WORDS: a
+    pause or reset at emergency or urgent says what to do now, and anything
+    logged while paused says the plan waits for a clinician instead of
+    "keep going".
+    """
+    rules = list(rules)
+    if after.status is not PlanStatus.PAUSED:
+        return after.planned, rules, messages
+    doses = () if after.pause is PauseKind.SEEK_CARE else (paused_walks(after),)
+    rules.append(ids.PR_PAUSE_DOSE)
+    words = [m for m in messages if m not in _KEEP_GOING]
+    if action in {Action.PAUSE, Action.RESET, Action.START}:
+        urgent = _URGENCY_WORDS.get(after.seek_care)  # type: ignore[arg-type]
+        if urgent is not None and urgent not in words:
+            words.append(urgent)
+            rules.append(ids.PR_PAUSE_WORDS)
+    elif "progression.paused" not in words:
+        words.append("progression.paused")
+        rules.append(ids.PR_PAUSE_WORDS)
+    return doses, rules, tuple(words)
 
 
 def start_plan(
@@ -183,6 +231,9 @@ def start_plan(
         date: The plan's first day.
         entry_pain: Pain now at intake, 0-10 (PR-GATE-1 compares with it).
     """
+    if not isinstance(result, TriageResult):
+        raise InvalidInput.at("result", "wrong_type", "expected a TriageResult")
+    _check_date(date)
     if isinstance(entry_pain, bool) or not isinstance(entry_pain, int):
         raise InvalidInput.at("$.entry_pain", "wrong_type", "expected int")
     if not 0 <= entry_pain <= 10:
@@ -198,24 +249,52 @@ def start_plan(
         settled_morning_pain=entry_pain,
         hold_direction=result.hold_direction,
     )
-    state, fields = _begin(base)
+    draft = _Draft(base)
     rules = [r.id for r in result.rules]
-    if result.entry_stage is None or result.plan_status is None:
-        fields["status"] = PlanStatus.PAUSED
-        fields["pause"] = PauseKind.SEEK_CARE
-        fields["seek_care"] = result.disposition
+    # The plan follows the disposition: an emergency or urgent result starts
+    # no plan, whatever its entry stage and plan status say.
+    if (
+        result.entry_stage is None
+        or result.plan_status is None
+        or result.disposition in _NO_PLAN
+    ):
+        draft["status"] = PlanStatus.PAUSED
+        draft["pause"] = PauseKind.SEEK_CARE
+        draft["seek_care"] = result.disposition
         action, msgs = Action.PAUSE, ("progression.no_plan",)
-        rules.append("PR-CLEAR")
+        rules.append(ids.PR_CLEAR)
     elif result.plan_status is PlanStatus.PAUSED:
-        fields["status"] = PlanStatus.PAUSED
-        fields["pause"] = PauseKind.REVIEW
+        draft["status"] = PlanStatus.PAUSED
+        draft["pause"] = PauseKind.REVIEW
         action, msgs = Action.PAUSE, ("progression.paused_review",)
-        rules.append("PR-CLEAR")
+        rules.append(ids.PR_CLEAR)
     else:
         action, msgs = Action.START, ("progression.started",)
-    _enter(state, stage)
-    fields["reference"] = state.doses
-    return state, _decide(state, state, date, action, rules, msgs)
+    _enter(draft, stage)
+    draft["reference"] = draft["doses"]
+    state = draft.finish()
+    return state, _decide(state, state, date, action, rules, msgs, ())
+
+
+#: Rules recorded as checks beside the decisive one, named in the decision's
+#: rules when they fired (they are only ever added as fired checks).
+_NOTED = frozenset({ids.PR_ACK, ids.PR_GAP})
+
+#: Dispositions that start no plan: seek that care first (PR-REDFLAG).
+_NO_PLAN = frozenset({Disposition.EMERGENCY, Disposition.URGENT})
+
+
+def _check_date(date: object) -> None:
+    """A plan's dates are :class:`datetime.date` values, never datetimes or text."""
+    if type(date) is not dt.date and (
+        not isinstance(date, dt.date) or isinstance(date, dt.datetime)
+    ):
+        raise InvalidInput.at("date", "wrong_type", "expected a date (not a datetime)")
+
+
+def _check_thresholds(thresholds: object) -> None:
+    if not isinstance(thresholds, Thresholds):
+        raise InvalidInput.at("thresholds", "wrong_type", "expected Thresholds")
 
 
 def _start_from_intake(
@@ -224,6 +303,16 @@ def _start_from_intake(
     """Triage the intake of *event* and start the plan from the result."""
     result = triage(event.intake, thresholds=thresholds)
     return start_plan(result, date=event.date, entry_pain=event.intake.pain_now)
+
+
+def _table_for(event: object) -> _Table[Any] | None:
+    """The rule table of *event*'s class (or of the event class it extends)."""
+    table = _TABLES.get(type(event))
+    if table is None:
+        for cls, candidate in _TABLES.items():
+            if isinstance(event, cls):
+                return candidate
+    return table
 
 
 def step(
@@ -239,92 +328,73 @@ def step(
             the previous event (``$.date``), a plan is started twice or an
             event comes before the plan starts (``$.type``).
     """
-    handler = _HANDLERS.get(type(event))
-    if handler is None:
-        if not isinstance(event, EVENT_TYPES):
+    if state is not None and not isinstance(state, PlanState):
+        raise InvalidInput.at("state", "wrong_type", "expected a PlanState or None")
+    _check_thresholds(thresholds)
+    table = _table_for(event)
+    if table is None:
+        if not isinstance(event, PlanStarted):
             raise InvalidInput.at("$", "wrong_type", "expected an event")
-        if isinstance(event, PlanStarted):
-            if state is not None:
-                raise InvalidInput.at(
-                    "$.type", "unexpected", "a journal holds one plan"
-                )
-            return _start_from_intake(event, thresholds)
-        # An app's subclass of an event class.
-        handler = _HANDLERS[next(c for c in EVENT_TYPES if isinstance(event, c))]
+        if state is not None:
+            raise InvalidInput.at("$.type", "unexpected", "a journal holds one plan")
+        return _start_from_intake(event, thresholds)
     if state is None:
         raise InvalidInput.at("$.type", "unexpected", "the plan has not started")
     date = event.date
     if date < state.last_date:
         raise InvalidInput.at("$.date", "out_of_order", "events must be in date order")
-    # One new state per event (built as lowback.engine.plan._begin does, inline on
-    # this hot path), changed in place by the rules below and finished
-    # before it is returned.
-    before = state.__dict__
-    fields = before.copy()
-    new = _new(PlanState)
-    _setattr(new, "__dict__", fields)
-    week = (date - before["started"]).days // 7
-    if week > before["week"]:
+    draft = _Draft(state)
+    week = (date - state.started).days // 7
+    if week > state.week:
         # LD-CAP: on a new week, last week's plan becomes the reference.
-        fields["reference"] = new.planned
-        fields["week"] = week
-    action, rules, messages = handler(new, event, thresholds)
+        draft["reference"] = state.planned
+        draft["week"] = week
+    action, rules, messages = _apply(table, draft, event, thresholds)
+    noted = [c.id for c in draft.checks if c.id in _NOTED]
+    if noted:
+        rules = [*rules, *noted]
     if (
-        fields["doses"] is not before["doses"]
-        or fields["stage"] is not before["stage"]
-        or fields["dropped"] is not before["dropped"]
-        or fields["reference"] is not before["reference"]
+        draft.changed("doses")
+        or draft.changed("stage")
+        or draft.changed("dropped")
+        or draft.changed("reference")
     ):
-        _enforce_cap(new, thresholds)
-    fields["last_date"] = date
-    # The decision, as _decide builds it.
-    from_stage, to_stage = before["stage"], fields["stage"]
-    TRANSITIONS_BY_KEY[(from_stage, to_stage, action)]
-    key = tuple(rules)
-    fired = _FIRED.get(key) or _fired(key)
-    decision = _new(Decision)
-    _setattr(
-        decision,
-        "__dict__",
-        {
-            "date": date,
-            "action": action,
-            "from_stage": from_stage,
-            "to_stage": to_stage,
-            "status": fields["status"],
-            "doses": new.planned,
-            "rules": fired,
-            "ruleset_version": RULESET_VERSION,
-            "messages": messages,
-            "seek_care": fields["seek_care"],
-        },
-    )
-    return new, decision
+        _enforce_cap(draft, thresholds)
+    draft["last_date"] = date
+    new = draft.finish()
+    return new, _decide(state, new, date, action, rules, messages, tuple(draft.checks))
 
 
 def replay(
-    events: Journal, *, thresholds: Thresholds = _DEFAULT
+    events: Iterable[Event], *, thresholds: Thresholds = _DEFAULT
 ) -> tuple[PlanState, tuple[Decision, ...]]:
     """Fold a journal with :func:`step`: the final state and every decision.
+
+    *events* may be any iterable of events (a tuple, a list, a generator);
+    it is read once.
 
     Raises:
         InvalidInput: the journal is empty or does not start with
             :class:`~lowback.catalog.events.PlanStarted` (``$[0]``), or an event is invalid, out of
             date order (``$[i].date``) or a second ``PlanStarted`` (``$[i].type``).
     """
-    if not events or not isinstance(events[0], PlanStarted):
-        raise InvalidInput.at(
-            "$[0]", "wrong_type", "a journal starts with plan_started"
-        )
+    if isinstance(events, (str, bytes, Mapping)) or not isinstance(events, Iterable):
+        raise InvalidInput.at("events", "wrong_type", "expected an iterable of events")
+    _check_thresholds(thresholds)
     state: PlanState | None = None
     decisions: list[Decision] = []
     for index, event in enumerate(events):
+        if index == 0 and not isinstance(event, PlanStarted):
+            break
         try:
             state, decision = step(state, event, thresholds=thresholds)
         except InvalidInput as err:
             raise err.under(f"$[{index}]") from None
         decisions.append(decision)
-    assert state is not None  # noqa: S101 - events[0] started the plan
+    if state is None:
+        raise InvalidInput.at(
+            "$[0]", "wrong_type", "a journal starts with plan_started"
+        )
     return state, tuple(decisions)
 
 

@@ -23,6 +23,7 @@ from types import MappingProxyType
 
 import attrs
 
+from lowback.catalog import rule_ids as ids
 from lowback.catalog.rules import RULES
 from lowback.catalog.stages import Stage
 from lowback.errors import InvalidDefinition
@@ -73,22 +74,22 @@ class Transition:
         return self.target.number > self.source.number
 
 
-_RED = "PR-REDFLAG"
+_RED = ids.PR_REDFLAG
 
 
 def _edges() -> Iterable[Transition]:
     stages = tuple(Stage)
     for s in stages:
-        yield Transition(source=s, target=s, action=Action.HOLD, guards=("PR-HOLD",))
+        yield Transition(source=s, target=s, action=Action.HOLD, guards=(ids.PR_HOLD,))
         yield Transition(
-            source=s, target=s, action=Action.PAUSE, guards=(_RED, "PR-NERVE")
+            source=s, target=s, action=Action.PAUSE, guards=(_RED, ids.PR_NERVE)
         )
         yield Transition(source=s, target=s, action=Action.START, guards=(_RED,))
         yield Transition(
             source=s,
             target=stages[0],
             action=Action.RESET,
-            guards=("PR-NERVE",),
+            guards=(ids.PR_NERVE,),
         )
         nxt, prev = s.next, s.previous
         if nxt is not None:
@@ -96,20 +97,23 @@ def _edges() -> Iterable[Transition]:
                 source=s,
                 target=nxt,
                 action=Action.ADVANCE,
-                guards=(_RED, "PR-NERVE", "PR-ADVANCE", f"PR-GATE-{s.number}"),
+                guards=(_RED, ids.PR_NERVE, ids.PR_ADVANCE, ids.PR_GATE[s.number]),
             )
         yield Transition(
             source=s,
             target=prev or s,
             action=Action.REGRESS,
-            guards=("PR-SPIKE", "LD-DELOAD"),
+            guards=(ids.PR_SPIKE, ids.LD_DELOAD),
         )
         for t in stages:
             yield Transition(
-                source=s, target=t, action=Action.RESUME, guards=("PR-CLEAR", _RED)
+                source=s, target=t, action=Action.RESUME, guards=(ids.PR_CLEAR, _RED)
             )
             yield Transition(
-                source=s, target=t, action=Action.OVERRIDE, guards=("PR-OVERRIDE", _RED)
+                source=s,
+                target=t,
+                action=Action.OVERRIDE,
+                guards=(ids.PR_OVERRIDE, _RED),
             )
 
 
