@@ -38,6 +38,8 @@ __all__ = [
     "PR_HOLD",
     "PR_ISO",
     "PR_NERVE",
+    "PR_OUTCOME",
+    "PR_OUTCOME_WORSE",
     "PR_OVERRIDE",
     "PR_PAUSE_DOSE",
     "PR_PAUSE_WORDS",
@@ -76,6 +78,9 @@ PR_GAP = "PR-GAP"
 PR_TIRED = "PR-TIRED"
 PR_ACK = "PR-ACK"
 LD_DELOAD_HOLD = "LD-DELOAD-HOLD"
+# Outcomes in the plan (clinical spec 6.2).
+PR_OUTCOME = "PR-OUTCOME"
+PR_OUTCOME_WORSE = "PR-OUTCOME-WORSE"
 
 #: The gate rule of each stage by the number of the stage it leaves.
 PR_GATE: Mapping[int, str] = MappingProxyType(
@@ -112,4 +117,6 @@ PROGRESSION_RULE_IDS: tuple[str, ...] = (
     PR_TIRED,
     PR_ACK,
     LD_DELOAD_HOLD,
+    PR_OUTCOME,
+    PR_OUTCOME_WORSE,
 )

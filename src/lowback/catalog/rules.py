@@ -23,6 +23,7 @@ from typing import Final
 
 import attrs
 
+from . import rule_ids
 from .dispositions import Disposition
 from .sources import SourceId
 from .thresholds import ThresholdInfo, Thresholds
@@ -121,8 +122,9 @@ OM_PSFS: Final = "OM-PSFS"
 OM_PEG: Final = "OM-PEG"
 OM_SBST: Final = "OM-SBST"
 OM_MIC: Final = "OM-MIC"
-PR_OUTCOME: Final = "PR-OUTCOME"
-PR_OUTCOME_WORSE: Final = "PR-OUTCOME-WORSE"
+# The PR- IDs live with the other progression IDs; named here too, as before.
+PR_OUTCOME: Final = rule_ids.PR_OUTCOME
+PR_OUTCOME_WORSE: Final = rule_ids.PR_OUTCOME_WORSE
 RT_NO_PROGRESS: Final = "RT-NO-PROGRESS"
 
 

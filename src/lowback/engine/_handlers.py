@@ -39,7 +39,7 @@ from lowback.catalog.events import (
     SessionLogged,
 )
 from lowback.catalog.red_flags import CES_FLAGS, RedFlag
-from lowback.catalog.rules import PR_OUTCOME_WORSE, RT_NO_PROGRESS, CheckOutcome
+from lowback.catalog.rules import RT_NO_PROGRESS, CheckOutcome
 from lowback.catalog.self_checks import EnduranceHoldResult, StopReason
 from lowback.catalog.stages import PlanStatus, Stage
 from lowback.catalog.symptoms import NerveFeature
@@ -615,7 +615,7 @@ _OVERRIDE: _Table[ClinicianOverride] = _Table(_nothing, (), _override)
 _OUTCOME: _Table[OutcomeRecorded] = _Table(
     _outcome_prelude,
     (
-        _Rule(PR_OUTCOME_WORSE, _worse, _worse_review),
+        _Rule(ids.PR_OUTCOME_WORSE, _worse, _worse_review),
         _Rule(RT_NO_PROGRESS, _no_progress, _stalled_review),
     ),
     _recorded,

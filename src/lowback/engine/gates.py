@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from lowback.catalog import rule_ids as ids
 from lowback.catalog.events import SessionLogged
 from lowback.catalog.exercises import EXERCISES, STAGE_PLANS, ExerciseId, ExerciseKind
-from lowback.catalog.rules import PR_OUTCOME_WORSE, Check, CheckOutcome, FactValue
+from lowback.catalog.rules import Check, CheckOutcome, FactValue
 from lowback.catalog.stages import Stage
 from lowback.catalog.thresholds import Thresholds
 
@@ -158,7 +158,7 @@ ADVANCE_CRITERIA: tuple[tuple[str, _Condition], ...] = (
     (ids.PR_ADVANCE, _not_rising),
     (ids.PR_ADVANCE, _cooled_down),
     (ids.PR_TIRED, _rested),
-    (PR_OUTCOME_WORSE, _no_worse_outcome),
+    (ids.PR_OUTCOME_WORSE, _no_worse_outcome),
 )
 #: The gate of each stage, keyed by the stage it leaves.
 GATES: Mapping[Stage, tuple[str, _Condition]] = {

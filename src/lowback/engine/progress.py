@@ -29,10 +29,8 @@ import attrs
 from lowback.catalog.dispositions import Disposition, most_urgent
 from lowback.catalog.events import OutcomeRecorded
 from lowback.catalog.outcomes import INSTRUMENTS, ChangeClass, Measure, StartBackRisk
-from lowback.catalog.rule_ids import PR_TIME
+from lowback.catalog.rule_ids import PR_OUTCOME, PR_OUTCOME_WORSE, PR_TIME
 from lowback.catalog.rules import (
-    PR_OUTCOME,
-    PR_OUTCOME_WORSE,
     RT_NO_PROGRESS,
     CheckOutcome,
     FiredRule,
