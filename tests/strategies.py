@@ -141,6 +141,8 @@ _INTAKE_FIELDS: dict[str, st.SearchStrategy[Any]] = {
     "fear_of_movement": answers,
     "rest_without_relief": answers,
     "self_checks": self_check_lists,
+    # Defined with the outcome strategies below.
+    "start_back": st.none() | st.none() | st.deferred(lambda: start_back_answers),
 }
 
 
@@ -242,7 +244,8 @@ def answer_paths(intake: Intake) -> tuple[str, ...]:
     """JSON paths of every question in *intake* that holds an Answer.
 
     In intake field order (the red flags where ``red_flags`` sits, in flag
-    order), then each self-check's observations in field order.
+    order), then each self-check's observations in field order, then the
+    STarT Back items.
     """
     paths: list[str] = []
     for field in attrs.fields(Intake):
@@ -256,16 +259,22 @@ def answer_paths(intake: Intake) -> tuple[str, ...]:
             for field in attrs.fields(type(result))
             if isinstance(getattr(result, field.name), Answer)
         ]
+    if intake.start_back is not None:
+        paths += [
+            f"$.start_back.{field.name}"
+            for field in attrs.fields(type(intake.start_back))
+            if isinstance(getattr(intake.start_back, field.name), Answer)
+        ]
     return tuple(paths)
 
 
 def _split(path: str) -> tuple[str, int | None, str]:
-    """Split a path into (``""``/``"red_flags"``/``"self_checks"``, index, name)."""
+    """Split a path into (``""``/``"red_flags"``/``"self_checks"``/``"start_back"``, index, name)."""
     parts = path.removeprefix("$.").split(".")
     if len(parts) == 1:
         return "", None, parts[0]
     head, name = parts
-    if head == "red_flags":
+    if head in {"red_flags", "start_back"}:
         return head, None, name
     return "self_checks", int(head.removeprefix("self_checks[").rstrip("]")), name
 
@@ -275,6 +284,8 @@ def answer_at(intake: Intake, path: str) -> Any:
     where, index, name = _split(path)
     if where == "red_flags":
         return getattr(intake.red_flags, name)
+    if where == "start_back":
+        return getattr(intake.start_back, name)
     if where == "self_checks":
         assert index is not None
         return getattr(intake.self_checks[index], name)
@@ -287,6 +298,11 @@ def with_answer(intake: Intake, path: str, answer: Answer) -> Intake:
     change: dict[str, Any] = {name: answer}
     if where == "red_flags":
         return attrs.evolve(intake, red_flags=attrs.evolve(intake.red_flags, **change))
+    if where == "start_back":
+        assert intake.start_back is not None
+        return attrs.evolve(
+            intake, start_back=attrs.evolve(intake.start_back, **change)
+        )
     if where == "self_checks":
         assert index is not None
         checks = list(intake.self_checks)
@@ -398,6 +414,19 @@ def clinician_overrides(
     )
 
 
+def outcome_records(date: st.SearchStrategy[dt.date]) -> st.SearchStrategy[Any]:
+    """An ``outcome_recorded`` event; PSFS always rates the same two activities,
+    so any follow-up re-rates its baseline."""
+    answers = st.deferred(lambda: journal_outcome_answers)
+    return st.builds(
+        lambda day, given: lowback.OutcomeRecorded(
+            date=day, measure=given.measure, answers=given
+        ),
+        date,
+        answers,
+    )
+
+
 _EVENT_MAKERS: tuple[Any, ...] = (
     session_logs,
     check_ins,
@@ -406,6 +435,7 @@ _EVENT_MAKERS: tuple[Any, ...] = (
     self_check_records,
     clinician_clearances,
     clinician_overrides,
+    outcome_records,
 )
 
 
@@ -539,3 +569,97 @@ json_values: st.SearchStrategy[Any] = st.recursive(
 history_flags: st.SearchStrategy[lowback.HistoryFlags] = st.fixed_dictionaries(
     {f.value: mostly_no for f in lowback.catalog.intake.HISTORY_FLAGS}
 ).map(lambda kw: lowback.HistoryFlags(**kw))
+
+
+# --- Outcome measures (clinical-spec 6.1) ---------------------------------
+
+from lowback.catalog.outcomes import (  # noqa: E402 - grouped with their strategies
+    INSTRUMENTS,
+    Measure,
+    NprsAnswers,
+    OdiAnswers,
+    PegAnswers,
+    PsfsActivity,
+    PsfsAnswers,
+    RmdqAnswers,
+    StartBackAnswers,
+)
+
+nprs_answers = st.builds(NprsAnswers, score=pain)
+#: ODI sections, some left out (``None``) now and then.
+odi_answers = st.fixed_dictionaries(
+    {
+        key: st.one_of(st.integers(0, 5), st.integers(0, 5), st.none())
+        for key in INSTRUMENTS[Measure.ODI].items
+    }
+).map(lambda kw: OdiAnswers(**kw))
+rmdq_answers = st.builds(RmdqAnswers, ticked=unique_tuples(st.integers(1, 24), 24))
+#: App keys for PSFS activities.
+psfs_keys = st.sampled_from(
+    ("stairs", "gardening", "lifting", "driving", "running", "sitting")
+)
+psfs_answers = st.lists(
+    st.builds(PsfsActivity, activity=psfs_keys, score=pain),
+    min_size=1,
+    max_size=5,
+    unique_by=lambda a: a.activity,
+).map(lambda items: PsfsAnswers(activities=tuple(items)))
+peg_answers = st.builds(PegAnswers, pain=pain, enjoyment=pain, general_activity=pain)
+
+
+def _start_back(kw: dict[str, Any]) -> StartBackAnswers:
+    return StartBackAnswers(**kw)
+
+
+#: STarT Back answers, usually complete, sometimes with items not answered.
+start_back_answers: st.SearchStrategy[StartBackAnswers] = st.fixed_dictionaries(
+    {
+        **dict.fromkeys(
+            INSTRUMENTS[Measure.START_BACK].items[:8],
+            st.sampled_from(
+                (Answer.YES, Answer.NO, Answer.YES, Answer.NO, Answer.UNKNOWN)
+            ),
+        ),
+        "bothersomeness": st.one_of(st.integers(0, 4), st.integers(0, 4), st.none()),
+    }
+).map(_start_back)
+#: Complete STarT Back answers (every item yes or no, bothersomeness given).
+complete_start_back_answers: st.SearchStrategy[StartBackAnswers] = (
+    st.fixed_dictionaries(
+        {
+            **{
+                key: st.sampled_from((Answer.YES, Answer.NO))
+                for key in INSTRUMENTS[Measure.START_BACK].items[:8]
+            },
+            "bothersomeness": st.integers(0, 4),
+        }
+    ).map(_start_back)
+)
+#: Answer records of every measure.
+outcome_answers = st.one_of(
+    nprs_answers,
+    odi_answers,
+    rmdq_answers,
+    psfs_answers,
+    peg_answers,
+    start_back_answers,
+)
+#: Outcome answers that can follow each other in one journal (PSFS over a
+#: fixed pair of activities).
+journal_outcome_answers = st.one_of(
+    nprs_answers,
+    odi_answers,
+    rmdq_answers,
+    peg_answers,
+    start_back_answers,
+    st.builds(
+        lambda a, b: PsfsAnswers(
+            activities=(
+                PsfsActivity(activity="stairs", score=a),
+                PsfsActivity(activity="garden", score=b),
+            )
+        ),
+        pain,
+        pain,
+    ),
+)

@@ -100,6 +100,7 @@ SPEC_VOCABULARY: dict[type[enum.Enum], set[str]] = {
         "ql_involvement",
         "low_extensor_endurance",
         "stopped_for_safety",
+        "psychosocial_risk",
     },
     lowback.Stage: {
         "calm_and_unload",
@@ -296,7 +297,12 @@ class TestFindings:
 
     def test_muscle_findings_implicate_muscles(self) -> None:
         """Findings about muscles name at least one muscle group."""
-        not_muscle = {"central_spine_pain", "extension_sensitive", "stopped_for_safety"}
+        not_muscle = {
+            "central_spine_pain",
+            "extension_sensitive",
+            "stopped_for_safety",
+            "psychosocial_risk",
+        }
         for finding, info in FINDINGS.items():
             assert bool(info.implicates) == (finding.value not in not_muscle), finding
 

@@ -57,6 +57,7 @@ class TestChecks:
             ids.LD_SETTLE,
             ids.PR_ADVANCE,
             ids.PR_TIRED,
+            ids.PR_OUTCOME_WORSE,
             ids.PR_GATE_1,
         }
         # The rules evaluated before the advance did not apply.

@@ -111,6 +111,7 @@ class TestGuards:
                 ids.LD_SETTLE,
                 ids.PR_ADVANCE,
                 ids.PR_TIRED,
+                ids.PR_OUTCOME_WORSE,
                 ids.PR_GATE_1,
             )
         )

@@ -191,7 +191,9 @@ class TestArchitectureExamples:
     def test_our_journal_output_has_the_example_shape(self) -> None:
         """Our journal JSON equals the example: same keys, order-free, same values."""
         ours = json.loads(wire.dumps(wire.loads(JOURNAL_TEXT, Journal)))
-        # v2 adds PR-ACK's optional ``acknowledged`` to clinician_cleared.
+        # v2 adds the Intake's optional STarT Back screen, written as null,
+        # and PR-ACK's optional ``acknowledged`` to clinician_cleared.
+        assert ours[0]["intake"].pop("start_back") is None
         v2 = [
             {**e, "acknowledged": []} if e["type"] == "clinician_cleared" else e
             for e in JOURNAL

@@ -41,6 +41,7 @@ from lowback import (
     Thresholds,
     render,
 )
+from lowback.catalog.outcomes import INSTRUMENTS, RELATIVE_MIC, StartBackRisk
 from lowback.catalog.sources import SourceId
 from lowback.catalog.symptoms import MUSCLE_LIKE_QUALITIES, NERVE_LIKE_QUALITIES
 from lowback.engine.transitions import TRANSITIONS
@@ -69,6 +70,7 @@ _RULE_KIND_TITLES = {
     RuleKind.ENTRY: "Entry stage (EN-*)",
     RuleKind.PROGRESSION: "Progression (PR-*)",
     RuleKind.LOAD: "Load management (LD-*)",
+    RuleKind.OUTCOME: "Outcome measures and change (OM-*)",
 }
 
 _HEADER = (
@@ -441,6 +443,94 @@ def _thresholds_page() -> str:
     return "\n".join(out)
 
 
+def _instruments_page() -> str:
+    thresholds = {t.name: t for t in Thresholds.describe()}
+    out = [
+        "(ref-instruments)=\n# Outcome measures and STarT Back\n",
+        (
+            "The instruments of {py:data}`~lowback.catalog.outcomes.INSTRUMENTS`: "
+            "item keys, answer scales, the rule that scores each one, how many items "
+            "may be missing, which direction is better, the minimal important change "
+            "(a threshold with safe bounds), LOINC codes and the licence. lowback "
+            "ships the item **keys** and the scoring only, never an item's wording "
+            "(see {doc}`/howto/outcomes`).\n"
+        ),
+        (
+            "A follow-up is *improved* when it moves in the better direction by at "
+            "least the minimal important change, or (where the table says so) by at "
+            f"least {RELATIVE_MIC.numerator * 100 // RELATIVE_MIC.denominator} % of "
+            "baseline; *worse* when it moves the other way by at least the minimal "
+            f"important change; *unchanged* otherwise ({_rule_ref('OM-MIC')}).\n"
+        ),
+    ]
+    rows = []
+    for instrument in INSTRUMENTS.values():
+        name = instrument.mic_threshold
+        mic = (
+            "none (a screen)"
+            if name is None
+            else f"{_ref(threshold_label(name), name)} = {_number(thresholds[name].default)}"
+        )
+        rows.append(
+            (
+                _code(instrument.measure.value),
+                f"{instrument.name} ({instrument.version})",
+                _rule_ref(instrument.scoring_rule),
+                f"{instrument.score_range[0]}-{instrument.score_range[1]}",
+                instrument.direction.value.replace("_", " "),
+                mic,
+                "yes" if instrument.relative_mic else "no",
+            )
+        )
+    out.append(
+        _table(
+            ("Measure", "Instrument", "Rule", "Range", "Better", "MIC", "30 % rule"),
+            rows,
+        )
+    )
+    for instrument in INSTRUMENTS.values():
+        licence = instrument.licence
+        loinc = ", ".join(f"{_code(c.code)} ({c.meaning})" for c in instrument.loinc)
+        out.append(
+            f"\n(instrument-{instrument.measure.value.replace('_', '-')})=\n"
+            f"## {instrument.name}\n"
+        )
+        out.append(f"Measure\n: {_code(instrument.measure.value)}\n")
+        out.append(f"Item keys\n: {', '.join(_code(i) for i in instrument.items)}\n")
+        out.append(f"Answers\n: {instrument.scale}\n")
+        out.append(f"Missing items\n: {instrument.missing_rule}\n")
+        out.append(f"LOINC\n: {loinc or 'none located'}\n")
+        out.append(
+            f"Licence\n: {licence.status.value.replace('_', ' ')}; holder: "
+            f"{licence.holder}. {licence.note} Wording shipped: "
+            f"{'yes' if licence.wording_shipped else 'no'}.\n"
+        )
+        out.append(f"Sources\n: {_sources(instrument.sources)}\n")
+    out.append(
+        "\n## STarT Back risk groups\n\n"
+        + _table(
+            ("Risk", "When", "Triage"),
+            [
+                (_code(StartBackRisk.LOW.value), "total 3 or less", "no change"),
+                (
+                    _code(StartBackRisk.MEDIUM.value),
+                    "total 4 or more, psychosocial subscore 3 or less",
+                    f"`physio_referral` ({_rule_ref('RT-STARTBACK')})",
+                ),
+                (
+                    _code(StartBackRisk.HIGH.value),
+                    "psychosocial subscore 4 or more",
+                    (
+                        f"`physio_referral` and the finding `psychosocial_risk` "
+                        f"({_rule_ref('RT-STARTBACK')})"
+                    ),
+                ),
+            ],
+        )
+    )
+    return "\n".join(out)
+
+
 def _sources_page() -> str:
     out = [
         "(ref-sources)=\n# Sources\n",
@@ -635,6 +725,7 @@ _PAGES: dict[str, Callable[[], str]] = {
     "stages": _stages_page,
     "rules": _rules_page,
     "thresholds": _thresholds_page,
+    "instruments": _instruments_page,
     "sources": _sources_page,
     "stage-machine": lambda: _stage_machine_page(TRANSITIONS),
 }

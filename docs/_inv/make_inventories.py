@@ -36,6 +36,7 @@ _PY_CLASSES = {
     "collections.abc.Sequence": "library/collections.abc.html#collections.abc.Sequence",
     "collections.abc.Callable": "library/collections.abc.html#collections.abc.Callable",
     "enum.Enum": "library/enum.html#enum.Enum",
+    "fractions.Fraction": "library/fractions.html#fractions.Fraction",
     "enum.StrEnum": "library/enum.html#enum.StrEnum",
     "types.MappingProxyType": "library/types.html#types.MappingProxyType",
     "datetime.date": "library/datetime.html#datetime.date",

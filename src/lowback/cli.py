@@ -1,4 +1,4 @@
-"""The ``lowback`` command: triage, replay, a journal store, rules, schemas, a demo.
+"""The ``lowback`` command: triage, replay, score a measure, a journal store, rules, schemas, a demo.
 
 Human-readable text by default; ``--json`` writes the wire contract
 (:mod:`lowback.wire`). Input comes from a file or from ``-``
@@ -39,12 +39,14 @@ from . import wire
 from ._version import __version__
 from .catalog.events import Journal
 from .catalog.intake import Intake
+from .catalog.outcomes import Measure
 from .catalog.rule_ids import PR_TIME
 from .catalog.rules import RULES, Check, CheckOutcome, FactValue, FiredRule
 from .engine.gates import ADVANCE_CRITERIA, GATES
 from .errors import InvalidInput
 
 if TYPE_CHECKING:
+    from .engine.outcomes import ScoreReport
     from .engine.progression import Decision, PlanState
     from .engine.triage import TriageResult
 
@@ -310,6 +312,40 @@ def _cmd_replay(args: argparse.Namespace, out: TextIO) -> None:
     out.write("\n")
 
 
+def format_score(report: ScoreReport) -> str:
+    """Render a scored outcome measure as text for a person reading a terminal."""
+    if report.score is None:
+        score_line = "not scored (too many items missing)"
+    elif report.display == report.score:
+        score_line = report.score
+    else:
+        score_line = f"{report.display} (exactly {report.score})"
+    lines = [f"Measure:  {report.measure}", f"Score:    {score_line}"]
+    if report.subscore is not None:
+        lines.append(f"Subscore: {report.subscore} (psychosocial)")
+    if report.risk is not None:
+        lines.append(f"Risk:     {report.risk}")
+    lines += [
+        f"Missing:  {_names(report.missing)}",
+        "Why (rules that applied):",
+        *(_rule_line(rule) for rule in report.rules),
+    ]
+    return "\n".join(lines)
+
+
+def _cmd_score(args: argparse.Namespace, out: TextIO) -> None:
+    from .catalog.outcomes import ANSWER_TYPES  # noqa: PLC0415 - loads only when needed
+    from .engine.outcomes import (  # noqa: PLC0415 - the engine loads only when needed
+        ScoreReport,
+        score,
+    )
+
+    answers = wire.loads(_read(args.file), ANSWER_TYPES[Measure(args.measure)])
+    report = ScoreReport.of(score(answers))
+    out.write(wire.dumps(report) if args.json else format_score(report))
+    out.write("\n")
+
+
 def _is_intake(data: bytes) -> bool:
     """Whether *data* is one JSON object that is not an event (so an intake).
 
@@ -449,6 +485,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     replay.add_argument("file", metavar="FILE", help="a journal, or - for stdin")
     replay.add_argument("--json", action="store_true", help="write the wire contract")
+    score = command(
+        "score", _cmd_score, "Score an outcome measure's answers (a JSON object)."
+    )
+    score.add_argument(
+        "measure",
+        metavar="MEASURE",
+        choices=[m.value for m in Measure],
+        help=f"one of: {', '.join(m.value for m in Measure)}",
+    )
+    score.add_argument(
+        "file", metavar="FILE", help="the measure's answers, or - for stdin"
+    )
+    score.add_argument("--json", action="store_true", help="write the wire contract")
     demo = command(
         "demo", _cmd_demo, "Narrate one person's weeks, from intake to progress."
     )

@@ -197,6 +197,29 @@ def handmade() -> Iterator[tuple[str, tuple[Any, ...]]]:
         ),
     )
 
+    def pain_rating(n: int, rating: int) -> Any:
+        return lowback.OutcomeRecorded(
+            date=day(n),
+            measure=lowback.Measure.NPRS,
+            answers=lowback.NprsAnswers(score=rating),
+        )
+
+    # Outcomes in the plan (spec 6.2): a baseline (PR-OUTCOME), a worse
+    # rating that blocks that day's advance (PR-OUTCOME-WORSE), and no
+    # measure improved 6 weeks in (RT-NO-PROGRESS).
+    yield (
+        "outcomes_worse_and_stalled",
+        (
+            start,
+            pain_rating(0, 3),
+            session(1),
+            session(3),
+            pain_rating(6, 6),
+            session(6),
+            pain_rating(45, 3),
+        ),
+    )
+
 
 _FLAG_FIELDS = frozenset(f.value for f in lowback.RedFlag)
 

@@ -42,7 +42,9 @@ from hypothesis import strategies as st  # noqa: E402
 
 import lowback  # noqa: E402
 import strategies as S  # noqa: E402, N812
-from lowback import wire  # noqa: E402
+from lowback import progress, wire  # noqa: E402
+from lowback.catalog.events import OutcomeRecorded  # noqa: E402
+from lowback.engine.outcomes import ScoreReport, score  # noqa: E402
 
 #: Malformed documents longer than this are left to the unit tests.
 MAX_STORED = 150_000
@@ -116,6 +118,28 @@ def generated() -> list[tuple[str, Any]]:
         rx = lowback.prescription(state)
         values.append(("Prescription", rx))
         values += [("ExerciseDose", d) for d in rx.exercises[:1]]
+    # Outcome measures (spec 6): answer records, score reports, and what a
+    # plan remembers of them (drawn from the replays above).
+    answers = [
+        ("NprsAnswers", S.nprs_answers, 5),
+        ("OdiAnswers", S.odi_answers, 8),
+        ("RmdqAnswers", S.rmdq_answers, 6),
+        ("PsfsAnswers", S.psfs_answers, 6),
+        ("PegAnswers", S.peg_answers, 5),
+        ("StartBackAnswers", S.start_back_answers, 8),
+    ]
+    for seed, (name, strategy, count) in enumerate(answers, start=200):
+        drawn = _collect(strategy, count, seed)
+        values += [(name, v) for v in drawn]
+        values += [("ScoreReport", ScoreReport.of(score(v))) for v in drawn[:2]]
+        if name == "PsfsAnswers":
+            values += [("PsfsActivity", a) for v in drawn[:2] for a in v.activities]
+    recorded = [e for j in journals for e in j if isinstance(e, OutcomeRecorded)]
+    values += [("OutcomeRecorded", e) for e in recorded[:10]]
+    records = [r for state, _ in runs for r in state.outcomes]
+    values += [("OutcomeRecord", r) for r in records[:10]]
+    reports = [p for state, _ in runs for p in progress(state)]
+    values += [("MeasureProgress", p) for p in reports[:10]]
     return values
 
 

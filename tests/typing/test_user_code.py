@@ -43,6 +43,18 @@ def thresholds_document() -> str:
     return lowback.dumps(Thresholds(persistent_days=28))
 
 
+def odi_change(before: lowback.OdiAnswers, after: lowback.OdiAnswers) -> str:
+    # An app judges a follow-up ODI against the baseline it stored.
+    change = lowback.classify_change(lowback.score(before), lowback.score(after))
+    return change.classification.value
+
+
+def odi_answers(total: int) -> lowback.OdiAnswers:
+    parts = [min(5, max(0, total - 5 * i)) for i in range(10)]
+    keys = lowback.INSTRUMENTS[lowback.Measure.ODI].items
+    return lowback.OdiAnswers(**dict(zip(keys, parts, strict=True)))
+
+
 class TestUserCode:
     def test_user_code_runs(self) -> None:
         """The typed user code above behaves as written."""
@@ -52,3 +64,5 @@ class TestUserCode:
         assert translated("mindset.trainable").startswith("Tu")
         assert Answer("unknown").is_not_no
         assert stored_thresholds(thresholds_document()).persistent_days == 28
+        # ODI 20 % -> 14 % is exactly 30 % better: improved
+        assert odi_change(odi_answers(10), odi_answers(7)) == "improved"

@@ -25,6 +25,7 @@ from lowback.errors import InvalidInput
 from .answers import Answer
 from .exercises import ExerciseId
 from .intake import Intake
+from .outcomes import ANSWER_TYPES, Answers, Measure
 from .red_flags import RedFlag
 from .self_checks import (
     BackwardLeanResult,
@@ -48,6 +49,7 @@ __all__ = [
     "EventType",
     "ExerciseDone",
     "Journal",
+    "OutcomeRecorded",
     "PlanStarted",
     "SelfCheckRecorded",
     "SessionLogged",
@@ -69,6 +71,8 @@ class EventType(enum.StrEnum):
     CLINICIAN_CLEARED = "clinician_cleared"
     #: A clinician set the stage explicitly.
     CLINICIAN_OVERRIDE = "clinician_override"
+    #: An outcome measure or the STarT Back screen was answered (PR-OUTCOME).
+    OUTCOME_RECORDED = "outcome_recorded"
 
 
 def _is_date(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -261,6 +265,28 @@ class ClinicianOverride:
     stage: Stage = attrs.field(validator=enum_member(Stage))
 
 
+def _answers_of_measure(inst: Any, _attr: Any, value: Any) -> None:
+    expected = ANSWER_TYPES.get(inst.measure)
+    if type(value) is not expected:
+        raise InvalidInput.at(
+            "$.answers", "mismatch", "the answer record of the event's measure"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class OutcomeRecorded:
+    """An outcome measure (or the STarT Back screen) answered on *date* (PR-OUTCOME).
+
+    *answers* is the measure's answer record; on the wire it is told apart
+    by its keys and must be *measure*'s.
+    """
+
+    type: ClassVar[EventType] = EventType.OUTCOME_RECORDED
+    date: dt.date = attrs.field(validator=_is_date)
+    measure: Measure = attrs.field(validator=enum_member(Measure))
+    answers: Answers = attrs.field(validator=_answers_of_measure)
+
+
 #: Any journal event; the ``type`` class attribute tells which.
 Event = (
     PlanStarted
@@ -269,6 +295,7 @@ Event = (
     | SelfCheckRecorded
     | ClinicianCleared
     | ClinicianOverride
+    | OutcomeRecorded
 )
 #: A plan's journal: its events in date order, starting with :class:`PlanStarted`.
 Journal = tuple[Event, ...]
@@ -281,4 +308,5 @@ EVENT_TYPES: tuple[type, ...] = (
     SelfCheckRecorded,
     ClinicianCleared,
     ClinicianOverride,
+    OutcomeRecorded,
 )

@@ -18,6 +18,7 @@ import attrs
 from lowback.errors import InvalidInput
 
 from .answers import Answer
+from .outcomes import StartBackAnswers
 from .red_flags import RedFlag
 from .self_checks import (
     BackwardLeanResult,
@@ -197,6 +198,10 @@ class Intake:
         validator=all_of(
             tuple_of(object, max_length=4), _one_of_each_check, unique_by("check")
         ),
+    )
+    #: The STarT Back screen, when it was asked (RT-STARTBACK); ``None`` otherwise.
+    start_back: StartBackAnswers | None = attrs.field(
+        default=None, validator=optional(type_is(StartBackAnswers))
     )
 
     def nerve_answers(self) -> Iterator[tuple[NerveFeature, Answer]]:

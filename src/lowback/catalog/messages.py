@@ -264,6 +264,15 @@ _MESSAGES: dict[str, str] = {
         "flares are common and usually settle."
     ),
     "progression.hold": "Stay with this stage for now; keep doing what is working.",
+    "progression.outcome_recorded": "Your answers are recorded; they help show how your back is doing over time.",
+    "progression.outcome_not_scored": (
+        "Some answers were missing, so this questionnaire could not be scored. "
+        "Please answer every item next time."
+    ),
+    "progression.outcome_review": (
+        "Your answers suggest your back is not improving as hoped. "
+        "Please book a review with a physiotherapist; keep to your current stage until then."
+    ),
     "progression.hold_no_increase": (
         "Keep today's doses as they are: no increase until your pain is calm and "
         "settled, you are rested, and you are back into a routine."

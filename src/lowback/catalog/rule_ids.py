@@ -39,6 +39,8 @@ __all__ = [
     "PR_HOLD",
     "PR_ISO",
     "PR_NERVE",
+    "PR_OUTCOME",
+    "PR_OUTCOME_WORSE",
     "PR_OVERRIDE",
     "PR_PAUSE_DOSE",
     "PR_PAUSE_WORDS",
@@ -78,6 +80,9 @@ PR_TIRED = "PR-TIRED"
 PR_ACK = "PR-ACK"
 PR_HISTORY = "PR-HISTORY"
 LD_DELOAD_HOLD = "LD-DELOAD-HOLD"
+# Outcomes in the plan (clinical spec 6.2).
+PR_OUTCOME = "PR-OUTCOME"
+PR_OUTCOME_WORSE = "PR-OUTCOME-WORSE"
 
 #: The gate rule of each stage by the number of the stage it leaves.
 PR_GATE: Mapping[int, str] = MappingProxyType(
@@ -115,4 +120,6 @@ PROGRESSION_RULE_IDS: tuple[str, ...] = (
     PR_ACK,
     LD_DELOAD_HOLD,
     PR_HISTORY,
+    PR_OUTCOME,
+    PR_OUTCOME_WORSE,
 )

@@ -23,6 +23,7 @@ from typing import Final
 
 import attrs
 
+from . import rule_ids
 from .dispositions import Disposition
 from .sources import SourceId
 from .thresholds import ThresholdInfo, Thresholds
@@ -34,6 +35,15 @@ __all__ = [
     "NV_ROOT",
     "NV_UNKNOWN",
     "NV_WEAKNESS",
+    "OM_MIC",
+    "OM_NPRS",
+    "OM_ODI",
+    "OM_PEG",
+    "OM_PSFS",
+    "OM_RMDQ",
+    "OM_SBST",
+    "PR_OUTCOME",
+    "PR_OUTCOME_WORSE",
     "RF_AGE",
     "RF_CANCER",
     "RF_CES",
@@ -50,8 +60,10 @@ __all__ = [
     "RF_UNKNOWN_COMBO",
     "RT_FEAR",
     "RT_FLARES",
+    "RT_NO_PROGRESS",
     "RT_PERSIST",
     "RT_REST",
+    "RT_STARTBACK",
     "RULES",
     "RULESET_VERSION",
     "SCOPE_AGE",
@@ -101,6 +113,19 @@ RF_FX_ONSET: Final = "RF-FX-ONSET"
 RF_UNKNOWN_COMBO: Final = "RF-UNKNOWN-COMBO"
 NV_WEAKNESS: Final = "NV-WEAKNESS"
 SCOPE_AGE: Final = "SCOPE-AGE"
+# Outcome measures and risk stratification (spec 6).
+RT_STARTBACK: Final = "RT-STARTBACK"
+OM_NPRS: Final = "OM-NPRS"
+OM_ODI: Final = "OM-ODI"
+OM_RMDQ: Final = "OM-RMDQ"
+OM_PSFS: Final = "OM-PSFS"
+OM_PEG: Final = "OM-PEG"
+OM_SBST: Final = "OM-SBST"
+OM_MIC: Final = "OM-MIC"
+# The PR- IDs live with the other progression IDs; named here too, as before.
+PR_OUTCOME: Final = rule_ids.PR_OUTCOME
+PR_OUTCOME_WORSE: Final = rule_ids.PR_OUTCOME_WORSE
+RT_NO_PROGRESS: Final = "RT-NO-PROGRESS"
 
 
 class RuleKind(enum.StrEnum):
@@ -115,6 +140,8 @@ class RuleKind(enum.StrEnum):
     ENTRY = "entry"
     PROGRESSION = "progression"
     LOAD = "load"
+    #: Outcome measures, risk screens and change: the ``OM-`` rules.
+    OUTCOME = "outcome"
 
 
 @attrs.frozen(kw_only=True)
@@ -275,6 +302,20 @@ _RULES = (
         _K.REFERRAL,
         "Rest alone was tried and did not help: add a physiotherapist.",
         _S.ARTICLE_REHAB,
+        disposition=_D.PHYSIO_REFERRAL,
+    ),
+    # Risk stratification (spec 6.2). lowback's safer reading: a screen with
+    # items not answered still refers when the answered items alone prove
+    # medium or high risk (the missing items can only raise it), so "not
+    # sure" never lowers urgency (invariant 2); otherwise it changes nothing.
+    _r(
+        RT_STARTBACK,
+        _K.REFERRAL,
+        "A STarT Back screen at medium or high risk: add a physiotherapist; "
+        "at high risk, psychologically informed physiotherapy.",
+        _S.NICE_NG59,
+        _S.HILL_2011,
+        _S.HILL_2008,
         disposition=_D.PHYSIO_REFERRAL,
     ),
     # Entry stage (spec 2, "Entry stage"); the IDs are lowback's, the spec names none.
@@ -545,6 +586,83 @@ _RULES = (
         _K.LOAD,
         "After a spike, no dose increases for 7 days.",
         _S.SILBERNAGEL_2007,
+        _S.HEURISTIC,
+    ),
+    # Outcome measures and risk stratification (spec 6.1).
+    _r(
+        OM_NPRS,
+        _K.OUTCOME,
+        "Pain rating: the score is the rating, 0-10; lower is better.",
+        _S.OSTELO_2008,
+    ),
+    _r(
+        OM_ODI,
+        _K.OUTCOME,
+        "Oswestry Disability Index 2.1a: the sum over 5 times the sections answered, as an exact percent; "
+        "lower is better; one section may be missing, two or more and it is not scored.",
+        _S.FAIRBANK_2000,
+        _S.ROLAND_FAIRBANK_2000,
+    ),
+    _r(
+        OM_RMDQ,
+        _K.OUTCOME,
+        "Roland-Morris: the number of statements ticked, 0-24; lower is better.",
+        _S.ROLAND_FAIRBANK_2000,
+    ),
+    _r(
+        OM_PSFS,
+        _K.OUTCOME,
+        "Patient-Specific Functional Scale: the mean of the rated activities, 0-10; higher is better; "
+        "a follow-up is compared over the baseline's activities only.",
+        _S.STRATFORD_1995,
+    ),
+    _r(
+        OM_PEG,
+        _K.OUTCOME,
+        "PEG: the mean of its three items, 0-10; lower is better; all three are required.",
+        _S.KREBS_2009,
+    ),
+    _r(
+        OM_SBST,
+        _K.OUTCOME,
+        "STarT Back: total 0-9 and psychosocial subscore 0-5; low risk at a total of 3 or less, "
+        "high at a subscore of 4 or more, medium otherwise; all nine items are required.",
+        _S.HILL_2008,
+    ),
+    _r(
+        OM_MIC,
+        _K.OUTCOME,
+        "A follow-up is improved when it gets better by at least the minimal important change "
+        "(or by 30 % of baseline, except the PSFS), worse when it gets worse by at least that "
+        "change, and unchanged otherwise.",
+        _S.OSTELO_2008,
+        _S.STRATFORD_1995,
+        _S.REED_2024,
+    ),
+    # Outcomes in the plan (spec 6.2).
+    _r(
+        PR_OUTCOME,
+        _K.PROGRESSION,
+        "An outcome record is scored and remembered; the first scored record of a measure is its "
+        "baseline; one that cannot be scored is neither a baseline nor worse; it never advances a stage.",
+        _S.OSTELO_2008,
+        _S.TBC_2016,
+    ),
+    _r(
+        PR_OUTCOME_WORSE,
+        _K.PROGRESSION,
+        "A score worse than its baseline by the minimal important change: no advance that day, "
+        "and a physiotherapist review is recommended.",
+        _S.OSTELO_2008,
+        _S.ARTICLE_REHAB,
+    ),
+    _r(
+        RT_NO_PROGRESS,
+        _K.OUTCOME,
+        "An outcome recorded 6 weeks or more into the plan while no measure has improved over its "
+        "baseline: a physiotherapist review is recommended (STarT Back, a screen, does not count).",
+        _S.ARTICLE_REHAB,
+        _S.OSTELO_2008,
         _S.HEURISTIC,
     ),
     # lowback's safer readings of spec 2 (see lowback.engine.triage for the predicates).

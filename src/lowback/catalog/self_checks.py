@@ -87,6 +87,10 @@ class SelfCheckFinding(enum.StrEnum):
     QL_INVOLVEMENT = "ql_involvement"
     LOW_EXTENSOR_ENDURANCE = "low_extensor_endurance"
     STOPPED_FOR_SAFETY = "stopped_for_safety"
+    #: Not from a self-check: a high-risk STarT Back screen (RT-STARTBACK)
+    #: asks for psychologically informed physiotherapy. Kept with the
+    #: findings so a result lists everything that shapes the plan in one place.
+    PSYCHOSOCIAL_RISK = "psychosocial_risk"
 
 
 @attrs.frozen(kw_only=True)
@@ -195,6 +199,12 @@ FINDINGS: Mapping[SelfCheckFinding, FindingInfo] = MappingProxyType(
                 SelfCheckFinding.STOPPED_FOR_SAFETY,
                 None,
                 "a check was stopped for a safety reason; it gives no reassurance",
+            ),
+            _info(
+                SelfCheckFinding.PSYCHOSOCIAL_RISK,
+                None,
+                "a high-risk STarT Back screen: psychologically informed physiotherapy fits",
+                sources=(SourceId.HILL_2011, SourceId.NICE_NG59),
             ),
         ]
     )

@@ -73,6 +73,13 @@ class SourceId(enum.StrEnum):
     SILBERNAGEL_2007 = "study:silbernagel-pain-monitoring-2007"
     NIELSEN_2014 = "study:nielsen-running-load-2014"
     OSTELO_2008 = "study:ostelo-mcid-2008"
+    FAIRBANK_2000 = "study:fairbank-odi-2000"
+    ROLAND_FAIRBANK_2000 = "study:roland-fairbank-2000"
+    HILL_2008 = "study:hill-start-back-2008"
+    HILL_2011 = "study:hill-start-back-trial-2011"
+    STRATFORD_1995 = "study:stratford-psfs-1995"
+    KREBS_2009 = "study:krebs-peg-2009"
+    REED_2024 = "study:reed-peg-mid-2024"
     HEURISTIC = "lowback:heuristic"
 
 
@@ -321,6 +328,55 @@ SOURCES: Mapping[SourceId, Source] = MappingProxyType(
                 "Minimal important change in pain and function for low back pain (Ostelo et al., Spine)",
                 2008,
                 "33:90-94",
+            ),
+            _source(
+                SourceId.FAIRBANK_2000,
+                _S,
+                "The Oswestry Disability Index (Fairbank and Pynsent, Spine)",
+                2000,
+                "25:2940-52; scoring and a missed section",
+            ),
+            _source(
+                SourceId.ROLAND_FAIRBANK_2000,
+                _S,
+                "The Roland-Morris Disability Questionnaire and the Oswestry Disability Questionnaire (Roland and Fairbank, Spine)",
+                2000,
+                "25:3115-24; scoring of both questionnaires",
+            ),
+            _source(
+                SourceId.HILL_2008,
+                _S,
+                "A primary care back pain screening tool: identifying patient subgroups for initial treatment (Hill et al., Arthritis Rheum)",
+                2008,
+                "59:632-41; STarT Back scoring and risk groups",
+            ),
+            _source(
+                SourceId.HILL_2011,
+                _S,
+                "Stratified primary care management for low back pain compared with current best practice (STarT Back): a randomised controlled trial (Hill et al., Lancet)",
+                2011,
+                "378:1560-71; matched treatment by risk group",
+            ),
+            _source(
+                SourceId.STRATFORD_1995,
+                _S,
+                "Assessing disability and change on individual patients: a report of a patient specific measure (Stratford et al., Physiother Can)",
+                1995,
+                "47:258-63; the Patient-Specific Functional Scale",
+            ),
+            _source(
+                SourceId.KREBS_2009,
+                _S,
+                "Development and initial validation of the PEG, a three-item scale assessing pain intensity and interference (Krebs et al., J Gen Intern Med)",
+                2009,
+                "24:733-38",
+            ),
+            _source(
+                SourceId.REED_2024,
+                _S,
+                "Comparable minimally important differences and responsiveness of brief pain inventory and PEG pain scales across 6 trials (Reed et al., J Pain)",
+                2024,
+                "25:142-52; PEG minimal important difference 1.0-1.75",
             ),
             (
                 SourceId.HEURISTIC,

@@ -291,6 +291,76 @@ class Thresholds:
         "at stage 1 (spec 5.1, EN-CALM widened).",
     )
 
+    no_progress_days: int = _threshold(
+        42,
+        28,
+        42,
+        unit="days",
+        safer="lower",
+        rules=("RT-NO-PROGRESS",),
+        sources=(_S.ARTICLE_REHAB, _S.HEURISTIC),
+        doc="An outcome recorded this long into a plan with no measure improved "
+        "recommends a physiotherapist review (article: 4-6 weeks).",
+    )
+    # Minimal important changes (spec 6.1, OM-MIC). One value serves both
+    # directions: a change at least this big in the better direction is
+    # "improved", in the worse direction "worse". The spec's values are the
+    # upper bounds; an app may only lower them, which flags a worsening
+    # sooner (worse stops advancing and brings a physiotherapist review).
+    # Lowering also counts smaller gains as improvement, so the floors stay
+    # at about half the published value.
+    mic_nprs: int = _threshold(
+        2,
+        1,
+        2,
+        unit="NPRS points",
+        safer="lower",
+        rules=("OM-MIC", "PR-OUTCOME-WORSE", "RT-NO-PROGRESS"),
+        sources=(_S.OSTELO_2008, _S.HEURISTIC),
+        doc="Minimal important change of the 0-10 pain rating (Ostelo 2008: 2 points).",
+    )
+    mic_odi: int = _threshold(
+        10,
+        5,
+        10,
+        unit="ODI percentage points",
+        safer="lower",
+        rules=("OM-MIC", "PR-OUTCOME-WORSE", "RT-NO-PROGRESS"),
+        sources=(_S.OSTELO_2008, _S.HEURISTIC),
+        doc="Minimal important change of the Oswestry Disability Index (Ostelo 2008: 10 points).",
+    )
+    mic_rmdq: int = _threshold(
+        5,
+        2,
+        5,
+        unit="RMDQ points",
+        safer="lower",
+        rules=("OM-MIC", "PR-OUTCOME-WORSE", "RT-NO-PROGRESS"),
+        sources=(_S.OSTELO_2008, _S.HEURISTIC),
+        doc="Minimal important change of the Roland-Morris questionnaire (Ostelo 2008: 5 points).",
+    )
+    mic_psfs: int = _threshold(
+        2,
+        1,
+        2,
+        unit="PSFS points (mean)",
+        safer="lower",
+        rules=("OM-MIC", "PR-OUTCOME-WORSE", "RT-NO-PROGRESS"),
+        sources=(_S.STRATFORD_1995, _S.HEURISTIC),
+        doc="Minimal important change of the Patient-Specific Functional Scale mean (Stratford 1995: 2 points).",
+    )
+    mic_peg: float = _threshold(
+        1.0,
+        0.6,
+        1.0,
+        unit="PEG points (mean)",
+        safer="lower",
+        rules=("OM-MIC", "PR-OUTCOME-WORSE", "RT-NO-PROGRESS"),
+        sources=(_S.REED_2024,),
+        doc="Minimal important change of the PEG mean (Reed 2024: 1.0 with an anchor, "
+        "0.6 and up by distribution methods).",
+    )
+
     @classmethod
     def describe(cls) -> tuple[ThresholdInfo, ...]:
         """Return the documentation of every threshold, in field order."""

@@ -35,12 +35,13 @@ from lowback.catalog.events import (
     CheckIn,
     ClinicianCleared,
     ClinicianOverride,
+    OutcomeRecorded,
     SelfCheckRecorded,
     SessionLogged,
 )
 from lowback.catalog.intake import HistoryFlags
 from lowback.catalog.red_flags import CES_FLAGS, RedFlag
-from lowback.catalog.rules import CheckOutcome
+from lowback.catalog.rules import RT_NO_PROGRESS, CheckOutcome
 from lowback.catalog.self_checks import EnduranceHoldResult, StopReason
 from lowback.catalog.stages import PlanStatus, Stage
 from lowback.catalog.symptoms import NerveFeature
@@ -49,6 +50,14 @@ from lowback.catalog.thresholds import Thresholds
 from ._dosing import _enter, _iso_drop, _progress_doses, _spike
 from .gates import GATES, Facts, _evaluate, _remember, _summarise, check_of
 from .plan import PauseKind, _Draft
+from .progress import (
+    _no_progress,
+    _outcome_prelude,
+    _recorded,
+    _stalled_review,
+    _worse,
+    _worse_review,
+)
 from .transitions import Action
 from .triage import RedFlagGrade, grade_red_flags
 
@@ -734,6 +743,20 @@ def _override(state: _Draft, event: ClinicianOverride, _t: Thresholds) -> _Outco
 _OVERRIDE: _Table[ClinicianOverride] = _Table(_nothing, (), _override)
 
 
+# --- outcomes (lowback.engine.progress) --------------------------------------
+
+#: PR-OUTCOME records the score; a worse one or a stalled plan recommends a
+#: review; an outcome record never advances (invariant 20): always a hold.
+_OUTCOME: _Table[OutcomeRecorded] = _Table(
+    _outcome_prelude,
+    (
+        _Rule(ids.PR_OUTCOME_WORSE, _worse, _worse_review),
+        _Rule(RT_NO_PROGRESS, _no_progress, _stalled_review),
+    ),
+    _recorded,
+)
+
+
 #: Each event class's rule table (``PlanStarted`` starts the plan instead).
 _TABLES: Mapping[type, _Table[Any]] = {
     SessionLogged: _SESSION,
@@ -741,4 +764,5 @@ _TABLES: Mapping[type, _Table[Any]] = {
     SelfCheckRecorded: _SELF_CHECK,
     ClinicianCleared: _CLEARED,
     ClinicianOverride: _OVERRIDE,
+    OutcomeRecorded: _OUTCOME,
 }

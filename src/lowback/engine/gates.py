@@ -142,6 +142,14 @@ def _gate4(state: _Draft, w: _Window, date: dt.date, t: Thresholds) -> _Verdict:
     )
 
 
+def _no_worse_outcome(
+    state: _Draft, _w: _Window, date: dt.date, _t: Thresholds
+) -> _Verdict:
+    # PR-OUTCOME-WORSE: a day an outcome was worse than its baseline never advances.
+    worse = state["outcome_worse_on"] == date
+    return not worse, (("outcome_worse_today", worse),)
+
+
 #: The conditions of PR-ADVANCE, each with the rule that states it.
 ADVANCE_CRITERIA: tuple[tuple[str, _Condition], ...] = (
     (ids.PR_TIME, _enough_sessions),
@@ -150,6 +158,7 @@ ADVANCE_CRITERIA: tuple[tuple[str, _Condition], ...] = (
     (ids.PR_ADVANCE, _not_rising),
     (ids.PR_ADVANCE, _cooled_down),
     (ids.PR_TIRED, _rested),
+    (ids.PR_OUTCOME_WORSE, _no_worse_outcome),
 )
 #: The gate of each stage, keyed by the stage it leaves.
 GATES: Mapping[Stage, tuple[str, _Condition]] = {

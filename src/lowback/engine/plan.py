@@ -35,6 +35,7 @@ from lowback.catalog.validators import (
 from lowback.errors import InvalidInput
 
 from .load import ExerciseDose
+from .outcomes import OutcomeRecord
 from .transitions import Action
 
 __all__ = ["Decision", "PauseKind", "PlanState", "SessionSummary"]
@@ -189,6 +190,14 @@ class PlanState:
     history: HistoryFlags = attrs.field(
         factory=HistoryFlags.none, validator=type_is(HistoryFlags)
     )
+    #: Each measure's baseline and latest answers, in the order first recorded.
+    outcomes: tuple[OutcomeRecord, ...] = attrs.field(
+        default=(), validator=tuple_of(OutcomeRecord)
+    )
+    #: The last day an outcome was worse than its baseline (PR-OUTCOME-WORSE).
+    outcome_worse_on: dt.date | None = attrs.field(
+        default=None, validator=_OPTIONAL_DATE
+    )
 
     def __attrs_post_init__(self) -> None:
         """Refuse fields that contradict each other."""
@@ -198,9 +207,17 @@ class PlanState:
             raise InvalidInput.at(
                 "$.pause", "inconsistent", "set exactly when the status is paused"
             )
-        if self.seek_care is not None and self.pause is not PauseKind.SEEK_CARE:
+        # An outcome review (PR-OUTCOME-WORSE, RT-NO-PROGRESS) recommends a
+        # physiotherapist outside a seek_care pause too.
+        if (
+            self.seek_care is not None
+            and self.pause is not PauseKind.SEEK_CARE
+            and self.seek_care is not Disposition.PHYSIO_REFERRAL
+        ):
             raise InvalidInput.at(
-                "$.seek_care", "inconsistent", "only a seek_care pause names care"
+                "$.seek_care",
+                "inconsistent",
+                "only a seek_care pause, or an outcome review, names care",
             )
         if self.last_date < self.started:
             raise InvalidInput.at("$.last_date", "out_of_order", "before started")

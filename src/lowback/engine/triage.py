@@ -12,11 +12,13 @@ facts it compared, by name (spec 5.3).
 ``unknown`` is read the cautious way: on a red-flag or nerve question it sends
 the person to a clinician; on spasm it counts as ``yes`` for staging; on a
 referral trigger it changes nothing. Every ``unknown`` anywhere in the intake
-is listed by JSON path, in intake field order, then self-check order.
+is listed by JSON path, in intake field order, then self-check order, then
+the STarT Back items not answered.
 
-Two readings are safer than the spec's table (each commented at its
-predicate and listed in the CHANGELOG): ``RF-UNKNOWN-CES`` and nerve features
-in both legs firing ``RF-CES``. ``RF-AGE`` surfaces the spec's age risk
+Three readings are safer than the spec's table (each commented at its
+predicate and listed in the CHANGELOG): ``RF-UNKNOWN-CES``, nerve features
+in both legs firing ``RF-CES``, and ``RT-STARTBACK`` reading an incomplete
+screen by the least risk its answers prove. ``RF-AGE`` surfaces the spec's age risk
 modifier without adding urgency of its own.
 
 To add a rule: add its ID and catalog entry in :mod:`lowback.catalog.rules`,
@@ -39,6 +41,7 @@ from lowback.catalog.dispositions import Disposition, urgency_rank
 from lowback.catalog.events import AskedNerveFeatures, AskedRedFlags
 from lowback.catalog.intake import HISTORY_FLAGS, HistoryFlags, Intake
 from lowback.catalog.messages import render
+from lowback.catalog.outcomes import INSTRUMENTS, Measure, StartBackRisk
 from lowback.catalog.red_flags import CES_FLAGS, RedFlag
 from lowback.catalog.rules import (
     RULES,
@@ -69,6 +72,8 @@ from lowback.catalog.symptoms import (
 from lowback.catalog.thresholds import Thresholds
 from lowback.catalog.validators import enum_member, optional, tuple_of, type_is
 from lowback.errors import InvalidDefinition, InvalidInput
+
+from .outcomes import start_back_least_points, start_back_least_risk
 
 __all__ = [
     "ENTRY_PREDICATES",
@@ -114,9 +119,11 @@ class TriageResult:
     #: are reported in both legs (see ``RF-CES``).
     red_flags: tuple[RedFlag, ...] = attrs.field(validator=tuple_of(RedFlag))
     #: JSON paths of every question answered ``unknown``: intake fields in
-    #: field order (red flags in flag order), then self-check observations.
+    #: field order (red flags in flag order), then self-check observations,
+    #: then STarT Back items not answered (``$.start_back.fear``).
     unknown_answers: tuple[str, ...] = attrs.field(validator=tuple_of(str))
-    #: What the self-checks suggested.
+    #: What the self-checks suggested, then ``psychosocial_risk`` when the
+    #: STarT Back screen is high risk (RT-STARTBACK).
     findings: tuple[SelfCheckFinding, ...] = attrs.field(
         validator=tuple_of(SelfCheckFinding)
     )
@@ -241,6 +248,8 @@ class _Facts(NamedTuple):
     calm_first: bool
     #: Every fact by the name checks report it under (answers as wire strings).
     named: Mapping[str, FactValue]
+    #: The least STarT Back risk group the answers prove; ``None`` if not asked.
+    start_back: StartBackRisk | None = None
 
 
 #: Age from which the spec's risk modifier applies (spec 1.4; IFOMPT 2020,
@@ -389,6 +398,17 @@ def _rest(f: _Facts) -> bool:
     return f.rest
 
 
+_REFER_RISKS = frozenset({StartBackRisk.MEDIUM, StartBackRisk.HIGH})
+
+
+def _start_back(f: _Facts) -> bool:
+    # Safer reading of spec 6.2: the least risk the answers prove, so a
+    # screen with items not answered still refers when the answered items
+    # alone reach medium or high (invariant 2: "not sure" never lowers
+    # urgency). An incomplete screen that proves only low changes nothing.
+    return f.start_back in _REFER_RISKS
+
+
 _PLANS = frozenset({Disposition.SELF_CARE, Disposition.PHYSIO_REFERRAL})
 
 
@@ -433,6 +453,9 @@ _INFECTION = tuple(f.value for f in RedFlag if f in _INFECTION_FLAGS)
 _CANCER = tuple(f.value for f in RedFlag if f in _CANCER_FLAGS)
 _COMBO = tuple(f.value for f in RedFlag if f in _COMBO_FLAGS)
 _SADDLE = ("saddle_region", "nerve_like_quality", "numbness_or_tingling_in_a_line")
+#: The least risk, total and subscore a STarT Back screen's answers prove
+#: (unanswered items count 0); ``None`` when it was not asked.
+_START_BACK_FACTS = ("start_back_risk", "start_back_total", "start_back_subscore")
 _ENTRY_FACTS = (
     "disposition",
     "age",
@@ -512,6 +535,7 @@ _ROWS: tuple[_Row, ...] = (
     _Row(ids.RT_FLARES, _flares, ("frequent_flare_ups",)),
     _Row(ids.RT_FEAR, _fear, ("fear_of_movement",)),
     _Row(ids.RT_REST, _rest, ("rest_without_relief",)),
+    _Row(ids.RT_STARTBACK, _start_back, _START_BACK_FACTS),
 )
 
 #: The disposition rules in evaluation order (spec 2 and 5.1: red flags,
@@ -662,6 +686,21 @@ _ANSWER_PATHS = _answer_paths()
 _DEFAULT_THRESHOLDS = Thresholds()
 
 
+_SBST_ITEMS = INSTRUMENTS[Measure.START_BACK].items
+
+
+def _start_back_unknowns(intake: Intake) -> tuple[str, ...]:
+    """Paths of the STarT Back items not answered (``unknown`` or null)."""
+    answers = intake.start_back
+    if answers is None:
+        return ()
+    return tuple(
+        f"$.start_back.{key}"
+        for key in _SBST_ITEMS
+        if getattr(answers, key) in (None, _UNKNOWN)
+    )
+
+
 def _pain_pattern(intake: Intake, nerve: bool) -> PainPattern:
     """Spec 2: muscle features against nerve features."""
     muscle = (
@@ -736,6 +775,17 @@ def _facts(
             "muscle_spasm_or_stuck": spasm.value,
         }
     )
+    start_back = None
+    if intake.start_back is not None:
+        start_back = start_back_least_risk(intake.start_back)
+        total, subscore = start_back_least_points(intake.start_back)
+        named.update(
+            start_back_risk=start_back.value,
+            start_back_total=total,
+            start_back_subscore=subscore,
+        )
+    else:
+        named.update(dict.fromkeys(_START_BACK_FACTS))
     yes, unknown = frozenset(flags_yes), frozenset(flags_unknown)
     return _Facts(
         flags_yes=yes,
@@ -763,6 +813,7 @@ def _facts(
         or (worst is not None and worst >= thresholds.calm_entry_worst_pain)
         or spasm is not Answer.NO,
         named=named,
+        start_back=start_back,
     )
 
 
@@ -853,6 +904,9 @@ def triage(
     if nerve and facts.both_legs:
         red_flags = red_flags | {RedFlag.BILATERAL_LEG_SYMPTOMS}
     unknown = [path for get, path in _ANSWER_PATHS if get(intake) is _UNKNOWN]
+    findings = reading.findings
+    if facts.start_back is StartBackRisk.HIGH:
+        findings = (*findings, SelfCheckFinding.PSYCHOSOCIAL_RISK)
     pattern = _pain_pattern(intake, nerve)
     mscc = intake.red_flags.cancer_history is not Answer.NO
     message, text, messages = _SAFETY_NETS[
@@ -862,8 +916,12 @@ def triage(
         disposition=disposition,
         pain_pattern=pattern,
         red_flags=tuple(f for f in _FLAG_ORDER if f in red_flags),
-        unknown_answers=(*unknown, *reading.unknown_answers),
-        findings=reading.findings,
+        unknown_answers=(
+            *unknown,
+            *reading.unknown_answers,
+            *_start_back_unknowns(intake),
+        ),
+        findings=findings,
         implicated_muscles=reading.implicated_muscles,
         stop_reasons=reading.stop_reasons,
         hold_direction=reading.hold_direction,

@@ -33,7 +33,9 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar, overload
 import attrs
 
 from lowback.catalog import events, exercises, intake, rules, self_checks, thresholds
-from lowback.engine import load, prescription, progression, triage
+from lowback.catalog import outcomes as measures
+from lowback.engine import load, prescription, progress, progression, triage
+from lowback.engine.outcomes import OutcomeRecord, ScoreReport
 from lowback.errors import InvalidInput, NotAWireValue, Problem, ReasonCode
 
 from ._base import (
@@ -45,6 +47,7 @@ from ._base import (
     SCHEMA_VERSION,
     VERSION_KEY,
     is_sequence,
+    keyed,
     parse,
     tag_of,
     text_of,
@@ -103,6 +106,16 @@ WIRE_TYPES: Mapping[str, Any] = types.MappingProxyType(
         **{t.__name__: t for t in _CLASSES},
         "Prescription": prescription.Prescription,
         "ReplayOutput": ReplayOutput,
+        "NprsAnswers": measures.NprsAnswers,
+        "OdiAnswers": measures.OdiAnswers,
+        "RmdqAnswers": measures.RmdqAnswers,
+        "PsfsAnswers": measures.PsfsAnswers,
+        "PsfsActivity": measures.PsfsActivity,
+        "PegAnswers": measures.PegAnswers,
+        "StartBackAnswers": measures.StartBackAnswers,
+        "ScoreReport": ScoreReport,
+        "OutcomeRecord": OutcomeRecord,
+        "MeasureProgress": progress.MeasureProgress,
     }
 )
 _ENCODE: Final = json.JSONEncoder(
@@ -111,12 +124,13 @@ _ENCODE: Final = json.JSONEncoder(
 
 
 def _is_wire_type(tp: Any) -> bool:
-    """An attrs class, a tagged union of them, or a tuple of either."""
+    """An attrs class, a tagged or keyed union of them, or a tuple of either."""
     if is_sequence(tp):
         return _is_wire_type(tp.__args__[0])
-    return (
-        attrs.has(tp) if isinstance(tp, type) else tag_of(union_members(tp)) is not None
-    )
+    if isinstance(tp, type):
+        return attrs.has(tp)
+    members = union_members(tp)
+    return tag_of(members) is not None or (bool(members) and keyed(members))
 
 
 def _require_type(type_: Any, call: str) -> None:

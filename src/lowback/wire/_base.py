@@ -86,6 +86,14 @@ def tag_of(members: tuple[Any, ...]) -> tuple[str, dict[str, type]] | None:
     return keys.pop(), by_value
 
 
+def keyed(members: tuple[Any, ...]) -> bool:
+    """Whether *members* are attrs classes each with its own set of keys (untagged)."""
+    if not all(isinstance(t, type) and attrs.has(t) for t in members):
+        return False
+    keys = {frozenset(f.name for f in attrs.fields(t)) for t in members}
+    return len(keys) == len(members)
+
+
 def is_sequence(tp: Any) -> bool:
     """Whether *tp* is ``tuple[X, ...]``."""
     args = typing.get_args(tp)

@@ -196,7 +196,8 @@ def _union(tp: Any) -> Hook:
     optional = len(members) < len(b.union_members(tp))
     one = CONVERTER.get_structure_hook(members[0]) if len(members) == 1 else None
     tag, classes = b.tag_of(members) or ("", {})
-    if one is None and not classes:
+    keyed = one is None and not classes and b.keyed(members)
+    if one is None and not classes and not keyed:
         msg = f"lowback cannot read the untagged union {tp!r}"
         raise TypeError(msg)
     detail = f"expected one of: {', '.join(classes)}"
@@ -208,6 +209,8 @@ def _union(tp: Any) -> Hook:
             return one(v, members[0])
         if not isinstance(v, dict):
             raise Refused(_C.WRONG_TYPE, "expected an object")
+        if keyed:
+            return _by_keys(v, members)
         value = v.get(tag)
         if type(value) is not str or value not in classes:
             code = _C.BAD_ENUM if type(value) is str else _C.WRONG_TYPE
@@ -215,6 +218,22 @@ def _union(tp: Any) -> Hook:
         return CONVERTER.get_structure_hook(classes[value])(v, classes[value])
 
     return structure
+
+
+def _by_keys(v: dict[str, Any], members: tuple[Any, ...]) -> Any:
+    """Read *v* as the member of an untagged union sharing the most keys with it.
+
+    The members (outcome answer records) each have their own keys, so a
+    complete record matches one member; a record with a key missing or
+    misspelt is still read by its closest member, whose hook reports each
+    problem by path (the unknown key refused, the missing one required).
+    """
+    shared = [len(v.keys() & {f.name for f in attrs.fields(t)}) for t in members]
+    if not max(shared):
+        names = ", ".join(t.__name__ for t in members)
+        raise Refused(_C.INVALID, f"expected the keys of one of: {names}")
+    cls = members[shared.index(max(shared))]
+    return CONVERTER.get_structure_hook(cls)(v, cls)
 
 
 def version_problem(v: dict[str, Any]) -> Refused | None:

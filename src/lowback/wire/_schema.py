@@ -59,9 +59,11 @@ class _Builder:
             return {"oneOf": [self.of(m.non_null(tp), limits), {"type": "null"}]}
         if members:
             tagged = m.tag_of(tuple(members))
-            if tagged is None:
+            if tagged is None and not m.keyed(tuple(members)):
                 raise NotAWireValue(f"lowback has no wire form for {tp!r}")
-            return {"oneOf": [self.ref(cls) for cls in tagged[1].values()]}
+            # Tagged, or told apart by their keys (each member a closed object).
+            classes = tagged[1].values() if tagged else members
+            return {"oneOf": [self.ref(cls) for cls in classes]}
         if isinstance(tp, type) and attrs.has(tp):
             return self.ref(tp)
         if origin in (tuple, frozenset):
