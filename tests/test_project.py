@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import inspect
+import pkgutil
 import re
 import runpy
 import subprocess
@@ -114,13 +116,26 @@ class TestFacade:
         for name in mod.__all__:
             assert hasattr(mod, name)
 
-    def test_thresholds_still_import_from_rules(self) -> None:
-        """Thresholds and ThresholdInfo moved to lowback.thresholds; the old
-        path lowback.catalog.rules still gives the same classes."""
-        from lowback.catalog import rules, thresholds  # noqa: PLC0415
+    def test_one_canonical_path_per_public_name(self) -> None:
+        """A module's __all__ lists only the classes and functions it defines.
 
-        assert rules.Thresholds is thresholds.Thresholds is lowback.Thresholds
-        assert rules.ThresholdInfo is thresholds.ThresholdInfo
+        The package facades (lowback, lowback.wire, lowback.store,
+        lowback.fhir) re-export from their own private modules.
+        """
+        facades = {"lowback", "lowback.wire", "lowback.store", "lowback.fhir"}
+        borrowed = []
+        for info in pkgutil.walk_packages(lowback.__path__, "lowback."):
+            if info.name in facades or info.name.endswith("__main__"):
+                continue
+            module = importlib.import_module(info.name)
+            for name in getattr(module, "__all__", ()):
+                value = getattr(module, name)
+                defined_here = getattr(value, "__module__", info.name) == info.name
+                if (inspect.isclass(value) or inspect.isfunction(value)) and not (
+                    defined_here
+                ):
+                    borrowed.append(f"{info.name}.{name}")
+        assert borrowed == []
 
     def test_version(self) -> None:
         """The package has a version string."""

@@ -101,17 +101,10 @@ if TYPE_CHECKING:  # the real imports, for type checkers; see _MODULES
         classify_change,
         score,
     )
+    from .engine.plan import Decision, PauseKind, PlanState, SessionSummary
     from .engine.prescription import Prescription, prescription
     from .engine.progress import MeasureProgress, progress
-    from .engine.progression import (
-        Decision,
-        PauseKind,
-        PlanState,
-        SessionSummary,
-        replay,
-        start_plan,
-        step,
-    )
+    from .engine.progression import replay, start_plan, step
     from .engine.transitions import (
         TRANSITIONS,
         Action,
@@ -258,11 +251,13 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "MeasureProgress",
         "progress",
     ),
-    ".engine.progression": (
+    ".engine.plan": (
         "Decision",
         "PauseKind",
         "PlanState",
         "SessionSummary",
+    ),
+    ".engine.progression": (
         "replay",
         "start_plan",
         "step",

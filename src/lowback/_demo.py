@@ -36,8 +36,9 @@ from .catalog.rules import RULES, FiredRule
 from .catalog.self_checks import EnduranceHoldResult, ForwardBendResult
 from .catalog.stages import Stage
 from .catalog.symptoms import BodyRegion, Onset, PainQuality, Side
+from .engine.plan import Decision, PlanState
 from .engine.prescription import prescription
-from .engine.progression import Decision, PlanState, replay, step
+from .engine.progression import replay, step
 from .engine.transitions import Action
 
 __all__ = ["demo_journal", "narrate"]

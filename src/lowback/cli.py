@@ -47,7 +47,7 @@ from .errors import InvalidInput
 
 if TYPE_CHECKING:
     from .engine.outcomes import ScoreReport
-    from .engine.progression import Decision, PlanState
+    from .engine.plan import Decision, PlanState
     from .engine.triage import TriageResult
 
 __all__ = ["EXIT_INVALID_INPUT", "EXIT_OK", "EXIT_USAGE", "main"]

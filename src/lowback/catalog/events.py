@@ -2,7 +2,7 @@
 
 A journal (:data:`Journal`) is the ordered tuple of these events; the
 progression engine (:mod:`lowback.engine.progression`) folds it into a
-:class:`~lowback.engine.progression.PlanState`. Each event class carries its wire
+:class:`~lowback.engine.plan.PlanState`. Each event class carries its wire
 tag as the class attribute ``type`` (:class:`EventType`), which the
 serializer uses to tell the union apart.
 

@@ -26,7 +26,6 @@ import attrs
 from . import rule_ids
 from .dispositions import Disposition
 from .sources import SourceId
-from .thresholds import ThresholdInfo, Thresholds
 
 __all__ = [
     "EN_CALM",
@@ -75,8 +74,6 @@ __all__ = [
     "FiredRule",
     "Rule",
     "RuleKind",
-    "ThresholdInfo",
-    "Thresholds",
 ]
 
 #: The version of the rule set. It changes whenever a rule's behaviour does,

@@ -57,18 +57,8 @@ from lowback.catalog import rule_ids as ids
 from lowback.catalog.answers import Answer
 from lowback.catalog.dispositions import Disposition
 from lowback.catalog.events import (
-    AskedNerveFeatures,
-    AskedRedFlags,
-    CheckIn,
-    ClinicianCleared,
-    ClinicianOverride,
     Event,
-    EventType,
-    ExerciseDone,
-    Journal,
     PlanStarted,
-    SelfCheckRecorded,
-    SessionLogged,
 )
 from lowback.catalog.intake import HISTORY_FLAGS, HistoryFlags
 from lowback.catalog.rules import RULESET_VERSION, Check, FiredRule
@@ -80,45 +70,18 @@ from lowback.errors import InvalidInput
 from ._dosing import _enforce_cap, _enter
 from ._guards import allowed
 from ._handlers import _TABLES, _apply, _Table
-from .gates import ADVANCE_CRITERIA, GATES
 from .load import ExerciseDose
 from .plan import (
     Decision,
     PauseKind,
     PlanState,
-    SessionSummary,
     _Draft,
     paused_walks,
 )
-from .transitions import TRANSITIONS, TRANSITIONS_BY_KEY, Action, Transition
+from .transitions import TRANSITIONS_BY_KEY, Action
 from .triage import TriageResult, triage
 
-__all__ = [
-    "ADVANCE_CRITERIA",
-    "GATES",
-    "TRANSITIONS",
-    "Action",
-    "AskedNerveFeatures",
-    "AskedRedFlags",
-    "CheckIn",
-    "ClinicianCleared",
-    "ClinicianOverride",
-    "Decision",
-    "Event",
-    "EventType",
-    "ExerciseDone",
-    "Journal",
-    "PauseKind",
-    "PlanStarted",
-    "PlanState",
-    "SelfCheckRecorded",
-    "SessionLogged",
-    "SessionSummary",
-    "Transition",
-    "replay",
-    "start_plan",
-    "step",
-]
+__all__ = ["replay", "start_plan", "step"]
 
 
 _DEFAULT = Thresholds()

@@ -81,7 +81,6 @@ __all__ = [
     "RULE_PREDICATES",
     "SCOPE_MIN_AGE",
     "TRIAGE_KINDS",
-    "HoldDirection",
     "RedFlagGrade",
     "TriageResult",
     "grade_red_flags",

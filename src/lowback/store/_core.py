@@ -23,7 +23,8 @@ import attrs
 from lowback.catalog.events import EVENT_TYPES, Event, Journal
 from lowback.catalog.rules import RULESET_VERSION
 from lowback.catalog.thresholds import Thresholds
-from lowback.engine.progression import Decision, PlanState, replay, step
+from lowback.engine.plan import Decision, PlanState
+from lowback.engine.progression import replay, step
 from lowback.errors import InvalidInput, LowbackError
 from lowback.wire import MAX_DOCUMENT_CHARS, MAX_LIST_LENGTH, dumps, loads
 

@@ -34,7 +34,7 @@ import attrs
 
 from lowback.catalog import events, exercises, intake, rules, self_checks, thresholds
 from lowback.catalog import outcomes as measures
-from lowback.engine import load, prescription, progress, progression, triage
+from lowback.engine import load, plan, prescription, progress, triage
 from lowback.engine.outcomes import OutcomeRecord, ScoreReport
 from lowback.errors import InvalidInput, NotAWireValue, Problem, ReasonCode
 
@@ -83,9 +83,9 @@ class ReplayOutput:
     """What ``lowback replay --json`` writes: the final state and every decision."""
 
     #: The plan after the whole journal.
-    state: progression.PlanState
+    state: plan.PlanState
     #: One decision per event, in journal order.
-    decisions: tuple[progression.Decision, ...]
+    decisions: tuple[plan.Decision, ...]
 
 
 _CLASSES: tuple[Any, ...] = (
@@ -96,7 +96,7 @@ _CLASSES: tuple[Any, ...] = (
 )
 _CLASSES += (exercises.Dose, thresholds.Thresholds, *typing.get_args(events.Event))
 _CLASSES += (events.ExerciseDone, events.AskedRedFlags, events.AskedNerveFeatures)
-_CLASSES += (progression.PlanState, progression.Decision, load.ExerciseDose)
+_CLASSES += (plan.PlanState, plan.Decision, load.ExerciseDose)
 #: The public wire types by name (``lowback schema NAME``).
 WIRE_TYPES: Mapping[str, Any] = types.MappingProxyType(
     {
