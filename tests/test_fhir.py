@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 import json
 from collections.abc import Iterator
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,17 @@ from lowback import (
     triage,
 )
 from lowback.catalog.codes import CODES, LOWBACK_SYSTEMS
+from lowback.catalog.events import OutcomeRecorded
+from lowback.catalog.outcomes import (
+    INSTRUMENTS,
+    Measure,
+    OdiAnswers,
+    RmdqAnswers,
+    StartBackAnswers,
+    StartBackRisk,
+)
 from lowback.engine import prescription as prescription_module
+from lowback.engine.outcomes import score
 from lowback.fhir import _resources as fhir_resources
 from lowback.fhir import bundle, from_intake, from_journal, observation
 
@@ -533,3 +544,105 @@ class TestAnswerTypes:
     def test_unknown_type_is_a_programming_error(self) -> None:
         with pytest.raises(TypeError):
             fhir_resources._answer(object())
+
+
+def _odi(*sections: int | None) -> OdiAnswers:
+    return OdiAnswers(
+        **dict(zip(INSTRUMENTS[Measure.ODI].items, sections, strict=True))
+    )
+
+
+def _start_back(agree: int, bothersomeness: int | None) -> StartBackAnswers:
+    keys = INSTRUMENTS[Measure.START_BACK].items[:-1]
+    return StartBackAnswers(
+        **{k: Answer.YES if i < agree else Answer.NO for i, k in enumerate(keys)},
+        bothersomeness=bothersomeness,
+    )
+
+
+def outcome_journal(*answers: Any) -> lowback.Journal:
+    """The example journal, then one outcome record a day after its end."""
+    journal = example_journal()
+    last = journal[-1].date
+    return journal + tuple(
+        OutcomeRecorded(
+            date=last + dt.timedelta(days=n + 1), measure=a.measure, answers=a
+        )
+        for n, a in enumerate(answers)
+    )
+
+
+def outcome_observations_of(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The Observations after the intake's and the check-ins' pain scores."""
+    pains = 1 + sum(isinstance(e, CheckIn) for e in example_journal())
+    return resources(doc, "Observation")[pains:]
+
+
+class TestOutcomes:
+    """outcome_recorded events become Observations of their scores."""
+
+    # ODI: 2+3+1+0+2+1+2 (sex life not applicable) +1+2+1 = 15 of 45 -> 100/3 %.
+    ODI = _odi(2, 3, 1, 0, 2, 1, 2, None, 2, 2)
+    # STarT Back: 6 agreed (items 1-6) + bothersomeness "very much" -> 7, subscore 3.
+    SBST = _start_back(6, 3)
+
+    def test_odi_and_start_back_are_exported_with_codes_and_values(self) -> None:
+        journal = outcome_journal(self.ODI, self.SBST)
+        doc = from_journal(journal, patient=PATIENT)
+        assert all_problems(doc, PATIENT) == []
+        odi, total, risk = outcome_observations_of(doc)
+        assert odi["code"]["coding"][0]["code"] == "97909-6"
+        assert score(self.ODI).score == Fraction(100, 3)
+        assert odi["valueQuantity"]["value"] == float(Fraction(100, 3))
+        assert odi["effectiveDateTime"] == journal[-2].date.isoformat()
+        assert total["code"]["coding"][0]["code"] == "91351-7"
+        assert total["valueInteger"] == 7
+        assert risk["code"]["coding"][0]["code"] == "91352-5"
+        assert risk["valueCodeableConcept"]["coding"][0]["code"] == "LA8982-6"
+        assert score(self.SBST).risk is StartBackRisk.MEDIUM
+        for obs in (odi, total, risk):
+            assert obs["subject"] == {"reference": PATIENT}
+        assert total["effectiveDateTime"] == journal[-1].date.isoformat()
+
+    def test_measures_without_loinc_use_lowbacks_own_code(self) -> None:
+        rmdq = RmdqAnswers(ticked=(1, 5, 9))
+        doc = from_journal(outcome_journal(rmdq), patient=PATIENT)
+        assert all_problems(doc, PATIENT) == []
+        (obs,) = outcome_observations_of(doc)
+        assert obs["code"]["coding"][0] == {
+            "system": LOWBACK_SYSTEMS["measure"],
+            "code": "rmdq",
+            "display": INSTRUMENTS[Measure.RMDQ].name,
+        }
+        assert obs["valueInteger"] == 3
+
+    def test_unscorable_record_emits_nothing(self) -> None:
+        two_missing = _odi(2, 3, 1, 0, 2, 1, 2, None, None, 2)
+        no_bother = _start_back(6, None)
+        assert score(two_missing).score is None
+        assert score(no_bother).score is None
+        doc = from_journal(outcome_journal(two_missing, no_bother), patient=PATIENT)
+        assert all_problems(doc, PATIENT) == []
+        assert outcome_observations_of(doc) == []
+
+    def test_same_journal_same_bytes_and_growing_keeps_ids(self) -> None:
+        short = outcome_journal(self.ODI)
+        full = outcome_journal(self.ODI, self.SBST)
+        assert dumped(from_journal(full, patient=PATIENT)) == dumped(
+            from_journal(full, patient=PATIENT)
+        )
+        (odi,) = outcome_observations_of(from_journal(short, patient=PATIENT))
+        assert (
+            odi["id"]
+            == outcome_observations_of(from_journal(full, patient=PATIENT))[0]["id"]
+        )
+
+    def test_new_codes_are_in_the_table(self) -> None:
+        table = {(c.system, c.code): c.display for c in CODES.values()}
+        doc = from_journal(outcome_journal(self.ODI, self.SBST), patient=PATIENT)
+        for coding in codings(outcome_observations_of(doc)):
+            # UCUM's {score} is the quantity's unit, not a code of the table.
+            if not coding["system"].startswith(
+                ("urn:lowback:", "http://unitsofmeasure")
+            ):
+                assert table[(coding["system"], coding["code"])] == coding["display"]

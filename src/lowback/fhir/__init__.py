@@ -7,7 +7,8 @@ inside it:
 - ``QuestionnaireResponse``: the intake's answers by field name and code,
   never the questions' wording;
 - ``Observation``: pain now (NPRS, LOINC 72514-3) at intake and at each
-  check-in;
+  check-in, and each scored ``outcome_recorded`` event (its total score,
+  and STarT Back's risk group);
 - ``RiskAssessment``: the disposition and the serious conditions behind the
   red flags answered yes or ``unknown`` (also for each check-in that
   answered a red flag other than ``no``);
@@ -41,6 +42,7 @@ from ._resources import (
     goal,
     guidance_response,
     observation,
+    outcome_observations,
     questionnaire_response,
     red_flag_suspicions,
     risk_assessment,
@@ -58,6 +60,7 @@ __all__ = [
     "goal",
     "guidance_response",
     "observation",
+    "outcome_observations",
     "questionnaire_response",
     "red_flag_suspicions",
     "risk_assessment",

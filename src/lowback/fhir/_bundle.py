@@ -19,11 +19,12 @@ from collections.abc import Sequence
 from lowback.catalog.answers import Answer
 from lowback.catalog.codes import CODES
 from lowback.catalog.dispositions import Disposition
-from lowback.catalog.events import CheckIn, Journal, PlanStarted
+from lowback.catalog.events import CheckIn, Journal, OutcomeRecorded, PlanStarted
 from lowback.catalog.intake import Intake
 from lowback.catalog.messages import render
 from lowback.catalog.red_flags import RedFlag
 from lowback.catalog.thresholds import Thresholds
+from lowback.engine.outcomes import score
 from lowback.engine.plan import Decision, PauseKind, PlanState
 from lowback.engine.prescription import prescription
 from lowback.engine.progression import replay, start_plan
@@ -36,6 +37,7 @@ from ._resources import (
     goal,
     guidance_response,
     observation,
+    outcome_observations,
     questionnaire_response,
     risk_assessment,
 )
@@ -248,7 +250,8 @@ def bundle(
         result: The triage of the person's intake.
         journal: The plan's journal. Its first event's intake is the one
             exported, and the plan is exported as it stands after replaying
-            it, with every check-in's pain score and red flags.
+            it, with every check-in's pain score and red flags and every
+            scored outcome record.
         intake: The intake *result* triaged, when there is no journal.
         patient: The subject, as ``Patient/<id>`` (or ``Group/<id>``); when
             ``None`` the subject is an unidentified person, to be linked by
@@ -291,6 +294,17 @@ def bundle(
     for index, (event, decision) in enumerate(zip(journal, decisions, strict=True)):
         if isinstance(event, CheckIn):
             export.check_in(index, event, decision)
+        elif isinstance(event, OutcomeRecorded):
+            for resource in outcome_observations(
+                score(event.answers),
+                resource_ids=(
+                    export.ids.id(index, "outcome"),
+                    export.ids.id(index, "outcome_risk"),
+                ),
+                subject=subject,
+                date=event.date,
+            ):
+                export.add(resource)
     last = decisions[-1]
     if len(journal) > 1:
         export.add(

@@ -22,9 +22,11 @@ from lowback.catalog.dispositions import Disposition
 from lowback.catalog.exercises import STAGE_PLANS, Dose, ExerciseId
 from lowback.catalog.intake import Intake
 from lowback.catalog.messages import render
+from lowback.catalog.outcomes import INSTRUMENTS, Measure, StartBackRisk
 from lowback.catalog.red_flags import RED_FLAGS, RedFlag, Suspicion
 from lowback.catalog.rules import RULES, FiredRule
 from lowback.catalog.stages import PlanStatus, Stage
+from lowback.engine.outcomes import OutcomeScore
 
 __all__ = [
     "INTAKE_QUESTIONNAIRE",
@@ -34,6 +36,7 @@ __all__ = [
     "goal",
     "guidance_response",
     "observation",
+    "outcome_observations",
     "questionnaire_response",
     "red_flag_suspicions",
     "risk_assessment",
@@ -168,7 +171,7 @@ def _value(value: float | Code) -> Resource:
 
 
 def observation(  # noqa: PLR0913 - one argument per element of the resource
-    code: Code,
+    code: Code | Resource,
     value: float | Code,
     *,
     resource_id: str,
@@ -179,7 +182,8 @@ def observation(  # noqa: PLR0913 - one argument per element of the resource
     """Return a self-reported score as a ``survey`` ``Observation``.
 
     *code* is an entry of :data:`~lowback.catalog.codes.CODES` (the LOINC
-    code of the measure); an integer becomes ``valueInteger``, another
+    code of the measure), or a ``Coding`` in one of lowback's own systems
+    for a measure without one; an integer becomes ``valueInteger``, another
     number (a ``float``, or an exact fraction converted by the caller) a
     ``valueQuantity`` in ``{score}``, a code a
     ``valueCodeableConcept``. *derived_from* are references (for example
@@ -189,12 +193,16 @@ def observation(  # noqa: PLR0913 - one argument per element of the resource
     >>> obs["code"]["coding"][0]["code"], obs["valueInteger"]
     ('72514-3', 6)
     """
+    code_coding = coding(code) if isinstance(code, Code) else dict(code)
     resource: Resource = {
         "resourceType": "Observation",
         "id": resource_id,
         "status": "final",
         "category": [{"coding": [coding(CODES["survey"])]}],
-        "code": {"coding": [coding(code)], "text": code.display},
+        "code": {
+            "coding": [code_coding],
+            "text": code_coding.get("display", code_coding["code"]),
+        },
         "subject": subject,
         **_date(date, "effectiveDateTime"),
         **_value(value),
@@ -202,6 +210,74 @@ def observation(  # noqa: PLR0913 - one argument per element of the resource
     if derived_from:
         resource["derivedFrom"] = [{"reference": r} for r in derived_from]
     return resource
+
+
+# --- Outcome measures ------------------------------------------------------
+
+# The LOINC code of each measure's total score, where one was found; the
+# others (RMDQ, PSFS) are coded in lowback's own ``urn:lowback:measure``.
+_SCORE_CODES = {
+    Measure.NPRS: "nprs",
+    Measure.ODI: "odi_score",
+    Measure.PEG: "peg_mean",
+    Measure.START_BACK: "start_back_total",
+}
+_RISK_CODES = {
+    StartBackRisk.LOW: "start_back_low",
+    StartBackRisk.MEDIUM: "start_back_medium",
+    StartBackRisk.HIGH: "start_back_high",
+}
+
+
+def _measure_code(measure: Measure) -> Code | Resource:
+    key = _SCORE_CODES.get(measure)
+    if key is not None:
+        return CODES[key]
+    return _own("measure", measure.value, INSTRUMENTS[measure].name)
+
+
+def outcome_observations(
+    result: OutcomeScore,
+    *,
+    resource_ids: tuple[str, str],
+    subject: Resource,
+    date: dt.date | None = None,
+) -> list[Resource]:
+    """Return a scored outcome record as Observations; none when it is unscorable.
+
+    The score's ``Observation`` carries the measure's total-score LOINC code
+    (``urn:lowback:measure`` for the RMDQ and PSFS, which have none). An
+    integer score is a ``valueInteger``; an exact fraction (an ODI percent,
+    a PSFS or PEG mean) is a ``valueQuantity`` in ``{score}`` whose value is
+    the nearest binary float, the only rounding JSON needs. STarT Back also
+    gives its risk group (the second of *resource_ids*) as a coded value.
+    An unscorable record gives no ``Observation``: there is no score to
+    report, and its answers are in the journal.
+    """
+    if result.score is None:
+        return []
+    value = result.score
+    number: float = value.numerator if value.denominator == 1 else float(value)
+    out = [
+        observation(
+            _measure_code(result.measure),
+            number,
+            resource_id=resource_ids[0],
+            subject=subject,
+            date=date,
+        )
+    ]
+    if result.risk is not None:
+        out.append(
+            observation(
+                CODES["start_back_risk"],
+                CODES[_RISK_CODES[result.risk]],
+                resource_id=resource_ids[1],
+                subject=subject,
+                date=date,
+            )
+        )
+    return out
 
 
 # --- RiskAssessment --------------------------------------------------------
