@@ -99,43 +99,45 @@ class TestLegSymptoms:
 _EVENTS = st.sampled_from(["pinch", "legs", "clear", "override", "session"])
 
 
-@given(
-    stage=st.sampled_from(list(Stage)),
-    findings=st.sets(st.sampled_from(list(SelfCheckFinding))),
-    pattern=st.sampled_from(list(PainPattern)),
-    events=st.lists(st.tuples(_EVENTS, st.sampled_from(list(Stage))), max_size=6),
-)
-def test_plan_never_lists_an_excluded_exercise(
-    stage: Stage,
-    findings: set[SelfCheckFinding],
-    pattern: PainPattern,
-    events: list[tuple[str, Stage]],
-) -> None:
-    """LD-CAUTION: an excluded exercise is never planned, and leg symptoms
-    keep the knee-to-chest stretches out for the plan's whole life."""
-    result = attrs.evolve(
-        triage_result(entry_stage=stage),
-        findings=tuple(f for f in SelfCheckFinding if f in findings),
-        pain_pattern=pattern,
+class TestNeverPlanned:
+    @given(
+        stage=st.sampled_from(list(Stage)),
+        findings=st.sets(st.sampled_from(list(SelfCheckFinding))),
+        pattern=st.sampled_from(list(PainPattern)),
+        events=st.lists(st.tuples(_EVENTS, st.sampled_from(list(Stage))), max_size=6),
     )
-    state, decision = start_plan(result, date=DAY0, entry_pain=2)
-    legs = pattern in {PainPattern.NERVE_INVOLVED, PainPattern.MIXED}
-    for n, (kind, target) in enumerate(events, start=1):
-        if kind == "pinch":
-            event: object = pinch(n)
-        elif kind == "legs":
-            event = session(state, n, new=(NerveFeature.LEG_PAIN_BELOW_KNEE,))
-            legs = True
-        elif kind == "clear":
-            event = cleared(n, target)
-        elif kind == "override":
-            event = ClinicianOverride(
-                date=day(n), clinician="c", reason="r", stage=target
-            )
-        else:
-            event = session(state, n)
-        state, decision = step(state, event)  # type: ignore[arg-type]
-        assert not planned(state) & state.excluded
-        assert not {d.exercise for d in decision.doses} & state.excluded
-        if legs:
-            assert state.excluded >= KNEES
+    def test_plan_never_lists_an_excluded_exercise(
+        self,
+        stage: Stage,
+        findings: set[SelfCheckFinding],
+        pattern: PainPattern,
+        events: list[tuple[str, Stage]],
+    ) -> None:
+        """LD-CAUTION: an excluded exercise is never planned, and leg symptoms
+        keep the knee-to-chest stretches out for the plan's whole life."""
+        result = attrs.evolve(
+            triage_result(entry_stage=stage),
+            findings=tuple(f for f in SelfCheckFinding if f in findings),
+            pain_pattern=pattern,
+        )
+        state, decision = start_plan(result, date=DAY0, entry_pain=2)
+        legs = pattern in {PainPattern.NERVE_INVOLVED, PainPattern.MIXED}
+        for n, (kind, target) in enumerate(events, start=1):
+            if kind == "pinch":
+                event: object = pinch(n)
+            elif kind == "legs":
+                event = session(state, n, new=(NerveFeature.LEG_PAIN_BELOW_KNEE,))
+                legs = True
+            elif kind == "clear":
+                event = cleared(n, target)
+            elif kind == "override":
+                event = ClinicianOverride(
+                    date=day(n), clinician="c", reason="r", stage=target
+                )
+            else:
+                event = session(state, n)
+            state, decision = step(state, event)  # type: ignore[arg-type]
+            assert not planned(state) & state.excluded
+            assert not {d.exercise for d in decision.doses} & state.excluded
+            if legs:
+                assert state.excluded >= KNEES
