@@ -16,6 +16,7 @@ from types import MappingProxyType
 
 __all__ = [
     "LD_CAP",
+    "LD_CAUTION",
     "LD_DELOAD",
     "LD_DELOAD_HOLD",
     "LD_DESK",
@@ -80,6 +81,7 @@ PR_TIRED = "PR-TIRED"
 PR_ACK = "PR-ACK"
 PR_HISTORY = "PR-HISTORY"
 LD_DELOAD_HOLD = "LD-DELOAD-HOLD"
+LD_CAUTION = "LD-CAUTION"
 # Outcomes in the plan (clinical spec 6.2).
 PR_OUTCOME = "PR-OUTCOME"
 PR_OUTCOME_WORSE = "PR-OUTCOME-WORSE"
@@ -122,4 +124,5 @@ PROGRESSION_RULE_IDS: tuple[str, ...] = (
     PR_HISTORY,
     PR_OUTCOME,
     PR_OUTCOME_WORSE,
+    LD_CAUTION,
 )

@@ -585,6 +585,16 @@ _RULES = (
         _S.SILBERNAGEL_2007,
         _S.HEURISTIC,
     ),
+    _r(
+        "LD-CAUTION",
+        _K.LOAD,
+        "Self-check findings shape the plan: extension sensitivity removes the"
+        " back extension until a clinician clears it; leg symptoms at intake or"
+        " since remove the knee-to-chest stretches.",
+        _S.ARTICLE_SELF_CHECKS,
+        _S.ARTICLE_STAGE_2,
+        _S.ARTICLE_STAGE_3,
+    ),
     # Outcome measures and risk stratification (spec 6.1).
     _r(
         OM_NPRS,

@@ -69,6 +69,17 @@ def _enter(state: _Draft, stage: Stage) -> None:
     state["sessions"] = ()
 
 
+#: LD-CAUTION: what leg symptoms, at intake or since, take out of the plan.
+LEG_EXCLUDED = frozenset(
+    {ExerciseId.KNEE_TO_CHEST_SINGLE, ExerciseId.KNEE_TO_CHEST_DOUBLE}
+)
+
+
+def _exclude_for_legs(state: _Draft) -> None:
+    """LD-CAUTION: leg symptoms remove the knee-to-chest stretches for good."""
+    state["excluded"] = state["excluded"] | LEG_EXCLUDED
+
+
 _STAGE1_KEEP = frozenset({ExerciseId.SHORT_WALKS})
 _STAGE1_GONE = frozenset(STAGE_PLANS[Stage.CALM_AND_UNLOAD].exercises) - _STAGE1_KEEP
 

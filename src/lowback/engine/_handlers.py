@@ -39,15 +39,27 @@ from lowback.catalog.events import (
     SelfCheckRecorded,
     SessionLogged,
 )
+from lowback.catalog.exercises import ExerciseId
 from lowback.catalog.intake import HistoryFlags
 from lowback.catalog.red_flags import CES_FLAGS, RedFlag
 from lowback.catalog.rules import RT_NO_PROGRESS, CheckOutcome
-from lowback.catalog.self_checks import EnduranceHoldResult, StopReason
+from lowback.catalog.self_checks import (
+    EnduranceHoldResult,
+    SelfCheckFinding,
+    StopReason,
+    interpret,
+)
 from lowback.catalog.stages import PlanStatus, Stage
 from lowback.catalog.symptoms import NerveFeature
 from lowback.catalog.thresholds import Thresholds
 
-from ._dosing import _enter, _iso_drop, _progress_doses, _spike
+from ._dosing import (
+    _enter,
+    _exclude_for_legs,
+    _iso_drop,
+    _progress_doses,
+    _spike,
+)
 from .gates import GATES, Facts, _evaluate, _remember, _summarise, check_of
 from .plan import PauseKind, _Draft
 from .progress import (
@@ -228,6 +240,7 @@ def _nerve_reset(
 ) -> None:
     """PR-NERVE: back to stage 1, paused, with short walks only."""
     rules.append(ids.PR_NERVE)
+    _exclude_for_legs(state)
     state["stage"] = Stage.CALM_AND_UNLOAD
     _iso_drop(state, rules)
     _enter(state, Stage.CALM_AND_UNLOAD)
@@ -640,13 +653,18 @@ _NERVE_STOPS = frozenset(
 )
 
 
-def _self_check_prelude(
-    state: _Draft, event: SelfCheckRecorded, _t: Thresholds
-) -> None:
+_EXTENSION = frozenset({ExerciseId.BACK_EXTENSION})
+
+
+def _self_check_prelude(state: _Draft, event: SelfCheckRecorded, t: Thresholds) -> None:
     for r in event.results:
         if isinstance(r, EnduranceHoldResult):
             held = 0.0 if r.stopped is not None else float(r.hold_seconds or 0.0)
             state["endurance_seconds"] = held
+    # LD-CAUTION: a pinch on the backward lean removes the back extension
+    # until a clinician clears it.
+    if SelfCheckFinding.EXTENSION_SENSITIVE in interpret(event.results, t).findings:
+        state["excluded"] = state["excluded"] | _EXTENSION
 
 
 def _stops(event: SelfCheckRecorded) -> set[StopReason]:
@@ -706,6 +724,7 @@ def _clear_active(state: _Draft, event: ClinicianCleared, _t: Thresholds) -> _Ou
     """A clearance of a plan that is not paused acts as an override."""
     _set_stage(state, event.resume_stage)
     state["acknowledged"] = frozenset(event.acknowledged)
+    state["excluded"] = state["excluded"] - _EXTENSION
     return Action.OVERRIDE, (ids.PR_CLEAR, ids.PR_OVERRIDE), ("progression.override",)
 
 
@@ -723,6 +742,9 @@ def _resume(state: _Draft, event: ClinicianCleared, _t: Thresholds) -> _Outcome:
     state["seek_care"] = None
     state["dropped"] = frozenset()
     state["acknowledged"] = frozenset(event.acknowledged)
+    # LD-CAUTION: a clearance brings the back extension back; leg symptoms
+    # keep the knee-to-chest stretches out.
+    state["excluded"] = state["excluded"] - _EXTENSION
     return Action.RESUME, (ids.PR_CLEAR,), ("progression.resumed",)
 
 

@@ -166,6 +166,11 @@ class PlanState:
     dropped: frozenset[ExerciseId] = attrs.field(
         default=frozenset(), validator=_frozenset_of(ExerciseId)
     )
+    #: Exercises left out for a self-check finding or leg symptoms
+    #: (LD-CAUTION); only a clearance brings ``back_extension`` back.
+    excluded: frozenset[ExerciseId] = attrs.field(
+        default=frozenset(), validator=_frozenset_of(ExerciseId)
+    )
     #: The week of the plan (0 = the first 7 days).
     week: int = attrs.field(default=0, validator=in_range(0, 100_000))
     #: Last week's doses, the base of the weekly cap (LD-CAP).
@@ -231,9 +236,10 @@ class PlanState:
     def planned(self) -> tuple[ExerciseDose, ...]:
         """The current stage's exercises and doses, without dropped ones.
 
-        Derived from ``stage``, ``doses`` and ``dropped`` on every read.
+        Derived from ``stage``, ``doses``, ``dropped`` and ``excluded``
+        (LD-CAUTION) on every read.
         """
-        return planned_doses(self.stage, self.doses, self.dropped)
+        return planned_doses(self.stage, self.doses, self.dropped | self.excluded)
 
     @property
     def iso_dropped(self) -> bool:
@@ -317,7 +323,9 @@ class _Draft:
 
     def planned(self) -> tuple[ExerciseDose, ...]:
         """:attr:`PlanState.planned` of the next state."""
-        return planned_doses(self["stage"], self["doses"], self["dropped"])
+        return planned_doses(
+            self["stage"], self["doses"], self["dropped"] | self["excluded"]
+        )
 
     def dose_map(self) -> dict[ExerciseId, Dose]:
         """:attr:`PlanState.dose_map` of the next state."""

@@ -60,14 +60,16 @@ from lowback.catalog.events import (
     Event,
     PlanStarted,
 )
+from lowback.catalog.exercises import ExerciseId
 from lowback.catalog.intake import HISTORY_FLAGS, HistoryFlags
 from lowback.catalog.rules import RULESET_VERSION, Check, FiredRule
+from lowback.catalog.self_checks import SelfCheckFinding
 from lowback.catalog.stages import PlanStatus, Stage
 from lowback.catalog.symptoms import PainPattern
 from lowback.catalog.thresholds import Thresholds
 from lowback.errors import InvalidInput
 
-from ._dosing import _enforce_cap, _enter
+from ._dosing import LEG_EXCLUDED, _enforce_cap, _enter
 from ._guards import allowed
 from ._handlers import _TABLES, _apply, _Table
 from .load import ExerciseDose
@@ -214,9 +216,12 @@ def start_plan(
         settled_morning_pain=entry_pain,
         hold_direction=result.hold_direction,
         history=_history_of(result),
+        excluded=_excluded_at_intake(result),
     )
     draft = _Draft(base)
     rules = [r.id for r in result.rules]
+    if base.excluded:
+        rules.append(ids.LD_CAUTION)
     # The plan follows the disposition: an emergency or urgent result starts
     # no plan, whatever its entry stage and plan status say.
     if (
@@ -240,6 +245,22 @@ def start_plan(
     draft["reference"] = draft["doses"]
     state = draft.finish()
     return state, _decide(state, state, date, action, rules, msgs, ())
+
+
+#: Intake pain patterns that mean leg symptoms (LD-CAUTION).
+_LEG_PATTERNS = frozenset({PainPattern.NERVE_INVOLVED, PainPattern.MIXED})
+
+
+def _excluded_at_intake(result: TriageResult) -> frozenset[ExerciseId]:
+    """LD-CAUTION at intake: the exercises the self-checks and leg symptoms rule out."""
+    out: set[ExerciseId] = set()
+    if SelfCheckFinding.EXTENSION_SENSITIVE in result.findings:
+        out.add(ExerciseId.BACK_EXTENSION)
+    if result.pain_pattern in _LEG_PATTERNS or any(
+        r.is_nerve_feature for r in result.stop_reasons
+    ):
+        out |= LEG_EXCLUDED
+    return frozenset(out)
 
 
 def _history_of(result: TriageResult) -> HistoryFlags:
@@ -267,6 +288,14 @@ _NOTED = frozenset({ids.PR_ACK, ids.PR_GAP})
 
 #: Dispositions that start no plan: seek that care first (PR-REDFLAG).
 _NO_PLAN = frozenset({Disposition.EMERGENCY, Disposition.URGENT})
+
+
+def _noted(draft: _Draft, state: PlanState) -> list[str]:
+    """The noted checks that fired, then LD-CAUTION when it removed an exercise."""
+    noted = [c.id for c in draft.checks if c.id in _NOTED]
+    if draft["excluded"] - state.excluded:
+        noted.append(ids.LD_CAUTION)
+    return noted
 
 
 def _check_date(date: object) -> None:
@@ -335,7 +364,7 @@ def step(
         draft["reference"] = state.planned
         draft["week"] = week
     action, rules, messages = _apply(table, draft, event, thresholds)
-    noted = [c.id for c in draft.checks if c.id in _NOTED]
+    noted = _noted(draft, state)
     if noted:
         rules = [*rules, *noted]
     if (
