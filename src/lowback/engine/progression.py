@@ -371,6 +371,7 @@ def step(
         draft.changed("doses")
         or draft.changed("stage")
         or draft.changed("dropped")
+        or draft.changed("excluded")
         or draft.changed("reference")
     ):
         _enforce_cap(draft, thresholds)
