@@ -95,6 +95,19 @@ class PEnduranceHold(BaseModel):
 PSelfCheck = Annotated[PForwardBend | PEnduranceHold, Field(discriminator="check")]
 
 
+class PStartBack(BaseModel):
+    model_config = STRICT
+    referred_leg_pain: Answer
+    neck_or_shoulder_pain: Answer
+    walks_short_distances_only: Answer
+    dresses_slowly: Answer
+    fear: Answer
+    anxiety: Answer
+    catastrophising: Answer
+    low_mood: Answer
+    bothersomeness: int | None = Field(ge=0, le=4)
+
+
 class PIntake(BaseModel):
     model_config = STRICT
     schema_version: Literal[1]
@@ -119,6 +132,7 @@ class PIntake(BaseModel):
     fear_of_movement: Answer
     rest_without_relief: Answer
     self_checks: tuple[PSelfCheck, ...] = Field(default=(), max_length=4)
+    start_back: PStartBack | None = None
 
 
 class PExerciseDone(BaseModel):
@@ -204,6 +218,13 @@ class PFiredRule(BaseModel):
     sources: tuple[SourceId, ...]
 
 
+class PCheck(BaseModel):
+    model_config = STRICT
+    id: str = Field(max_length=10_000)
+    outcome: Literal["fired", "met", "unmet"]
+    facts: dict[str, int | float | str | bool | None] = {}
+
+
 class PTriageResult(BaseModel):
     model_config = STRICT
     schema_version: Literal[1]
@@ -222,6 +243,7 @@ class PTriageResult(BaseModel):
     safety_net: str
     safety_net_message: str
     safety_net_messages: tuple[str, ...] = ()
+    checks: tuple[PCheck, ...] = ()
 
 
 def _intake() -> lowback.Intake:
@@ -374,7 +396,7 @@ def main() -> None:
         lowback.loads(lowback.dumps(journal), lowback.Journal)
 
     def theirs_journal() -> None:
-        PJournal.validate_json(PJournal.dump_json(p_journal))
+        PJournal.validate_json(PJournal.dump_json(p_journal, exclude_unset=True))
 
     t_ours, t_theirs, ratio = paired_medians(ours_journal, theirs_journal, number=20)
     print(f"document: a plan journal, {len(journal)} events, {len(text)} characters")
