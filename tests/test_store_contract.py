@@ -16,6 +16,7 @@ import lowback
 from lowback import Answer, CheckIn, Thresholds
 from lowback._demo import demo_journal
 from lowback.store import (
+    ConnectedStore,
     EventIdConflict,
     JournalStore,
     StoreBase,
@@ -282,6 +283,21 @@ def durable(request: pytest.FixtureRequest, tmp_path: Path) -> Target:
     if request.param == "postgres":
         return Target("postgres", request.getfixturevalue("pg_dsn"))
     return Target("sqlite", str(tmp_path / "journal.db"))
+
+
+def test_a_with_block_closes_the_connection(durable: Target) -> None:
+    """A durable store used as a context manager is closed after the block:
+    a later call fails with the store's own error, and what was appended stays."""
+    with durable.open() as opened:
+        assert isinstance(opened, ConnectedStore)
+        opened.append("p", JOURNAL[:2], expected_version=0)
+    with pytest.raises(StoreError):
+        opened.read("p")
+    again = durable.open()
+    try:
+        assert again.read("p") == (JOURNAL[:2], 2)
+    finally:
+        again.close()  # type: ignore[attr-defined]
 
 
 def test_data_outlives_the_store(durable: Target) -> None:

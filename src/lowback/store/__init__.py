@@ -15,6 +15,7 @@ stored as the strict wire JSON (:func:`lowback.dumps <lowback.wire.dumps>`) and 
 from typing import TYPE_CHECKING, Any
 
 from ._core import (
+    ConnectedStore,
     EventIdConflict,
     JournalStore,
     MemoryStore,
@@ -42,6 +43,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "ConnectedStore",
     "EventIdConflict",
     "JournalStore",
     "MemoryStore",

@@ -16,7 +16,8 @@ import uuid
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any, Protocol, runtime_checkable
+from types import TracebackType
+from typing import Any, Protocol, Self, runtime_checkable
 
 import attrs
 
@@ -29,6 +30,7 @@ from lowback.errors import InvalidInput, LowbackError
 from lowback.wire import MAX_DOCUMENT_CHARS, MAX_LIST_LENGTH, dumps, loads
 
 __all__ = [
+    "ConnectedStore",
     "EventIdConflict",
     "JournalStore",
     "MemoryStore",
@@ -667,6 +669,29 @@ class StoreBase:
     def streams(self, *, shard: int = 0, of: int = 1) -> Iterator[str]:
         """The stream IDs whose CRC-32 modulo *of* is *shard*, sorted."""
         return self._core.streams(shard=shard, of=of)
+
+
+class ConnectedStore(StoreBase):
+    """A store that holds one database connection: close it, or use a ``with`` block."""
+
+    _conn: Any
+
+    def close(self) -> None:
+        """Close the connection (what an append committed is stored already)."""
+        self._conn.close()
+
+    def __enter__(self) -> Self:
+        """Use as a context manager that closes the store."""
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Close."""
+        self.close()
 
 
 class MemoryStore(StoreBase):

@@ -15,17 +15,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import psycopg
 
 from lowback.catalog.thresholds import Thresholds
 
 from ._core import (
+    ConnectedStore,
     Head,
     Row,
-    StoreBase,
     StoreCore,
     StoreError,
     Transaction,
@@ -180,7 +179,7 @@ class _PostgresBackend:
             return [r[0] for r in rows]
 
 
-class PostgresStore(StoreBase):
+class PostgresStore(ConnectedStore):
     """A journal store in a PostgreSQL database, shared by many app instances.
 
     Each store holds one connection, and every operation is one explicit
@@ -214,23 +213,6 @@ class PostgresStore(StoreBase):
     def __repr__(self) -> str:
         """The database name only (never the DSN: it may hold a password)."""
         return f"PostgresStore(dbname={self._conn.info.dbname!r})"
-
-    def close(self) -> None:
-        """Close the connection."""
-        self._conn.close()
-
-    def __enter__(self) -> Self:
-        """Use as a context manager that closes the store."""
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Close."""
-        self.close()
 
 
 def _migrate(conn: psycopg.Connection[Any]) -> None:

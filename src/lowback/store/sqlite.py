@@ -15,15 +15,13 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from types import TracebackType
-from typing import Self
 
 from lowback.catalog.thresholds import Thresholds
 
 from ._core import (
+    ConnectedStore,
     Head,
     Row,
-    StoreBase,
     StoreCore,
     StoreError,
     Transaction,
@@ -180,7 +178,7 @@ class _SQLiteBackend:
             return [r[0] for r in rows]
 
 
-class SQLiteStore(StoreBase):
+class SQLiteStore(ConnectedStore):
     """A journal store in one SQLite file: durable, for one machine.
 
     Several processes may share the file: writers take turns (``BEGIN
@@ -241,23 +239,6 @@ class SQLiteStore(StoreBase):
     def __repr__(self) -> str:
         """The path only."""
         return f"SQLiteStore({self._path!r})"
-
-    def close(self) -> None:
-        """Close the connection (committed data is already on disk)."""
-        self._conn.close()
-
-    def __enter__(self) -> Self:
-        """Use as a context manager that closes the store."""
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Close."""
-        self.close()
 
 
 def _wal(conn: sqlite3.Connection, *, memory: bool) -> None:
