@@ -230,8 +230,8 @@ def instrument_response(
 ) -> Resource:
     """Return an instrument's answers as a ``QuestionnaireResponse``: keys and codes only.
 
-    Each item's ``linkId`` is the instrument's item key
-    (:attr:`~lowback.catalog.outcomes.Instrument.items`); its answer is the
+    Each item's ``linkId`` is the instrument's item key (the ``items`` of
+    its :class:`~lowback.catalog.outcomes.Instrument`); its answer is the
     value given: ``valueCoding`` in ``urn:lowback:answer`` for yes / no /
     unknown, ``valueInteger`` for a rating or section score. No item carries
     ``text``: the wording of the ODI, STarT Back and other instruments
