@@ -247,6 +247,23 @@ class TestValidatorsCatchDefects:
         doc["entry"].append(copy.deepcopy(doc["entry"][0]))
         assert "bdl-7" in invariant_failures(doc)
 
+    def test_defects_in_instrument_resources_are_caught(self) -> None:
+        doc = copy.deepcopy(
+            from_journal(outcome_journal(TestOutcomes.SBST), patient=PATIENT)
+        )
+        assert all_problems(doc, PATIENT) == []
+        (qr,) = instrument_responses(doc)
+        # Codes belong on Questionnaire.item, not on the response's items.
+        qr["item"][0]["code"] = [{"system": "http://loinc.org", "code": "91340-0"}]
+        panel = outcome_observations_of(doc)[-1]
+        panel["hasMember"].append({"reference": f"urn:uuid:{qr['id'][::-1]}"})
+        problems = all_problems(doc, PATIENT)
+        assert any(p.startswith("schema: item/0") for p in problems)
+        assert any(p.startswith("fhirclient") for p in problems)
+        assert [p for p in problems if p.startswith("unresolved")] == [
+            f"unresolved reference: urn:uuid:{qr['id'][::-1]}"
+        ]
+
     def test_unresolved_reference_is_caught(self) -> None:
         doc = copy.deepcopy(from_intake(example_intake(), patient=PATIENT))
         del doc["entry"][0]  # the QuestionnaireResponse others point to
