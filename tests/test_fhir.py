@@ -242,6 +242,11 @@ class TestValidatorsCatchDefects:
         parent["item"].append(copy.deepcopy(answered))
         assert repeated_link_ids(qr) == [answered["linkId"]]
 
+    def test_empty_array_is_caught(self) -> None:
+        doc = copy.deepcopy(from_intake(example_intake()))
+        resources(doc, "QuestionnaireResponse")[0]["item"][0]["answer"] = []
+        assert all_problems(doc) == ["empty element: /entry/0/resource/item/0/answer"]
+
     def test_duplicate_full_url_breaks_bdl_7(self) -> None:
         doc = copy.deepcopy(from_intake(example_intake()))
         doc["entry"].append(copy.deepcopy(doc["entry"][0]))
@@ -707,11 +712,12 @@ class TestOutcomes:
         assert dumped(from_journal(full, patient=PATIENT)) == dumped(
             from_journal(full, patient=PATIENT)
         )
-        (odi,) = outcome_observations_of(from_journal(short, patient=PATIENT))
-        assert (
-            odi["id"]
-            == outcome_observations_of(from_journal(full, patient=PATIENT))[0]["id"]
-        )
+        short_doc = from_journal(short, patient=PATIENT)
+        full_doc = from_journal(full, patient=PATIENT)
+        (odi,) = outcome_observations_of(short_doc)
+        assert odi["id"] == outcome_observations_of(full_doc)[0]["id"]
+        (answers,) = instrument_responses(short_doc)
+        assert answers["id"] == instrument_responses(full_doc)[0]["id"]
 
     def test_new_codes_are_in_the_table(self) -> None:
         table = {(c.system, c.code): c.display for c in CODES.values()}
@@ -834,6 +840,14 @@ class TestInstrumentAnswers:
         assert qr["status"] == "completed"
         assert qr["subject"] == {"reference": PATIENT}
         assert [(i["linkId"], i["answer"]) for i in qr["item"]] == expected
+
+    def test_nothing_answered_gives_no_items(self) -> None:
+        blank = OdiAnswers(**dict.fromkeys(INSTRUMENTS[Measure.ODI].items))
+        doc = from_journal(outcome_journal(blank), patient=PATIENT)
+        assert all_problems(doc, PATIENT) == []
+        (qr,) = instrument_responses(doc)
+        assert "item" not in qr
+        assert outcome_observations_of(doc) == []
 
     def test_rmdq_gives_every_item_ticked_or_not(self) -> None:
         doc = from_journal(outcome_journal(RmdqAnswers(ticked=(24, 3))))

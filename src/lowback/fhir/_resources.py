@@ -250,6 +250,7 @@ def instrument_response(
     >>> qr["questionnaire"], qr["item"]
     ('urn:lowback:questionnaire:nprs', [{'linkId': 'score', 'answer': [{'valueInteger': 6}]}])
     """
+    items = _instrument_items(answers)
     return {
         "resourceType": "QuestionnaireResponse",
         "id": resource_id,
@@ -257,7 +258,9 @@ def instrument_response(
         "status": "completed",
         "subject": subject,
         **_date(date, "authored"),
-        "item": _instrument_items(answers),
+        # FHIR JSON has no empty arrays: an ODI with no section answered
+        # has no items.
+        **({"item": items} if items else {}),
     }
 
 
