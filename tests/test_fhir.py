@@ -1015,6 +1015,13 @@ class TestStartBackRiskAssessment:
         assert {answers, *derived} <= set(basis)
         assert dumped(doc) == dumped(from_intake(intake, patient=PATIENT))
 
+    def test_prediction_needs_a_start_back_screen(self) -> None:
+        with pytest.raises(InvalidInput) as caught:
+            lowback.fhir.start_back_prediction(
+                score(NprsAnswers(score=3)), StartBackRisk.LOW
+            )
+        assert caught.value.paths == ("$.measure",)
+
     def test_complete_high_screen_is_coded_high_with_its_scores(self) -> None:
         # Items 1-4 and 5-8 agreed, bothersomeness "extremely": total 9, subscore 5.
         intake = sts.clear_intake(start_back=_start_back(8, 4))

@@ -433,7 +433,12 @@ def start_back_prediction(result: OutcomeScore, least_risk: StartBackRisk) -> Re
     otherwise the ``outcome`` says it was not determined and the
     ``rationale`` names the items not answered and the least level proved,
     so no receiver reads a falsely low risk.
+
+    Raises:
+        InvalidInput: *result* is not a STarT Back screen (``$.measure``).
     """
+    if result.measure is not Measure.START_BACK:
+        raise InvalidInput.at("$.measure", "mismatch", "a STarT Back screen")
     if result.risk is not None:
         risk: StartBackRisk | None = result.risk
         rationale = (
