@@ -51,7 +51,7 @@ class PrescribedExercise(ExerciseDose):
     cautions from the catalog (LD-CAUTION, spec 5.2: "the prescription
     carries each exercise's cautions"), so an app shows each caution beside
     its exercise. On the wire each item of ``exercises`` gains a
-    ``cautions`` list of message IDs (:mod:`lowback.catalog.messages`).
+    ``cautions`` list of message IDs (:data:`~lowback.catalog.messages.MESSAGES`).
 
     >>> PrescribedExercise.of(ExerciseDose(exercise=ExerciseId.BACK_EXTENSION,
     ...     dose=EXERCISES[ExerciseId.BACK_EXTENSION].start)).cautions
