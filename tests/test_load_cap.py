@@ -73,6 +73,18 @@ class TestSteps:
         for a, b in itertools.pairwise(climb(exercise)):
             assert a.volume < b.volume <= a.volume * (1 + SPEC_MAX_GROWTH) + EPS
 
+    @given(st.sampled_from(ExerciseId), sts.doses)
+    def test_any_dose_steps_within_the_spec_bound(
+        self, exercise: ExerciseId, dose: Dose
+    ) -> None:
+        """Also from a dose off the catalog's climb (a state an app built),
+        one step is the dose itself or larger by at most 30 %."""
+        bigger = step_up(exercise, dose)
+        if bigger != dose:
+            assert (
+                dose.volume < bigger.volume <= dose.volume * (1 + SPEC_MAX_GROWTH) + EPS
+            )
+
     @given(st.sampled_from(_STEPPING))
     def test_the_climb_reaches_the_ceiling(self, exercise: ExerciseId) -> None:
         """Small steps never strand an exercise below the catalog's ceiling."""
