@@ -7,7 +7,8 @@
 3. FHIRPath invariants of the R4 specification, with ``fhirpathpy`` and its
    R4 model, keyed as in the specification.
 
-Plus the Bundle's own promise: every reference resolves inside it.
+Plus the Bundle's own promise, every reference resolves inside it, and the
+JSON rule that no array, object or string is empty.
 """
 
 from __future__ import annotations
@@ -170,6 +171,22 @@ def repeated_link_ids(resource: dict[str, Any]) -> list[str]:
     return repeated
 
 
+def empty_elements(node: Any, path: str = "") -> list[str]:
+    """Paths of empty arrays, objects or strings, which FHIR JSON forbids.
+
+    The R4 JSON rules: an array is never empty, an object has content, and a
+    primitive is never ``""`` (absent elements are left out instead). The
+    JSON Schema encodes none of this.
+    """
+    if node in ([], {}, ""):
+        return [path or "/"]
+    if isinstance(node, dict):
+        return [p for k, v in node.items() for p in empty_elements(v, f"{path}/{k}")]
+    if isinstance(node, list):
+        return [p for i, v in enumerate(node) for p in empty_elements(v, f"{path}/{i}")]
+    return []
+
+
 def _references(node: Any) -> Iterator[str]:
     if isinstance(node, dict):
         ref = node.get("reference")
@@ -205,6 +222,7 @@ def all_problems(bundle: dict[str, Any], patient: str | None = None) -> list[str
             for k in invariant_failures(resource)
         ]
         problems += [f"qrs-2: repeated {i}" for i in repeated_link_ids(resource)]
+    problems += [f"empty element: {p}" for p in empty_elements(bundle)]
     problems += [f"invariant {k} in Bundle" for k in invariant_failures(bundle)]
     problems += [f"fhirclient: {p}" for p in strict_parse_errors(bundle)]
     problems += [f"unresolved reference: {r}" for r in unresolved(bundle, patient)]

@@ -43,15 +43,25 @@ from lowback.catalog.events import OutcomeRecorded
 from lowback.catalog.outcomes import (
     INSTRUMENTS,
     Measure,
+    NprsAnswers,
     OdiAnswers,
+    PegAnswers,
+    PsfsActivity,
+    PsfsAnswers,
     RmdqAnswers,
     StartBackAnswers,
     StartBackRisk,
 )
 from lowback.engine import prescription as prescription_module
-from lowback.engine.outcomes import score
+from lowback.engine.outcomes import score, start_back_least_risk
 from lowback.fhir import _resources as fhir_resources
-from lowback.fhir import bundle, from_intake, from_journal, observation
+from lowback.fhir import (
+    bundle,
+    from_intake,
+    from_journal,
+    instrument_questionnaire,
+    observation,
+)
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "data"
 PATIENT = "Patient/123"
@@ -232,10 +242,32 @@ class TestValidatorsCatchDefects:
         parent["item"].append(copy.deepcopy(answered))
         assert repeated_link_ids(qr) == [answered["linkId"]]
 
+    def test_empty_array_is_caught(self) -> None:
+        doc = copy.deepcopy(from_intake(example_intake()))
+        resources(doc, "QuestionnaireResponse")[0]["item"][0]["answer"] = []
+        assert all_problems(doc) == ["empty element: /entry/0/resource/item/0/answer"]
+
     def test_duplicate_full_url_breaks_bdl_7(self) -> None:
         doc = copy.deepcopy(from_intake(example_intake()))
         doc["entry"].append(copy.deepcopy(doc["entry"][0]))
         assert "bdl-7" in invariant_failures(doc)
+
+    def test_defects_in_instrument_resources_are_caught(self) -> None:
+        doc = copy.deepcopy(
+            from_journal(outcome_journal(TestOutcomes.SBST), patient=PATIENT)
+        )
+        assert all_problems(doc, PATIENT) == []
+        (qr,) = instrument_responses(doc)
+        # Codes belong on Questionnaire.item, not on the response's items.
+        qr["item"][0]["code"] = [{"system": "http://loinc.org", "code": "91340-0"}]
+        panel = outcome_observations_of(doc)[-1]
+        panel["hasMember"].append({"reference": f"urn:uuid:{qr['id'][::-1]}"})
+        problems = all_problems(doc, PATIENT)
+        assert any(p.startswith("schema: item/0") for p in problems)
+        assert any(p.startswith("fhirclient") for p in problems)
+        assert [p for p in problems if p.startswith("unresolved")] == [
+            f"unresolved reference: urn:uuid:{qr['id'][::-1]}"
+        ]
 
     def test_unresolved_reference_is_caught(self) -> None:
         doc = copy.deepcopy(from_intake(example_intake(), patient=PATIENT))
@@ -282,7 +314,7 @@ class TestGenerated:
         suspected = {
             c["code"]
             for p in risk.get("prediction", ())
-            for c in p["outcome"]["coding"]
+            for c in p["outcome"].get("coding", ())
             if c["system"] == LOWBACK_SYSTEMS["suspicion"]
         }
         # The intake's flags, and any triage reads into it (nerve features
@@ -572,6 +604,28 @@ def outcome_journal(*answers: Any) -> lowback.Journal:
     )
 
 
+def instrument_responses(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The QuestionnaireResponses of instruments (all but the intake's)."""
+    return [
+        qr
+        for qr in resources(doc, "QuestionnaireResponse")
+        if qr["questionnaire"] != lowback.fhir.INTAKE_QUESTIONNAIRE
+    ]
+
+
+def items_of(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every item of a QuestionnaireResponse, nested ones too."""
+    for item in node.get("item", ()):
+        yield item
+        yield from items_of(item)
+    for answer in node.get("answer", ()):
+        yield from items_of(answer)
+
+
+def link_ids(qr: dict[str, Any]) -> list[str]:
+    return [item["linkId"] for item in items_of(qr)]
+
+
 def outcome_observations_of(doc: dict[str, Any]) -> list[dict[str, Any]]:
     """The Observations after the intake's and the check-ins' pain scores."""
     pains = 1 + sum(isinstance(e, CheckIn) for e in example_journal())
@@ -590,19 +644,42 @@ class TestOutcomes:
         journal = outcome_journal(self.ODI, self.SBST)
         doc = from_journal(journal, patient=PATIENT)
         assert all_problems(doc, PATIENT) == []
-        odi, total, risk = outcome_observations_of(doc)
+        odi, total, subscore, risk, panel = outcome_observations_of(doc)
         assert odi["code"]["coding"][0]["code"] == "97909-6"
         assert score(self.ODI).score == Fraction(100, 3)
         assert odi["valueQuantity"]["value"] == float(Fraction(100, 3))
         assert odi["effectiveDateTime"] == journal[-2].date.isoformat()
         assert total["code"]["coding"][0]["code"] == "91351-7"
         assert total["valueInteger"] == 7
+        # Items 5-9: fear, anxiety (agreed), catastrophising, low_mood (not),
+        # bothersomeness "very much" (1 point).
+        assert subscore["code"]["coding"][0]["code"] == "91350-9"
+        assert subscore["valueInteger"] == 3
         assert risk["code"]["coding"][0]["code"] == "91352-5"
         assert risk["valueCodeableConcept"]["coding"][0]["code"] == "LA8982-6"
         assert score(self.SBST).risk is StartBackRisk.MEDIUM
-        for obs in (odi, total, risk):
+        assert panel["code"]["coding"][0]["code"] == "91349-1"
+        assert panel["hasMember"] == [
+            {"reference": f"urn:uuid:{o['id']}"} for o in (total, subscore, risk)
+        ]
+        assert not {"valueInteger", "valueCodeableConcept"} & panel.keys()
+        for obs in (odi, total, subscore, risk, panel):
             assert obs["subject"] == {"reference": PATIENT}
-        assert total["effectiveDateTime"] == journal[-1].date.isoformat()
+        for obs in (total, subscore, risk, panel):
+            assert obs["effectiveDateTime"] == journal[-1].date.isoformat()
+
+    def test_each_score_is_derived_from_its_answers(self) -> None:
+        journal = outcome_journal(self.ODI, self.SBST)
+        doc = from_journal(journal, patient=PATIENT)
+        odi_qr, sbst_qr = instrument_responses(doc)
+        assert odi_qr["questionnaire"] == "urn:lowback:questionnaire:odi"
+        assert sbst_qr["questionnaire"] == "urn:lowback:questionnaire:start_back"
+        assert odi_qr["authored"] == journal[-2].date.isoformat()
+        assert sbst_qr["authored"] == journal[-1].date.isoformat()
+        odi, *start_back = outcome_observations_of(doc)
+        assert odi["derivedFrom"] == [{"reference": f"urn:uuid:{odi_qr['id']}"}]
+        for obs in start_back:
+            assert obs["derivedFrom"] == [{"reference": f"urn:uuid:{sbst_qr['id']}"}]
 
     def test_measures_without_loinc_use_lowbacks_own_code(self) -> None:
         rmdq = RmdqAnswers(ticked=(1, 5, 9))
@@ -616,7 +693,7 @@ class TestOutcomes:
         }
         assert obs["valueInteger"] == 3
 
-    def test_unscorable_record_emits_nothing(self) -> None:
+    def test_unscorable_record_emits_its_answers_and_no_score(self) -> None:
         two_missing = _odi(2, 3, 1, 0, 2, 1, 2, None, None, 2)
         no_bother = _start_back(6, None)
         assert score(two_missing).score is None
@@ -624,6 +701,10 @@ class TestOutcomes:
         doc = from_journal(outcome_journal(two_missing, no_bother), patient=PATIENT)
         assert all_problems(doc, PATIENT) == []
         assert outcome_observations_of(doc) == []
+        odi_qr, sbst_qr = instrument_responses(doc)
+        assert "sex_life" not in link_ids(odi_qr)
+        assert "social_life" not in link_ids(odi_qr)
+        assert "bothersomeness" not in link_ids(sbst_qr)
 
     def test_same_journal_same_bytes_and_growing_keeps_ids(self) -> None:
         short = outcome_journal(self.ODI)
@@ -631,11 +712,12 @@ class TestOutcomes:
         assert dumped(from_journal(full, patient=PATIENT)) == dumped(
             from_journal(full, patient=PATIENT)
         )
-        (odi,) = outcome_observations_of(from_journal(short, patient=PATIENT))
-        assert (
-            odi["id"]
-            == outcome_observations_of(from_journal(full, patient=PATIENT))[0]["id"]
-        )
+        short_doc = from_journal(short, patient=PATIENT)
+        full_doc = from_journal(full, patient=PATIENT)
+        (odi,) = outcome_observations_of(short_doc)
+        assert odi["id"] == outcome_observations_of(full_doc)[0]["id"]
+        (answers,) = instrument_responses(short_doc)
+        assert answers["id"] == instrument_responses(full_doc)[0]["id"]
 
     def test_new_codes_are_in_the_table(self) -> None:
         table = {(c.system, c.code): c.display for c in CODES.values()}
@@ -646,3 +728,309 @@ class TestOutcomes:
                 ("urn:lowback:", "http://unitsofmeasure")
             ):
                 assert table[(coding["system"], coding["code"])] == coding["display"]
+
+
+# Link ids a PSFS response may use besides its item key: one group per
+# activity, holding the app's key and the rating.
+_PSFS_PARTS = {"activities.activity", "activities.score"}
+_ANSWER_TYPES = {"valueCoding", "valueInteger", "valueBoolean", "valueString"}
+
+
+def wording_problems(doc: dict[str, Any]) -> list[str]:
+    """Ways an instrument's answers could carry wording, which must never happen.
+
+    Items may hold only ``linkId`` (an item key of the instrument),
+    ``answer`` and ``item``; answers only codes (no ``display``), numbers,
+    booleans, and for the PSFS the app's activity key. Licensed wording
+    (ODI, STarT Back, PROMIS) cannot be written in any of these.
+    """
+    by_canonical = {instrument_questionnaire(m): m for m in Measure}
+    problems = []
+    for qr in instrument_responses(doc):
+        measure = by_canonical[qr["questionnaire"]]
+        keys = set(INSTRUMENTS[measure].items)
+        if measure is Measure.PSFS:
+            keys |= _PSFS_PARTS
+        for item in items_of(qr):
+            link_id = item["linkId"]
+            extra = sorted(set(item) - {"linkId", "answer", "item"})
+            if extra:
+                problems.append(f"{measure}: {link_id} has {extra}")
+            if link_id not in keys:
+                problems.append(f"{measure}: linkId {link_id!r} is not an item key")
+            for answer in item.get("answer", ()):
+                kinds = set(answer) - {"item"}
+                if not kinds <= _ANSWER_TYPES:
+                    problems.append(f"{measure}: {link_id} answers {sorted(kinds)}")
+                if "valueCoding" in answer and set(answer["valueCoding"]) != {
+                    "system",
+                    "code",
+                }:
+                    problems.append(f"{measure}: {link_id} coding has more")
+                if "valueString" in answer and link_id != "activities.activity":
+                    problems.append(f"{measure}: {link_id} answers free text")
+    return problems
+
+
+def yes_no(code: str) -> dict[str, Any]:
+    return {"valueCoding": {"system": "urn:lowback:answer", "code": code}}
+
+
+class TestInstrumentAnswers:
+    """Each outcome record's answers: a QuestionnaireResponse of keys and codes."""
+
+    @pytest.mark.parametrize(
+        ("answers", "expected"),
+        [
+            (NprsAnswers(score=4), [("score", [{"valueInteger": 4}])]),
+            (
+                PegAnswers(pain=5, enjoyment=3, general_activity=0),
+                [
+                    ("pain", [{"valueInteger": 5}]),
+                    ("enjoyment", [{"valueInteger": 3}]),
+                    ("general_activity", [{"valueInteger": 0}]),
+                ],
+            ),
+            (
+                # Sex life not applicable: left out, the others in order.
+                _odi(2, 3, 1, 0, 2, 1, 2, None, 2, 5),
+                [
+                    ("pain_intensity", [{"valueInteger": 2}]),
+                    ("personal_care", [{"valueInteger": 3}]),
+                    ("lifting", [{"valueInteger": 1}]),
+                    ("walking", [{"valueInteger": 0}]),
+                    ("sitting", [{"valueInteger": 2}]),
+                    ("standing", [{"valueInteger": 1}]),
+                    ("sleeping", [{"valueInteger": 2}]),
+                    ("social_life", [{"valueInteger": 2}]),
+                    ("travelling", [{"valueInteger": 5}]),
+                ],
+            ),
+            (
+                StartBackAnswers(
+                    referred_leg_pain=Answer.YES,
+                    neck_or_shoulder_pain=Answer.NO,
+                    walks_short_distances_only=Answer.NO,
+                    dresses_slowly=Answer.NO,
+                    fear=Answer.UNKNOWN,
+                    anxiety=Answer.NO,
+                    catastrophising=Answer.YES,
+                    low_mood=Answer.NO,
+                    bothersomeness=None,
+                ),
+                [
+                    ("referred_leg_pain", [yes_no("yes")]),
+                    ("neck_or_shoulder_pain", [yes_no("no")]),
+                    ("walks_short_distances_only", [yes_no("no")]),
+                    ("dresses_slowly", [yes_no("no")]),
+                    ("fear", [yes_no("unknown")]),
+                    ("anxiety", [yes_no("no")]),
+                    ("catastrophising", [yes_no("yes")]),
+                    ("low_mood", [yes_no("no")]),
+                ],
+            ),
+        ],
+    )
+    def test_items_are_keys_and_answers(
+        self, answers: Any, expected: list[tuple[str, list[dict[str, Any]]]]
+    ) -> None:
+        doc = from_journal(outcome_journal(answers), patient=PATIENT)
+        assert all_problems(doc, PATIENT) == []
+        (qr,) = instrument_responses(doc)
+        assert qr["status"] == "completed"
+        assert qr["subject"] == {"reference": PATIENT}
+        assert [(i["linkId"], i["answer"]) for i in qr["item"]] == expected
+
+    def test_nothing_answered_gives_no_items(self) -> None:
+        blank = OdiAnswers(**dict.fromkeys(INSTRUMENTS[Measure.ODI].items))
+        doc = from_journal(outcome_journal(blank), patient=PATIENT)
+        assert all_problems(doc, PATIENT) == []
+        (qr,) = instrument_responses(doc)
+        assert "item" not in qr
+        assert outcome_observations_of(doc) == []
+
+    def test_rmdq_gives_every_item_ticked_or_not(self) -> None:
+        doc = from_journal(outcome_journal(RmdqAnswers(ticked=(24, 3))))
+        (qr,) = instrument_responses(doc)
+        assert [i["linkId"] for i in qr["item"]] == [str(n) for n in range(1, 25)]
+        ticked = [
+            i["linkId"] for i in qr["item"] if i["answer"] == [{"valueBoolean": True}]
+        ]
+        assert ticked == ["3", "24"]
+        assert all(
+            i["answer"] in ([{"valueBoolean": True}], [{"valueBoolean": False}])
+            for i in qr["item"]
+        )
+
+    def test_psfs_gives_one_group_per_activity(self) -> None:
+        psfs = PsfsAnswers(
+            activities=(
+                PsfsActivity(activity="stairs", score=4),
+                PsfsActivity(activity="garden", score=7),
+            )
+        )
+        doc = from_journal(outcome_journal(psfs), patient=PATIENT)
+        assert all_problems(doc, PATIENT) == []
+        (qr,) = instrument_responses(doc)
+        assert qr["item"] == [
+            {
+                "linkId": "activities",
+                "item": [
+                    {"linkId": "activities.activity", "answer": [{"valueString": key}]},
+                    {"linkId": "activities.score", "answer": [{"valueInteger": n}]},
+                ],
+            }
+            for key, n in (("stairs", 4), ("garden", 7))
+        ]
+        (mean,) = outcome_observations_of(doc)
+        assert mean["valueQuantity"]["value"] == 5.5
+
+    @pytest.mark.parametrize("bad", ["\x00", "\x0b", "\x1f", "\u2028"])
+    def test_psfs_key_that_is_no_fhir_string_is_refused_without_echo(
+        self, bad: str
+    ) -> None:
+        psfs = PsfsAnswers(activities=(PsfsActivity(activity=f"st{bad}airs", score=4),))
+        journal = outcome_journal(psfs)
+        with pytest.raises(InvalidInput) as caught:
+            from_journal(journal)
+        assert caught.value.paths == (
+            f"$[{len(journal) - 1}].answers.activities[0].activity",
+        )
+        assert "airs" not in str(caught.value)
+
+    def test_intake_screen_is_its_own_questionnaire_response(self) -> None:
+        intake = sts.clear_intake(start_back=_start_back(6, 3))
+        doc = from_intake(intake, patient=PATIENT)
+        assert all_problems(doc, PATIENT) == []
+        intake_qr, screen = resources(doc, "QuestionnaireResponse")
+        assert not any(i.startswith("start_back") for i in link_ids(intake_qr))
+        assert screen["questionnaire"] == "urn:lowback:questionnaire:start_back"
+        assert link_ids(screen) == list(INSTRUMENTS[Measure.START_BACK].items)
+
+    def test_wording_check_is_live(self) -> None:
+        doc = copy.deepcopy(from_journal(outcome_journal(TestOutcomes.SBST)))
+        assert wording_problems(doc) == []
+        (qr,) = instrument_responses(doc)
+        qr["item"][0]["text"] = "a question"
+        qr["item"][1]["linkId"] = "a question"
+        qr["item"][2]["answer"] = [{"valueString": "agree"}]
+        qr["item"][3]["answer"][0]["valueCoding"]["display"] = "agree"
+        assert len(wording_problems(doc)) == 4
+
+
+class TestGeneratedInstruments:
+    @settings(max_examples=40)
+    @given(sts.journals(max_events=12))
+    def test_no_wording_in_generated_journals(self, journal: lowback.Journal) -> None:
+        """Spec 6: "lowback ships item keys and scoring, never item wording"."""
+        doc = from_journal(journal, patient=PATIENT)
+        assert wording_problems(doc) == []
+        records = [e for e in journal if isinstance(e, OutcomeRecorded)]
+        first = journal[0]
+        assert isinstance(first, PlanStarted)
+        screens = [first.intake.start_back] if first.intake.start_back else []
+        assert len(instrument_responses(doc)) == len(records) + len(screens)
+        keys = {
+            a.activity
+            for e in records
+            if isinstance(e.answers, PsfsAnswers)
+            for a in e.answers.activities
+        }
+        strings = {
+            answer["valueString"]
+            for qr in instrument_responses(doc)
+            for item in items_of(qr)
+            for answer in item.get("answer", ())
+            if "valueString" in answer
+        }
+        assert strings <= keys
+
+    @settings(max_examples=40)
+    @given(sts.journals(max_events=12))
+    def test_every_score_links_to_answers_in_the_bundle(
+        self, journal: lowback.Journal
+    ) -> None:
+        doc = from_journal(journal, patient=PATIENT)
+        answers = {f"urn:uuid:{qr['id']}" for qr in instrument_responses(doc)}
+        intake_qr = f"urn:uuid:{resources(doc, 'QuestionnaireResponse')[0]['id']}"
+        for obs in resources(doc, "Observation"):
+            if obs["code"]["coding"][0]["code"] == CODES["nprs"].code and (
+                "derivedFrom" not in obs
+            ):
+                continue  # a check-in's pain score: no questionnaire behind it
+            (source,) = obs["derivedFrom"]
+            assert source["reference"] in answers | {intake_qr}
+
+
+def _level_codes() -> dict[str, StartBackRisk]:
+    return {CODES[f"start_back_{r.value}"].code: r for r in StartBackRisk}
+
+
+class TestStartBackRiskAssessment:
+    @settings(max_examples=80)
+    @given(sts.intakes_with(start_back=sts.start_back_answers))
+    def test_screen_risk_is_never_reported_lower_than_its_answers_prove(
+        self, intake: Intake
+    ) -> None:
+        """Spec 6.1: "A measure that cannot be scored is never guessed: the
+        result says which items are missing, and no rule treats it as a
+        normal score." The triage's RiskAssessment codes a STarT Back level
+        only when the screen was scored (its level) or its answers already
+        prove ``high``; otherwise it names the items not answered.
+        """
+        assert intake.start_back is not None
+        doc = from_intake(intake, patient=PATIENT)
+        (risk,) = resources(doc, "RiskAssessment")
+        (prediction,) = (
+            p for p in risk["prediction"] if p["outcome"]["text"].startswith("STarT")
+        )
+        coded = [
+            _level_codes()[c["code"]] for c in prediction["outcome"].get("coding", ())
+        ]
+        scored = score(intake.start_back)
+        least = start_back_least_risk(intake.start_back)
+        # Triage acts on the same least level: high adds psychosocial_risk.
+        high = lowback.SelfCheckFinding.PSYCHOSOCIAL_RISK in triage(intake).findings
+        assert high == (least is StartBackRisk.HIGH)
+        assert (StartBackRisk.HIGH in coded) == high
+        if scored.risk is not None:
+            assert coded == [scored.risk]
+            assert scored.risk is least
+        elif least is StartBackRisk.HIGH:
+            assert coded == [StartBackRisk.HIGH]
+        else:
+            assert coded == []
+            assert scored.missing
+            assert all(key in prediction["rationale"] for key in scored.missing)
+        # The basis holds the screen's answers and every score read from them.
+        (screen,) = instrument_responses(doc)
+        answers = f"urn:uuid:{screen['id']}"
+        derived = [
+            f"urn:uuid:{o['id']}"
+            for o in resources(doc, "Observation")
+            if o.get("derivedFrom") == [{"reference": answers}] and "hasMember" not in o
+        ]
+        assert len(derived) == (3 if scored.scored else 0)
+        basis = [b["reference"] for b in risk["basis"]]
+        assert {answers, *derived} <= set(basis)
+        assert dumped(doc) == dumped(from_intake(intake, patient=PATIENT))
+
+    def test_prediction_needs_a_start_back_screen(self) -> None:
+        with pytest.raises(InvalidInput) as caught:
+            lowback.fhir.start_back_prediction(
+                score(NprsAnswers(score=3)), StartBackRisk.LOW
+            )
+        assert caught.value.paths == ("$.measure",)
+
+    def test_complete_high_screen_is_coded_high_with_its_scores(self) -> None:
+        # Items 1-4 and 5-8 agreed, bothersomeness "extremely": total 9, subscore 5.
+        intake = sts.clear_intake(start_back=_start_back(8, 4))
+        doc = from_intake(intake, patient=PATIENT)
+        (risk,) = resources(doc, "RiskAssessment")
+        (prediction,) = risk["prediction"]
+        assert prediction["outcome"]["coding"] == [
+            {"system": "http://loinc.org", "code": "LA9193-9", "display": "High"}
+        ]
+        assert "total 9" in prediction["rationale"]
+        assert "subscore 5" in prediction["rationale"]
+        assert risk["mitigation"].startswith("disposition physio_referral:")

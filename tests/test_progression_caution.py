@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
+import json
+
 import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lowback import Answer, ClinicianCleared, ClinicianOverride, Stage, start_plan, step
+import strategies as sts
+from lowback import (
+    EXERCISES,
+    Answer,
+    ClinicianCleared,
+    ClinicianOverride,
+    Journal,
+    PlanStatus,
+    Prescription,
+    Stage,
+    dumps,
+    json_schema,
+    loads,
+    prescription,
+    replay,
+    start_plan,
+    step,
+)
+from lowback._demo import demo_journal, narrate
 from lowback.catalog.events import SelfCheckRecorded
 from lowback.catalog.exercises import STAGE_PLANS, ExerciseId
+from lowback.catalog.messages import render
 from lowback.catalog.self_checks import BackwardLeanResult, SelfCheckFinding
 from lowback.catalog.symptoms import NerveFeature, PainPattern
 from lowback.engine.plan import PlanState
@@ -141,3 +162,64 @@ class TestNeverPlanned:
             assert not {d.exercise for d in decision.doses} & state.excluded
             if legs:
                 assert state.excluded >= KNEES
+
+
+class TestPrescriptionCarriesCautions:
+    """LD-CAUTION (spec 5.2): the prescription carries each exercise's cautions."""
+
+    @given(sts.journals())
+    def test_every_exercise_carries_its_catalog_cautions(
+        self, journal: Journal
+    ) -> None:
+        """Each prescribed exercise lists its catalog cautions, beside the
+        same exercise and dose the plan holds."""
+        state, _ = replay(journal)
+        offered = prescription(state)
+        for item in offered.exercises:
+            assert item.cautions == EXERCISES[item.exercise].cautions
+        if offered.status is PlanStatus.ACTIVE:
+            assert [(x.exercise, x.dose) for x in offered.exercises] == [
+                (d.exercise, d.dose) for d in state.planned
+            ]
+
+    def test_back_extension_says_stop_on_sharp_pain(self) -> None:
+        """Stage 3's back extension carries its caution; a bridge carries none."""
+        offered = prescription(started(EXT_STAGE, pain=3))
+        by_exercise = {x.exercise: x.cautions for x in offered.exercises}
+        assert by_exercise[BACK_EXT] == ("caution.stop_sharp_pain",)
+        assert by_exercise[ExerciseId.GLUTE_BRIDGE] == ()
+        assert render("caution.stop_sharp_pain") == "Stop if you feel sharp pain."
+
+    def test_stage_one_tilt_and_hold_carry_theirs(self) -> None:
+        """The pelvic tilt warns off end-range stretching, the isometric hold
+        says stop if leg pain comes on."""
+        offered = prescription(started(Stage.CALM_AND_UNLOAD, pain=6))
+        by_exercise = {x.exercise: x.cautions for x in offered.exercises}
+        assert by_exercise[ExerciseId.PELVIC_TILT] == ("caution.no_end_range_stretch",)
+        assert by_exercise[ExerciseId.ISOMETRIC_HOLD] == ("caution.stop_if_leg_pain",)
+
+    def test_every_caution_has_words(self) -> None:
+        """Every caution ID an exercise carries is in the message catalog."""
+        for exercise in EXERCISES.values():
+            for caution in exercise.cautions:
+                assert render(caution)
+
+    def test_the_wire_carries_them_beside_each_exercise(self) -> None:
+        """An app reading the JSON finds ``cautions`` in each ``exercises`` item,
+        and the JSON Schema declares it."""
+        offered = prescription(started(EXT_STAGE, pain=3))
+        items = json.loads(dumps(offered))["exercises"]
+        ext = next(i for i in items if i["exercise"] == "back_extension")
+        assert ext["cautions"] == ["caution.stop_sharp_pain"]
+        assert loads(dumps(offered), Prescription) == offered
+        schema = json_schema(Prescription)
+        item = schema["$defs"]["PrescribedExercise"]
+        assert item["properties"]["cautions"]["type"] == "array"
+
+    def test_the_demo_shows_them_in_words(self) -> None:
+        """`lowback demo` prints each caution beside its exercise in today's plan."""
+        text = narrate(demo_journal())
+        plan = text.split("Today's plan:")[1]
+        assert "back_extension" in plan
+        line = next(x for x in plan.splitlines() if "back_extension" in x)
+        assert render("caution.stop_sharp_pain") in line

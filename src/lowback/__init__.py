@@ -102,7 +102,7 @@ if TYPE_CHECKING:  # the real imports, for type checkers; see _MODULES
         score,
     )
     from .engine.plan import Decision, PauseKind, PlanState, SessionSummary
-    from .engine.prescription import Prescription, prescription
+    from .engine.prescription import PrescribedExercise, Prescription, prescription
     from .engine.progress import MeasureProgress, progress
     from .engine.progression import replay, start_plan, step
     from .engine.transitions import (
@@ -244,6 +244,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "score",
     ),
     ".engine.prescription": (
+        "PrescribedExercise",
         "Prescription",
         "prescription",
     ),
@@ -381,6 +382,7 @@ __all__ = [
     "PlanStarted",
     "PlanState",
     "PlanStatus",
+    "PrescribedExercise",
     "Prescription",
     "Problem",
     "PsfsActivity",

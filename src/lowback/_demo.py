@@ -37,7 +37,7 @@ from .catalog.self_checks import EnduranceHoldResult, ForwardBendResult
 from .catalog.stages import Stage
 from .catalog.symptoms import BodyRegion, Onset, PainQuality, Side
 from .engine.plan import Decision, PlanState
-from .engine.prescription import prescription
+from .engine.prescription import PrescribedExercise, prescription
 from .engine.progression import replay, step
 from .engine.transitions import Action
 
@@ -215,6 +215,12 @@ def _decision_lines(decision: Decision, previous: Stage | None) -> Iterator[str]
         yield f'      "{render(message)}"'
 
 
+def _plan_line(item: PrescribedExercise) -> str:
+    """One exercise of today's plan with its dose and cautions (LD-CAUTION)."""
+    cautions = "".join(f" Caution: {render(c)}" for c in item.cautions)
+    return f"  {item.exercise}: {item.dose.describe()}.{cautions}"
+
+
 def narrate(journal: Journal) -> str:
     """Replay *journal* and tell each event and decision, with the rules that made it."""
     state, decisions = replay(journal)
@@ -233,7 +239,7 @@ def narrate(journal: Journal) -> str:
         "",
         f"After {len(journal)} entries: {state.stage} ({state.status}).",
         "Today's plan:",
-        *(f"  {item.exercise}: {item.dose.describe()}" for item in today.exercises),
+        *(_plan_line(item) for item in today.exercises),
         "",
         today.safety_net,
     ]

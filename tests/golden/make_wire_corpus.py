@@ -117,7 +117,12 @@ def generated() -> list[tuple[str, Any]]:
         )
         rx = lowback.prescription(state)
         values.append(("Prescription", rx))
-        values += [("ExerciseDose", d) for d in rx.exercises[:1]]
+        # A prescribed exercise is an ExerciseDose with its cautions
+        # (LD-CAUTION); the ExerciseDose document is the dose alone.
+        values += [
+            ("ExerciseDose", lowback.ExerciseDose(exercise=d.exercise, dose=d.dose))
+            for d in rx.exercises[:1]
+        ]
     # Outcome measures (spec 6): answer records, score reports, and what a
     # plan remembers of them (drawn from the replays above).
     answers = [

@@ -3,8 +3,9 @@
 The FHIR export (:mod:`lowback.fhir`) reads its codes only from this table,
 so the docs can list every one and a test can check that nothing else is
 emitted. Each entry names where it was read and how firmly: ``verified``
-means read in the code system's own page or the FHIR specification,
-otherwise it was found in secondary sources only (marked ``[S]`` in the
+means the code and its display were read in the code system's own page
+(loinc.org), the FHIR specification or an HL7 implementation guide's
+value-set expansion; otherwise it was found in secondary sources only (marked ``[S]`` in the
 docs) and should be checked against a terminology server before a clinical
 system relies on it.
 
@@ -68,7 +69,9 @@ class Code:
     display: str
     #: Where the code and display were read (a page or a document).
     source: str
-    #: Read in the code system's own page or the FHIR specification.
+    #: Code *and* display read in the code system's own page (loinc.org),
+    #: the FHIR specification, or an HL7 implementation guide's value-set
+    #: expansion; ``False`` when found in secondary sources only.
     verified: bool
     #: What lowback uses it for.
     used_for: str
@@ -92,8 +95,8 @@ _CODES = (
         kind=_L,
         system=LOINC,
         code="97909-6",
-        display="Oswestry Disability Index score",
-        source="LOINC 97909-6 (outcomes-fhir-store.md 1.1 [LOINC-ODI], [V]); display is lowback's wording",
+        display="Oswestry disability index score ODI",
+        source="loinc.org/97909-6 (long common name), read 2026-11-30",
         verified=True,
         used_for="Observation.code of an ODI 2.1a score (percent) in an outcome_recorded event",
     ),
@@ -102,50 +105,73 @@ _CODES = (
         kind=_L,
         system=LOINC,
         code="91351-7",
-        display="STarT Back Screening Tool total score",
-        source="LOINC 91351-7 (read in another project's file, outcomes-fhir-store.md 1.1 [peers L1]; not on loinc.org); display is lowback's wording",
-        verified=False,
+        display="Total score [STarT Back]",
+        source="loinc.org/91349-1 (the panel's hierarchy lists 91351-7 with this name), read 2026-11-30",
+        verified=True,
         used_for="Observation.code of the STarT Back total (0-9) in an outcome_recorded event",
+    ),
+    Code(
+        key="start_back_subscore",
+        kind=_L,
+        system=LOINC,
+        code="91350-9",
+        display="Distress subscore [STarT Back]",
+        source="loinc.org/91350-9 (the sum of items 5-9, Keele's psychosocial score), read 2026-11-30",
+        verified=True,
+        used_for="Observation.code of the STarT Back psychosocial subscore (0-5)",
+    ),
+    Code(
+        key="start_back_panel",
+        kind=_L,
+        system=LOINC,
+        code="91349-1",
+        display="STarT Back Screening Tool panel",
+        source="loinc.org/91349-1, read 2026-11-30",
+        verified=True,
+        used_for="Observation.code of the panel grouping a STarT Back total, subscore and risk level (hasMember)",
     ),
     Code(
         key="start_back_risk",
         kind=_L,
         system=LOINC,
         code="91352-5",
-        display="STarT Back Screening Tool risk group",
-        source="LOINC 91352-5 (read in another project's file, outcomes-fhir-store.md 1.1 [peers L1]; not on loinc.org); display is lowback's wording",
-        verified=False,
-        used_for="Observation.code of the STarT Back risk group in an outcome_recorded event",
+        display="STarT Back Screening risk level",
+        source="loinc.org/91352-5, read 2026-11-30",
+        verified=True,
+        used_for="Observation.code of the STarT Back risk group (intake screen or outcome_recorded event)",
     ),
     Code(
         key="start_back_low",
         kind=_L,
         system=LOINC,
         code="LA9194-7",
-        display="Low risk",
-        source="LOINC answer list of 91352-5 (read in another project's file, outcomes-fhir-store.md 1.1 [peers L1]; not on loinc.org)",
-        verified=False,
-        used_for="Observation.valueCodeableConcept of a low STarT Back risk group",
+        display="Low",
+        source="loinc.org/91352-5, normative answer list LL3578-3, read 2026-11-30",
+        verified=True,
+        used_for="Observation.valueCodeableConcept of a low STarT Back risk group, "
+        "and RiskAssessment.prediction.outcome of the intake's screen",
     ),
     Code(
         key="start_back_medium",
         kind=_L,
         system=LOINC,
         code="LA8982-6",
-        display="Medium risk",
-        source="LOINC answer list of 91352-5 (read in another project's file, outcomes-fhir-store.md 1.1 [peers L1]; not on loinc.org)",
-        verified=False,
-        used_for="Observation.valueCodeableConcept of a medium STarT Back risk group",
+        display="Medium",
+        source="loinc.org/91352-5, normative answer list LL3578-3, read 2026-11-30",
+        verified=True,
+        used_for="Observation.valueCodeableConcept of a medium STarT Back risk group, "
+        "and RiskAssessment.prediction.outcome of the intake's screen",
     ),
     Code(
         key="start_back_high",
         kind=_L,
         system=LOINC,
         code="LA9193-9",
-        display="High risk",
-        source="LOINC answer list of 91352-5 (read in another project's file, outcomes-fhir-store.md 1.1 [peers L1]; not on loinc.org)",
-        verified=False,
-        used_for="Observation.valueCodeableConcept of a high STarT Back risk group",
+        display="High",
+        source="loinc.org/91352-5, normative answer list LL3578-3, read 2026-11-30",
+        verified=True,
+        used_for="Observation.valueCodeableConcept of a high STarT Back risk group, "
+        "and RiskAssessment.prediction.outcome of the intake's screen",
     ),
     Code(
         key="peg_mean",
@@ -153,7 +179,8 @@ _CODES = (
         system=LOINC,
         code="91147-9",
         display="PEG 3-item pain scale mean score",
-        source="LOINC 91147-9 in secondary sources (outcomes-fhir-store.md 1.1 [PEG-LOINC], [S]); not re-verified on loinc.org",
+        source="LOINC 91147-9 in secondary sources (outcomes-fhir-store.md 1.1 [PEG-LOINC], [S]); "
+        "searched again 2026-11-30: no loinc.org page found, only a third-party code site",
         verified=False,
         used_for="Observation.code of a PEG-3 mean score in an outcome_recorded event",
     ),
@@ -172,9 +199,10 @@ _CODES = (
         kind=_SCT,
         system=SNOMED_CT,
         code="229065009",
-        display="Exercise therapy (regime/therapy)",
-        source="HL7 Physical Activity IG (outcomes-fhir-store.md 2.1, [S])",
-        verified=False,
+        display="Exercise therapy",
+        source="HL7 Physical Activity IG 1.0.1, ValueSet pa-servicerequest-code "
+        "(expansion on SNOMED CT US edition 2023-09-01), read 2026-11-30",
+        verified=True,
         used_for="CarePlan.category of the staged exercise plan",
     ),
     Code(
@@ -183,7 +211,8 @@ _CODES = (
         system=SNOMED_CT,
         code="192970008",
         display="Cauda equina syndrome",
-        source="several terminology mappings in public code (outcomes-fhir-store.md 2.1, [S])",
+        source="several terminology mappings in public code (outcomes-fhir-store.md 2.1, [S]); "
+        "searched again 2026-11-30: no SNOMED CT browser page or HL7 expansion found",
         verified=False,
         used_for="RiskAssessment.prediction.outcome for a suspected cauda equina syndrome",
     ),

@@ -448,7 +448,10 @@ _RULES = (
     _r(
         "LD-CAP",
         _K.LOAD,
-        "Planned weekly volume never exceeds the previous week's by more than the cap (10 % by default, 30 % at most).",
+        "Each exercise's planned weekly volume, in its own unit and never summed across exercises, "
+        "exceeds its previous week's by at most the cap (10 % by default, 30 % at most) or one "
+        "LD-PROGRESS step, whichever is more [H]; no step is over 30 %; the isometric hold is "
+        "outside the cap.",
         _S.NIELSEN_2014,
         _S.HEURISTIC,
     ),

@@ -227,8 +227,9 @@ class Thresholds:
         safer="lower",
         rules=("LD-CAP",),
         sources=(_S.NIELSEN_2014, _S.HEURISTIC),
-        doc="Planned weekly volume may exceed the previous week's by at most this fraction "
-        "(more than 30 % over two weeks is linked to injury).",
+        doc="Each exercise's planned weekly volume may exceed its own previous week's by at "
+        "most this fraction, or by one step where a step is larger (never over 30 %, the upper "
+        "bound; more than 30 % over two weeks is linked to injury).",
     )
     deload_fraction: float = _threshold(
         0.30,

@@ -20,7 +20,7 @@ from lowback.catalog.exercises import EXERCISES, STAGE_PLANS, Dose, ExerciseId
 from lowback.catalog.stages import Stage
 from lowback.catalog.thresholds import Thresholds
 
-from .load import ExerciseDose, cap_limit, deload, step_up
+from .load import ExerciseDose, deload, exercise_limit, is_fixed, step_up
 from .plan import _CATALOG_ORDER, _Draft
 
 #: How many distinct (exercise, dose) answers the dose memos keep. A plan
@@ -35,6 +35,12 @@ def _stepped(exercise: ExerciseId, dose: Dose) -> Dose | None:
     bigger = step_up(exercise, dose)
     # step_up returns the dose itself, and only then, at the ceiling.
     return None if bigger is dose else bigger
+
+
+@functools.lru_cache(maxsize=_MEMO_SIZE)
+def _limit(exercise: ExerciseId, last_week: Dose, cap: float) -> float:
+    """:func:`~lowback.engine.load.exercise_limit`, remembered."""
+    return exercise_limit(exercise, last_week, cap)
 
 
 @functools.lru_cache(maxsize=_MEMO_SIZE)
@@ -130,46 +136,35 @@ def _spike(
     state["last_regression"] = date
 
 
-def _carried_volumes(
-    planned: tuple[ExerciseDose, ...], reference: tuple[ExerciseDose, ...]
-) -> tuple[float, list[float]]:
-    """LD-CAP's sums over the exercises carried over from last week.
+def _over_cap(
+    planned: tuple[ExerciseDose, ...], reference: tuple[ExerciseDose, ...], cap: float
+) -> dict[ExerciseId, Dose]:
+    """The exercises planned beyond LD-CAP, each with last week's dose.
 
-    Returns their total volume last week and, in plan order, each one's
-    volume now, summed in the order :func:`~lowback.engine.load.within_cap` sums.
+    Each exercise is compared with itself only (spec 5.2), as
+    :func:`~lowback.engine.load.within_cap` compares; the fixed isometric
+    hold is outside the cap (LD-ISO).
     """
     last_week = {d.exercise: d.dose for d in reference}
-    base = 0.0
-    volumes = []
-    for d in planned:
-        then = last_week.get(d.exercise)
-        if then is not None:
-            base += then.volume
-            volumes.append(d.dose.volume)
-    return base, volumes
+    return {
+        d.exercise: then
+        for d in planned
+        if (then := last_week.get(d.exercise)) is not None
+        and not is_fixed(d.exercise)
+        and d.dose.volume > _limit(d.exercise, then, cap)
+    }
 
 
 def _enforce_cap(state: _Draft, t: Thresholds) -> None:
-    """LD-CAP over whatever the plan now holds.
+    """LD-CAP over whatever the plan now holds, one exercise at a time.
 
-    An exercise may have grown this week while others in the plan kept the
-    total under the cap; when those others leave the plan (a new stage, a
-    drop), the grown one goes back to last week's dose so the cap holds.
+    A safety net: the engine only grows a dose within the cap, but should a
+    plan's doses change in any other way, an exercise over its own limit
+    goes back to last week's dose.
     """
-    planned = state.planned()
-    reference_doses = state["reference"]
-    base, volumes = _carried_volumes(planned, reference_doses)
-    if sum(volumes) <= cap_limit(base, t.weekly_volume_cap):
-        return
-    reference = {d.exercise: d.dose for d in reference_doses}
-    _set_doses(
-        state,
-        {
-            d.exercise: reference[d.exercise]
-            for d in planned
-            if d.exercise in reference and d.dose.volume > reference[d.exercise].volume
-        },
-    )
+    over = _over_cap(state.planned(), state["reference"], t.weekly_volume_cap)
+    if over:
+        _set_doses(state, over)
 
 
 def _progress_doses(
@@ -177,35 +172,28 @@ def _progress_doses(
 ) -> None:
     """LD-PROGRESS within LD-CAP: one step for each exercise done, in plan order.
 
-    Exercises new this week are held at their first dose (LD-CAP), and a step
-    that would take the planned volume past the cap is not taken.
+    Only exercises carried over from last week grow (one new this week is
+    held at the dose it entered with), each within its own limit
+    (:func:`~lowback.engine.load.exercise_limit`): the cap over its own
+    dose last week, or one step, whichever is more. The isometric hold is
+    fixed (LD-ISO) and never steps.
     """
     planned = state.planned()
-    reference = state["reference"]
-    base, volumes = _carried_volumes(planned, reference)
-    if not volumes:
-        return
-    limit = cap_limit(base, t.weekly_volume_cap)
+    last_week = {d.exercise: d.dose for d in state["reference"]}
     done = {x.exercise for x in event.exercises}
-    last_week = {d.exercise for d in reference}
+    cap = t.weekly_volume_cap
     bigger: dict[ExerciseId, Dose] = {}
-    i = -1
     for d in planned:
         e = d.exercise
-        if e not in last_week:
-            continue
-        i += 1
-        if e not in done:
+        then = last_week.get(e)
+        if then is None or e not in done:
             continue
         dose = _stepped(e, d.dose)
         if dose is None:
             continue
-        trial = volumes.copy()
-        trial[i] = dose.volume
-        if sum(trial) > limit:
+        if dose.volume > _limit(e, then, cap):
             rules.append(ids.LD_CAP)
             continue
-        volumes = trial
         bigger[e] = dose
     if bigger:
         rules.append(ids.LD_PROGRESS)

@@ -4,13 +4,16 @@ While a plan is active it offers its stage's exercises at their current
 doses, the stage's daily habits, and the stage's messages. While it is
 paused for review it offers only the unloading positions and short walks;
 after a red flag answered yes, or an emergency or urgent triage, it offers
-nothing at all but the safety net (PR-REDFLAG).
+nothing at all but the safety net (PR-REDFLAG). Each exercise comes with
+its cautions (LD-CAUTION), as message IDs of the catalog.
 
 >>> import datetime as dt
 >>> from lowback.engine.progression import start_plan, _demo_result
 >>> state, _ = start_plan(_demo_result(), date=dt.date(2026, 11, 1), entry_pain=6)
 >>> [d.exercise.value for d in prescription(state).exercises][:2]
 ['pelvic_tilt', 'knee_rolls']
+>>> prescription(state).exercises[0].cautions
+('caution.no_end_range_stretch',)
 """
 
 from __future__ import annotations
@@ -19,18 +22,19 @@ import attrs
 
 from lowback.catalog import rule_ids as ids
 from lowback.catalog.dispositions import Disposition
-from lowback.catalog.exercises import STAGE_PLANS, ExerciseId
+from lowback.catalog.exercises import EXERCISES, STAGE_PLANS, ExerciseId
 from lowback.catalog.messages import render
 from lowback.catalog.rules import RULESET_VERSION, FiredRule
 from lowback.catalog.self_checks import HoldDirection
 from lowback.catalog.stages import PlanStatus, Stage
 from lowback.catalog.thresholds import Thresholds
+from lowback.catalog.validators import tuple_of
 from lowback.errors import InvalidInput
 
 from .load import ExerciseDose
 from .plan import PauseKind, PlanState, paused_walks
 
-__all__ = ["UNLOADING_POSITIONS", "Prescription", "prescription"]
+__all__ = ["UNLOADING_POSITIONS", "PrescribedExercise", "Prescription", "prescription"]
 
 #: The resting positions that unload the back, offered even while paused.
 UNLOADING_POSITIONS: tuple[ExerciseId, ...] = (
@@ -40,13 +44,41 @@ UNLOADING_POSITIONS: tuple[ExerciseId, ...] = (
 
 
 @attrs.frozen(kw_only=True)
+class PrescribedExercise(ExerciseDose):
+    """One exercise of today's prescription: its dose and its cautions.
+
+    An :class:`~lowback.engine.load.ExerciseDose` with the exercise's
+    cautions from the catalog (LD-CAUTION, spec 5.2: "the prescription
+    carries each exercise's cautions"), so an app shows each caution beside
+    its exercise. On the wire each item of ``exercises`` gains a
+    ``cautions`` list of message IDs (:data:`~lowback.catalog.messages.MESSAGES`).
+
+    >>> PrescribedExercise.of(ExerciseDose(exercise=ExerciseId.BACK_EXTENSION,
+    ...     dose=EXERCISES[ExerciseId.BACK_EXTENSION].start)).cautions
+    ('caution.stop_sharp_pain',)
+    """
+
+    #: Message IDs of the exercise's cautions, in catalog order; may be empty.
+    cautions: tuple[str, ...] = attrs.field(default=(), validator=tuple_of(str))
+
+    @classmethod
+    def of(cls, item: ExerciseDose) -> PrescribedExercise:
+        """*item* with its exercise's cautions from the catalog."""
+        return cls(
+            exercise=item.exercise,
+            dose=item.dose,
+            cautions=EXERCISES[item.exercise].cautions,
+        )
+
+
+@attrs.frozen(kw_only=True)
 class Prescription:
     """What the plan offers today."""
 
     stage: Stage
     status: PlanStatus
-    #: Exercises with today's doses, in the order to show them.
-    exercises: tuple[ExerciseDose, ...]
+    #: Exercises with today's doses and their cautions, in the order to show them.
+    exercises: tuple[PrescribedExercise, ...]
     #: Daily habits and resting positions for the stage.
     habits: tuple[ExerciseId, ...]
     #: Message IDs to show, in order (see :mod:`lowback.catalog.messages`).
@@ -82,7 +114,7 @@ def _build(  # noqa: PLR0913, PLR0917 - one argument per part of the prescriptio
     return Prescription(
         stage=state.stage,
         status=state.status,
-        exercises=exercises,
+        exercises=tuple(PrescribedExercise.of(d) for d in exercises),
         habits=habits,
         messages=messages,
         desk_break_minutes=desk,

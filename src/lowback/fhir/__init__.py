@@ -5,13 +5,16 @@ journal) into a Bundle of type ``collection`` whose references all resolve
 inside it:
 
 - ``QuestionnaireResponse``: the intake's answers by field name and code,
-  never the questions' wording;
+  and each instrument's (every ``outcome_recorded`` event, and the intake's
+  STarT Back screen) by item key and code, never the questions' wording;
 - ``Observation``: pain now (NPRS, LOINC 72514-3) at intake and at each
-  check-in, and each scored ``outcome_recorded`` event (its total score,
-  and STarT Back's risk group);
-- ``RiskAssessment``: the disposition and the serious conditions behind the
+  check-in, and each scored instrument (its total score; for STarT Back
+  also its distress subscore and risk level, grouped by a panel), each
+  ``derivedFrom`` its answers;
+- ``RiskAssessment``: the disposition, the serious conditions behind the
   red flags answered yes or ``unknown`` (also for each check-in that
-  answered a red flag other than ``no``);
+  answered a red flag other than ``no``) and the intake's STarT Back risk
+  level;
 - ``Goal`` and ``CarePlan``: the stage's goal, its exercises with their doses
   and timing, and its daily habits;
 - ``GuidanceResponse``: the rules that fired and the ruleset version.
@@ -41,11 +44,14 @@ from ._resources import (
     coding,
     goal,
     guidance_response,
+    instrument_questionnaire,
+    instrument_response,
     observation,
     outcome_observations,
     questionnaire_response,
     red_flag_suspicions,
     risk_assessment,
+    start_back_prediction,
 )
 
 __all__ = [
@@ -59,9 +65,12 @@ __all__ = [
     "from_journal",
     "goal",
     "guidance_response",
+    "instrument_questionnaire",
+    "instrument_response",
     "observation",
     "outcome_observations",
     "questionnaire_response",
     "red_flag_suspicions",
     "risk_assessment",
+    "start_back_prediction",
 ]

@@ -24,7 +24,7 @@ from lowback.catalog.intake import Intake
 from lowback.catalog.messages import render
 from lowback.catalog.red_flags import RedFlag
 from lowback.catalog.thresholds import Thresholds
-from lowback.engine.outcomes import score
+from lowback.engine.outcomes import OutcomeScore, score, start_back_least_risk
 from lowback.engine.plan import Decision, PauseKind, PlanState
 from lowback.engine.prescription import prescription
 from lowback.engine.progression import replay, start_plan
@@ -36,10 +36,12 @@ from ._resources import (
     care_plan,
     goal,
     guidance_response,
+    instrument_response,
     observation,
     outcome_observations,
     questionnaire_response,
     risk_assessment,
+    start_back_prediction,
 )
 
 __all__ = ["FHIR_VERSION", "bundle", "from_intake", "from_journal"]
@@ -106,6 +108,44 @@ class _Export:
         self.resources.append(resource)
         return _ref(resource)
 
+    def instrument(
+        self,
+        result: OutcomeScore,
+        date: dt.date | None,
+        *,
+        index: int,
+        role: str,
+    ) -> tuple[str, ...]:
+        """An instrument's answers and score Observations.
+
+        Returns the references of the answers and of the scores (the panel's
+        members, not the panel). Ids: ``(index, f"{role}_answers")`` and
+        ``(index, f"{role}_{observation role}")``, the score's plain
+        ``(index, role)``, as before answers were exported.
+        """
+        ids = self.ids
+        qr = self.add(
+            instrument_response(
+                result.answers,
+                resource_id=ids.id(index, f"{role}_answers"),
+                subject=self.subject,
+                date=date,
+            )
+        )
+        observations = outcome_observations(
+            result,
+            resource_id=lambda kind: ids.id(
+                index, role if kind == "score" else f"{role}_{kind}"
+            ),
+            subject=self.subject,
+            date=date,
+            derived_from=(qr,),
+        )
+        scores = tuple(self.add(o) for o in observations if "hasMember" not in o)
+        for panel in (o for o in observations if "hasMember" in o):
+            self.add(panel)
+        return (qr, *scores)
+
     def triage(
         self,
         intake: Intake,
@@ -130,6 +170,15 @@ class _Export:
                 derived_from=(qr,),
             )
         )
+        screen: tuple[str, ...] = ()
+        predictions = []
+        if intake.start_back is not None:
+            # The screen is an instrument of its own; the triage reads its
+            # least proved risk (RT-STARTBACK), and so does the prediction.
+            scored = score(intake.start_back)
+            screen = self.instrument(scored, date, index=0, role="start_back")
+            least = start_back_least_risk(intake.start_back)
+            predictions.append(start_back_prediction(scored, least))
         risk = self.add(
             risk_assessment(
                 resource_id=ids.id(0, "triage"),
@@ -141,7 +190,8 @@ class _Export:
                 ruleset_version=result.ruleset_version,
                 safety_net=result.safety_net,
                 date=date,
-                basis=(qr, pain),
+                basis=(qr, pain, *screen),
+                predictions=predictions,
             )
         )
         plan_ref = None
@@ -295,16 +345,12 @@ def bundle(
         if isinstance(event, CheckIn):
             export.check_in(index, event, decision)
         elif isinstance(event, OutcomeRecorded):
-            for resource in outcome_observations(
-                score(event.answers),
-                resource_ids=(
-                    export.ids.id(index, "outcome"),
-                    export.ids.id(index, "outcome_risk"),
-                ),
-                subject=subject,
-                date=event.date,
-            ):
-                export.add(resource)
+            try:
+                export.instrument(
+                    score(event.answers), event.date, index=index, role="outcome"
+                )
+            except InvalidInput as error:
+                raise error.under(f"$[{index}].answers") from None
     last = decisions[-1]
     if len(journal) > 1:
         export.add(

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import attrs
@@ -22,11 +23,19 @@ from lowback.catalog.dispositions import Disposition
 from lowback.catalog.exercises import STAGE_PLANS, Dose, ExerciseId
 from lowback.catalog.intake import Intake
 from lowback.catalog.messages import render
-from lowback.catalog.outcomes import INSTRUMENTS, Measure, StartBackRisk
+from lowback.catalog.outcomes import (
+    INSTRUMENTS,
+    Answers,
+    Measure,
+    PsfsAnswers,
+    RmdqAnswers,
+    StartBackRisk,
+)
 from lowback.catalog.red_flags import RED_FLAGS, RedFlag, Suspicion
 from lowback.catalog.rules import RULES, FiredRule
 from lowback.catalog.stages import PlanStatus, Stage
 from lowback.engine.outcomes import OutcomeScore
+from lowback.errors import InvalidInput, ReasonCode
 
 __all__ = [
     "INTAKE_QUESTIONNAIRE",
@@ -35,11 +44,14 @@ __all__ = [
     "coding",
     "goal",
     "guidance_response",
+    "instrument_questionnaire",
+    "instrument_response",
     "observation",
     "outcome_observations",
     "questionnaire_response",
     "red_flag_suspicions",
     "risk_assessment",
+    "start_back_prediction",
 ]
 
 #: A FHIR resource or element as plain JSON-ready data.
@@ -101,10 +113,13 @@ def _answer(value: Any) -> Resource:
     raise TypeError(msg)
 
 
-def _items(value: Any, prefix: str) -> Iterator[Resource]:
+def _items(
+    value: Any, prefix: str, skip: frozenset[str] = frozenset()
+) -> Iterator[Resource]:
     """The items of an attrs value, one per field that has an answer."""
     for field in attrs.fields(type(value)):
-        yield from _item(getattr(value, field.name), prefix + field.name)
+        if field.name not in skip:
+            yield from _item(getattr(value, field.name), prefix + field.name)
 
 
 def _item(value: Any, link_id: str) -> Iterator[Resource]:
@@ -136,7 +151,8 @@ def questionnaire_response(
 
     Each answered field is an item whose ``linkId`` is the intake's field
     name (``red_flags.saddle_numbness``, ``self_checks.forward_bend.stopped``);
-    fields with no answer are left out.
+    fields with no answer are left out. The STarT Back screen is not among
+    them: it is an instrument of its own (:func:`instrument_response`).
     """
     return {
         "resourceType": "QuestionnaireResponse",
@@ -145,7 +161,106 @@ def questionnaire_response(
         "status": "completed",
         "subject": subject,
         **_date(date, "authored"),
-        "item": list(_items(intake, "")),
+        "item": list(_items(intake, "", skip=_INSTRUMENT_FIELDS)),
+    }
+
+
+# Intake fields exported as instruments of their own, not as intake items.
+_INSTRUMENT_FIELDS = frozenset({"start_back"})
+
+
+def instrument_questionnaire(measure: Measure) -> str:
+    """Return the canonical of the questionnaire a measure's answers respond to.
+
+    It is lowback's own (``urn:lowback:questionnaire:<measure>``): its items
+    are the instrument's item keys, not the LOINC form's item codes.
+
+    >>> instrument_questionnaire(Measure.START_BACK)
+    'urn:lowback:questionnaire:start_back'
+    """
+    return f"{LOWBACK_SYSTEMS['questionnaire']}:{measure.value}"
+
+
+# A FHIR ``string``: not empty, no whitespace but space, tab, CR and LF (the
+# R4 JSON Schema's pattern), no other character below U+0020 (the spec).
+_FHIR_STRING = re.compile(r"(?:[ \r\n\t]|(?![\x00-\x1f])\S)+")
+
+
+def _activity_items(answers: PsfsAnswers) -> Iterator[Resource]:
+    for index, rated in enumerate(answers.activities):
+        if _FHIR_STRING.fullmatch(rated.activity) is None:
+            raise InvalidInput.at(
+                f"$.activities[{index}].activity",
+                ReasonCode.INVALID,
+                "a FHIR string: no control characters",
+            )
+        yield {
+            "linkId": "activities",
+            "item": [
+                {
+                    "linkId": "activities.activity",
+                    "answer": [{"valueString": rated.activity}],
+                },
+                {
+                    "linkId": "activities.score",
+                    "answer": [{"valueInteger": rated.score}],
+                },
+            ],
+        }
+
+
+def _instrument_items(answers: Answers) -> list[Resource]:
+    if isinstance(answers, RmdqAnswers):
+        ticked = set(answers.ticked)
+        return [
+            {"linkId": key, "answer": [{"valueBoolean": int(key) in ticked}]}
+            for key in INSTRUMENTS[Measure.RMDQ].items
+        ]
+    if isinstance(answers, PsfsAnswers):
+        return list(_activity_items(answers))
+    return list(_items(answers, ""))
+
+
+def instrument_response(
+    answers: Answers,
+    *,
+    resource_id: str,
+    subject: Resource,
+    date: dt.date | None = None,
+) -> Resource:
+    """Return an instrument's answers as a ``QuestionnaireResponse``: keys and codes only.
+
+    Each item's ``linkId`` is the instrument's item key (the ``items`` of
+    its :class:`~lowback.catalog.outcomes.Instrument`); its answer is the
+    value given: ``valueCoding`` in ``urn:lowback:answer`` for yes / no /
+    unknown, ``valueInteger`` for a rating or section score. No item carries
+    ``text``: the wording of the ODI, STarT Back and other instruments
+    belongs to their owners and never enters lowback. Items not answered
+    (``None``) are left out. The RMDQ gives all 24 items, ``valueBoolean``
+    ticked or not (an unticked item does not apply, OM-RMDQ); the PSFS
+    gives one ``activities`` group per activity, with the app's key
+    (``valueString``) and its rating.
+
+    Raises:
+        InvalidInput: a PSFS activity key is not a FHIR string (it holds
+            control characters), at ``$.activities[i].activity``.
+
+    >>> from lowback.catalog.outcomes import NprsAnswers
+    >>> qr = instrument_response(NprsAnswers(score=6), resource_id="q1", subject={"reference": "Patient/1"})
+    >>> qr["questionnaire"], qr["item"]
+    ('urn:lowback:questionnaire:nprs', [{'linkId': 'score', 'answer': [{'valueInteger': 6}]}])
+    """
+    items = _instrument_items(answers)
+    return {
+        "resourceType": "QuestionnaireResponse",
+        "id": resource_id,
+        "questionnaire": instrument_questionnaire(answers.measure),
+        "status": "completed",
+        "subject": subject,
+        **_date(date, "authored"),
+        # FHIR JSON has no empty arrays: an ODI with no section answered
+        # has no items.
+        **({"item": items} if items else {}),
     }
 
 
@@ -172,12 +287,13 @@ def _value(value: float | Code) -> Resource:
 
 def observation(  # noqa: PLR0913 - one argument per element of the resource
     code: Code | Resource,
-    value: float | Code,
+    value: float | Code | None,
     *,
     resource_id: str,
     subject: Resource,
     date: dt.date | None = None,
     derived_from: Sequence[str] = (),
+    has_member: Sequence[str] = (),
 ) -> Resource:
     """Return a self-reported score as a ``survey`` ``Observation``.
 
@@ -186,8 +302,10 @@ def observation(  # noqa: PLR0913 - one argument per element of the resource
     for a measure without one; an integer becomes ``valueInteger``, another
     number (a ``float``, or an exact fraction converted by the caller) a
     ``valueQuantity`` in ``{score}``, a code a
-    ``valueCodeableConcept``. *derived_from* are references (for example
-    to the ``QuestionnaireResponse`` the score was read from).
+    ``valueCodeableConcept``; ``None`` gives no value (a panel).
+    *derived_from* are references (for example to the
+    ``QuestionnaireResponse`` the score was read from), *has_member* the
+    references of a panel's members.
 
     >>> obs = observation(CODES["nprs"], 6, resource_id="p1", subject={"reference": "Patient/1"})
     >>> obs["code"]["coding"][0]["code"], obs["valueInteger"]
@@ -205,8 +323,10 @@ def observation(  # noqa: PLR0913 - one argument per element of the resource
         },
         "subject": subject,
         **_date(date, "effectiveDateTime"),
-        **_value(value),
+        **({} if value is None else _value(value)),
     }
+    if has_member:
+        resource["hasMember"] = [{"reference": r} for r in has_member]
     if derived_from:
         resource["derivedFrom"] = [{"reference": r} for r in derived_from]
     return resource
@@ -239,9 +359,10 @@ def _measure_code(measure: Measure) -> Code | Resource:
 def outcome_observations(
     result: OutcomeScore,
     *,
-    resource_ids: tuple[str, str],
+    resource_id: Callable[[str], str],
     subject: Resource,
     date: dt.date | None = None,
+    derived_from: Sequence[str] = (),
 ) -> list[Resource]:
     """Return a scored outcome record as Observations; none when it is unscorable.
 
@@ -249,35 +370,97 @@ def outcome_observations(
     (``urn:lowback:measure`` for the RMDQ and PSFS, which have none). An
     integer score is a ``valueInteger``; an exact fraction (an ODI percent,
     a PSFS or PEG mean) is a ``valueQuantity`` in ``{score}`` whose value is
-    the nearest binary float, the only rounding JSON needs. STarT Back also
-    gives its risk group (the second of *resource_ids*) as a coded value.
+    the nearest binary float, the only rounding JSON needs. STarT Back
+    also gives its distress (psychosocial) subscore, LOINC 91350-9, and its
+    risk level, 91352-5, coded; and a panel ``Observation`` (91349-1) whose
+    ``hasMember`` are the three, as in LOINC's panel. Every one is
+    ``derivedFrom`` *derived_from* (the answers' ``QuestionnaireResponse``).
     An unscorable record gives no ``Observation``: there is no score to
-    report, and its answers are in the journal.
+    report, and its answers are in the ``QuestionnaireResponse``.
+
+    *resource_id* gives the id of each ``Observation`` by its role:
+    ``"score"``, and for STarT Back ``"subscore"``, ``"risk"`` and
+    ``"panel"``. The list is in that order.
     """
     if result.score is None:
         return []
     value = result.score
     number: float = value.numerator if value.denominator == 1 else float(value)
-    out = [
-        observation(
-            _measure_code(result.measure),
-            number,
-            resource_id=resource_ids[0],
+
+    def make(role: str, code: Code | Resource, value: float | Code) -> Resource:
+        return observation(
+            code,
+            value,
+            resource_id=resource_id(role),
             subject=subject,
             date=date,
+            derived_from=derived_from,
         )
-    ]
+
+    out = [make("score", _measure_code(result.measure), number)]
+    if result.subscore is not None:
+        out.append(make("subscore", CODES["start_back_subscore"], result.subscore))
     if result.risk is not None:
         out.append(
+            make("risk", CODES["start_back_risk"], CODES[_RISK_CODES[result.risk]])
+        )
+    if result.measure is Measure.START_BACK:
+        members = [f"urn:uuid:{o['id']}" for o in out]
+        out.append(
             observation(
-                CODES["start_back_risk"],
-                CODES[_RISK_CODES[result.risk]],
-                resource_id=resource_ids[1],
+                CODES["start_back_panel"],
+                None,
+                resource_id=resource_id("panel"),
                 subject=subject,
                 date=date,
+                derived_from=derived_from,
+                has_member=members,
             )
         )
     return out
+
+
+def start_back_prediction(result: OutcomeScore, least_risk: StartBackRisk) -> Resource:
+    """Return an intake's STarT Back screen as a ``RiskAssessment.prediction``.
+
+    *result* is the screen scored (:func:`~lowback.engine.outcomes.score`),
+    *least_risk* the lowest risk level its answers prove
+    (:func:`~lowback.engine.outcomes.start_back_least_risk`, what triage
+    acts on, RT-STARTBACK). A complete screen's ``outcome`` is its risk
+    level, coded with LOINC's answer (LA9194-7 low, LA8982-6 medium,
+    LA9193-9 high). An incomplete screen is not scored (OM-SBST), and its
+    level is coded only when the answers given already prove ``high``;
+    otherwise the ``outcome`` says it was not determined and the
+    ``rationale`` names the items not answered and the least level proved,
+    so no receiver reads a falsely low risk.
+
+    Raises:
+        InvalidInput: *result* is not a STarT Back screen (``$.measure``).
+    """
+    if result.measure is not Measure.START_BACK:
+        raise InvalidInput.at("$.measure", "mismatch", "a STarT Back screen")
+    if result.risk is not None:
+        risk: StartBackRisk | None = result.risk
+        rationale = (
+            f"STarT Back screen scored (OM-SBST): total {result.display()}, "
+            f"distress subscore {result.subscore}."
+        )
+    else:
+        risk = StartBackRisk.HIGH if least_risk is StartBackRisk.HIGH else None
+        proved = "already prove" if risk else "prove at least"
+        rationale = (
+            "STarT Back screen incomplete, not scored (OM-SBST); not answered: "
+            f"{', '.join(result.missing)}; the answers given {proved} the "
+            f"{least_risk.value} risk level."
+        )
+    if risk is None:
+        outcome: Resource = {"text": "STarT Back risk level not determined"}
+    else:
+        outcome = {
+            "coding": [coding(CODES[_RISK_CODES[risk]])],
+            "text": f"STarT Back risk level: {risk.value}",
+        }
+    return {"outcome": outcome, "rationale": rationale}
 
 
 # --- RiskAssessment --------------------------------------------------------
@@ -333,6 +516,7 @@ def risk_assessment(  # noqa: PLR0913 - one argument per element of the resource
     safety_net: str,
     date: dt.date | None = None,
     basis: Sequence[str] = (),
+    predictions: Sequence[Resource] = (),
 ) -> Resource:
     """Return a triage (or a check-in's red flags) as a ``RiskAssessment``.
 
@@ -341,6 +525,9 @@ def risk_assessment(  # noqa: PLR0913 - one argument per element of the resource
     flags. No ``qualitativeRisk`` or probability is given: single red flags
     are weak tests (IFOMPT 2020), and lowback does not estimate how likely a
     condition is, only where the person should go (``mitigation``).
+    *predictions* follow those (the STarT Back risk level,
+    :func:`start_back_prediction`); *basis* are references to what the
+    assessment read.
     """
     resource: Resource = {
         "resourceType": "RiskAssessment",
@@ -357,12 +544,12 @@ def risk_assessment(  # noqa: PLR0913 - one argument per element of the resource
         resource["reasonCode"] = [_rule(r) for r in rules]
     if basis:
         resource["basis"] = [{"reference": r} for r in basis]
-    predictions = [
+    suspected = [
         {"outcome": _outcome(suspicion), "rationale": _rationale(yes, unknown)}
         for suspicion, yes, unknown in red_flag_suspicions(flags_yes, flags_unknown)
     ]
-    if predictions:
-        resource["prediction"] = predictions
+    if suspected or predictions:
+        resource["prediction"] = [*suspected, *predictions]
     resource["mitigation"] = f"disposition {disposition.value}: {safety_net}"
     return resource
 
