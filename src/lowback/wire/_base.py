@@ -9,6 +9,7 @@ marks objects that repeat a key.
 
 from __future__ import annotations
 
+import collections
 import enum
 import functools
 import itertools
@@ -16,6 +17,7 @@ import json
 import re
 import types
 import typing
+from collections.abc import Iterable
 from typing import Any, Final
 
 import attrs
@@ -48,6 +50,7 @@ _STRING_RE: Final = re.compile(r'"(?:[^"\\]++|\\.)*+"?', re.DOTALL)
 _BRACKET_RE: Final = re.compile(r"[\[\]{}]")
 #: Deletes every ASCII character but brackets.
 _KEEP_BRACKETS: Final = {c: None for c in range(128) if chr(c) not in "[]{}"}
+_KEEP_QUOTES: Final = {c: None for c in range(128) if chr(c) not in '"[]{}'}
 _STEP: Final = {"[": 1, "{": 1, "]": -1, "}": -1}
 _C = ReasonCode
 
@@ -107,9 +110,17 @@ def non_null(tp: Any) -> Any:
 
 
 class DuplicateKeys(dict[str, Any]):
-    """A JSON object in which some key appeared more than once."""
+    """A JSON object in which some keys appeared more than once."""
 
-    duplicates: tuple[str, ...] = ()
+    def __init__(self, items: dict[str, Any], duplicates: tuple[str, ...]) -> None:
+        super().__init__(items)
+        self.duplicates = duplicates
+
+
+def without(v: dict[str, Any], keys: Iterable[str]) -> dict[str, Any]:
+    """A copy of *v* without *keys*, still marked if a key appeared twice."""
+    rest = {k: x for k, x in v.items() if k not in keys}
+    return DuplicateKeys(rest, v.duplicates) if type(v) is DuplicateKeys else rest
 
 
 class _Constant(Exception):
@@ -120,10 +131,8 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result = dict(pairs)
     if len(result) == len(pairs):
         return result
-    seen: set[str] = set()
-    marked = DuplicateKeys(result)
-    marked.duplicates = tuple({k: 0 for k, _ in pairs if k in seen or seen.add(k)})  # type: ignore[func-returns-value]
-    return marked
+    counts = collections.Counter(k for k, _ in pairs)
+    return DuplicateKeys(result, tuple(k for k, n in counts.items() if n > 1))
 
 
 def _constant(_name: str) -> Any:
@@ -140,7 +149,8 @@ def too_deep(text: str) -> bool:
     if "\\" in text:  # escaped quotes possible: skip each string by the regex
         outside = _STRING_RE.sub("", text)
     else:  # no escapes: every other piece between quotes is a string
-        outside = "".join(text.split('"')[::2])
+        kept = text.translate(_KEEP_QUOTES).replace('""', "")  # parity stays
+        outside = "".join(kept.split('"')[::2])
     brackets = outside.translate(_KEEP_BRACKETS)
     if not brackets.isascii():  # stray characters (invalid JSON): drop them too
         brackets = "".join(_BRACKET_RE.findall(brackets))
