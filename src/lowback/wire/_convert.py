@@ -31,7 +31,7 @@ from cattrs.errors import (
 from cattrs.fns import identity
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from lowback.catalog.validators import InRange, Optional, Text, TupleOf, UniqueBy
+from lowback.catalog.validators import InRange, Text, TupleOf, UniqueBy
 from lowback.errors import InvalidInput, Problem, ReasonCode
 
 from . import _base as b
@@ -242,7 +242,7 @@ def _field(hint: Any, validator: Any, *, sparse: bool = False) -> Hook:
     every other problem; the model's validators check them again at the end.
     A sparse record's field is never null: a question not asked is left out.
     """
-    parts = [p.inner if isinstance(p, Optional) else p for p in b.parts(validator)]
+    parts = b.parts(validator)
     checks = [p for p in parts if isinstance(p, InRange | Text | UniqueBy)]
     limits = [p.max_length for p in parts if isinstance(p, TupleOf)]
     plain = b.non_null(hint)
