@@ -1,8 +1,8 @@
 """The one configured cattrs converter behind ``loads`` and ``dumps``, built once.
 
 Hooks raise :class:`Refused` (a reason code and what was expected, never the
-value); cattrs' detailed validation gathers them under notes naming the field
-or index, and :func:`collect` lists them as problems with JSON paths.
+value); cattrs' detailed validation notes the field or index of each, and
+:func:`problems` turns them into problems with JSON paths.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ _EXPECTED: Final = {int: "an integer", bool: "true or false", str: "a string"}
 class Refused(Exception):
     """One problem at the hook's path plus *suffix*: a code and a detail, no value."""
 
-    def __init__(self, code: ReasonCode, detail: str, suffix: str = "") -> None:
+    def __init__(self, code: str, detail: str, suffix: str = "") -> None:
         super().__init__(code, detail, suffix)
         self.code, self.detail, self.suffix = code, detail, suffix
 
@@ -157,10 +157,14 @@ def _facts(v: Any, _: Any) -> dict[str, Any]:
     return dict(v)
 
 
-def _sequence(item_type: Any, limit: int, code: ReasonCode, *, unique: bool) -> Hook:
+def _sequence(
+    tp: Any, limit: int = b.MAX_LIST_LENGTH, code: str = _C.TOO_LARGE
+) -> Hook:
+    """A JSON array as a tuple or a frozenset of at most *limit* items."""
+    item_type, unique = tp.__args__[0], typing.get_origin(tp) is frozenset
     item = CONVERTER.get_structure_hook(item_type)
 
-    def structure(v: Any, tp: Any) -> Any:
+    def structure(v: Any, _: Any) -> Any:
         if type(v) is not list:
             raise Refused(_C.WRONG_TYPE, "expected an array")
         if len(v) > limit:
@@ -182,45 +186,38 @@ def _sequence(item_type: Any, limit: int, code: ReasonCode, *, unique: bool) -> 
 
 
 def _union(tp: Any) -> Hook:
-    """Optional values, tagged unions, and unions whose members have their own keys."""
+    """Optional values, tagged unions, and unions whose members have their own keys.
+
+    An untagged object is read as the member sharing the most keys with it, so
+    that a misspelt or missing key is reported by path against that member.
+    """
     members = tuple(t for t in b.union_members(tp) if t is not type(None))
     if len(members) < len(b.union_members(tp)):
         rest = members[0] if len(members) == 1 else typing.Union[members]  # noqa: UP007
         hook = CONVERTER.get_structure_hook(rest)
         return lambda v, _: None if v is None else hook(v, rest)
-    tagged = b.tag_of(members)
-    if tagged is None and not b.keyed(members):
+    tag, classes = b.tag_of(members) or ("", {})
+    if not tag and not b.keyed(members):
         msg = f"lowback cannot read the untagged union {tp!r}"
         raise TypeError(msg)
-    tag, classes = tagged or ("", {})
-    hooks = {value: CONVERTER.get_structure_hook(c) for value, c in classes.items()}
-    detail = f"expected one of: {', '.join(classes)}"
+    detail = f"expected one of: {', '.join(classes or (t.__name__ for t in members))}"
 
     def structure(v: Any, _: Any) -> Any:
         if not isinstance(v, dict):
             raise Refused(_C.WRONG_TYPE, "expected an object")
         if not tag:
-            return _by_keys(v, members)
-        value = v.get(tag)
-        if type(value) is not str or value not in classes:
-            code = _C.BAD_ENUM if type(value) is str else _C.WRONG_TYPE
+            shared = [len(v.keys() & attrs.fields_dict(t).keys()) for t in members]
+            if not max(shared):
+                raise Refused(_C.INVALID, detail)
+            cls = members[shared.index(max(shared))]
+        elif type(v.get(tag)) is not str or v[tag] not in classes:
+            code = _C.BAD_ENUM if type(v.get(tag)) is str else _C.WRONG_TYPE
             raise Refused(code if tag in v else _C.MISSING, detail, f".{tag}")
-        return hooks[value](v, classes[value])
+        else:
+            cls = classes[v[tag]]
+        return CONVERTER.get_structure_hook(cls)(v, cls)
 
     return structure
-
-
-def _by_keys(v: dict[str, Any], members: tuple[Any, ...]) -> Any:
-    """Read *v* as the member of an untagged union sharing the most keys with it.
-
-    A misspelt or missing key is then reported by path against that member.
-    """
-    shared = [len(v.keys() & {f.name for f in attrs.fields(t)}) for t in members]
-    if not max(shared):
-        names = ", ".join(t.__name__ for t in members)
-        raise Refused(_C.INVALID, f"expected the keys of one of: {names}")
-    cls = members[shared.index(max(shared))]
-    return CONVERTER.get_structure_hook(cls)(v, cls)
 
 
 def version_problems(v: dict[str, Any], at: str = "") -> list[Refused]:
@@ -249,7 +246,7 @@ def _field(hint: Any, validator: Any, *, sparse: bool = False) -> Hook:
     if limits and b.is_sequence(plain):
         code = _C.TOO_LONG if limits[0] < b.MAX_LIST_LENGTH else _C.TOO_LARGE
         limit = min(limits[0], b.MAX_LIST_LENGTH)
-        hook = _sequence(plain.__args__[0], limit, code, unique=False)
+        hook = _sequence(plain, limit, code)
     elif sparse:
         hook = _as(plain)
     else:
@@ -395,13 +392,7 @@ def _build() -> cattrs.Converter:
     origin: Callable[[Any], Any] = typing.get_origin
     conv.register_structure_hook_func(lambda t: origin(t) in (Mapping, dict), _facts)
     conv.register_structure_hook_factory(
-        lambda t: b.is_sequence(t) or origin(t) is frozenset,
-        lambda t: _sequence(
-            t.__args__[0],
-            b.MAX_LIST_LENGTH,
-            _C.TOO_LARGE,
-            unique=origin(t) is frozenset,
-        ),
+        lambda t: b.is_sequence(t) or origin(t) is frozenset, _sequence
     )
     conv.register_structure_hook_factory(lambda t: bool(b.union_members(t)), _union)
     conv.register_structure_hook_factory(attrs.has, _class)
