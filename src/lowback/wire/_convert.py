@@ -135,9 +135,9 @@ def _members(tp: type[enum.Enum]) -> tuple[dict[Any, enum.Enum], str]:
 
 def _enum(v: Any, tp: type[enum.Enum]) -> Any:
     members, detail = _members(tp)
-    if type(v) is not str or v not in members:
-        raise Refused(_C.BAD_ENUM if type(v) is str else _C.WRONG_TYPE, detail)
-    return members[v]
+    if type(v) is str and (member := members.get(v)) is not None:
+        return member
+    raise Refused(_C.BAD_ENUM if type(v) is str else _C.WRONG_TYPE, detail)
 
 
 def _facts(v: Any, _: Any) -> dict[str, Any]:
@@ -215,8 +215,9 @@ def _union(tp: Any) -> Hook:
             raise Refused(code if tag in v else _C.MISSING, detail, f".{tag}")
         else:
             cls = classes[v[tag]]
-        return CONVERTER.get_structure_hook(cls)(v, cls)
+        return hooks[cls](v, cls)
 
+    hooks = {t: CONVERTER.get_structure_hook(t) for t in members}
     return structure
 
 
