@@ -159,10 +159,7 @@ def loads(text: str | bytes, type_: type[T]) -> T: ...
 @overload
 def loads(text: str | bytes, type_: Any) -> Any: ...
 def loads(text: str | bytes, type_: Any) -> Any:
-    """Read one JSON document as a *type_* value, strictly.
-
-    *type_* is a wire type (:data:`WIRE_TYPES`), or a tuple of one such as
-    ``Journal``. A JSON object document must carry ``"schema_version": 1``.
+    """Read one JSON document as a *type_* value (:data:`WIRE_TYPES`), strictly.
 
     Raises:
         InvalidInput: listing every problem with its JSON path and code.
@@ -233,15 +230,12 @@ def _encode(value: Any) -> str:
 def dumps(value: Any) -> str:
     """Write a lowback value (or a tuple of them, like a journal) as canonical JSON.
 
-    An attrs value is an object that starts with ``"schema_version": 1``; a
-    tuple is an array whose items carry no version.
-
     Raises:
         NotAWireValue: *value* is not a lowback value (or a tuple of them).
 
-    >>> from lowback import FiredRule, SourceId
-    >>> dumps(FiredRule(id="SELF", sources=(SourceId.ARTICLE_RED_FLAGS,)))
-    '{"schema_version":1,"id":"SELF","sources":["article:when-to-seek-help"]}'
+    >>> from lowback import Dose
+    >>> dumps(Dose(sets=2))
+    '{"schema_version":1,"sets":2,"reps":null,...}'
     """
     out = _unstructure(value)
     return _encode({VERSION_KEY: SCHEMA_VERSION, **out} if type(out) is dict else out)
