@@ -1,8 +1,9 @@
 """The one configured cattrs converter behind ``loads`` and ``dumps``, built once.
 
-Hooks raise :class:`Refused` (a reason code and what was expected, never the
-value); cattrs' detailed validation notes the field or index of each, and
-:func:`problems` turns them into problems with JSON paths.
+Hooks raise :class:`~lowback.errors.InvalidInput` (paths from the hook's
+value, a reason code and what was expected, never the value); cattrs'
+detailed validation notes the field or index of each, and :func:`problems`
+roots them at their JSON paths.
 """
 
 from __future__ import annotations
@@ -42,14 +43,6 @@ Hook = Callable[[Any, Any], Any]
 _EXPECTED: Final = {int: "an integer", bool: "true or false", str: "a string"}
 
 
-class Refused(Exception):
-    """One problem at the hook's path plus *suffix*: a code and a detail, no value."""
-
-    def __init__(self, code: str, detail: str, suffix: str = "") -> None:
-        super().__init__(code, detail, suffix)
-        self.code, self.detail, self.suffix = code, detail, suffix
-
-
 def _key(key: object) -> str:
     """An object key as a path step; a key that is not name-like shows as ``*``."""
     return f".{key}" if isinstance(key, str) and _KEY_RE.fullmatch(key) else ".*"
@@ -67,12 +60,10 @@ def _step(err: BaseException) -> str:
 
 def problems(err: BaseException, path: str) -> Iterator[Problem]:
     """The problems *err*, raised while structuring at *path*, stands for."""
-    if isinstance(err, Refused):
-        yield Problem(path=path + err.suffix, code=err.code, detail=err.detail)
-    elif isinstance(err, ExceptionGroup):  # cattrs' validation errors
+    if isinstance(err, ExceptionGroup):  # cattrs' validation errors
         for inner in err.exceptions:
             yield from problems(inner, path + _step(inner))
-    elif isinstance(err, InvalidInput):  # a model's own validator
+    elif isinstance(err, InvalidInput):  # a hook's, or a model's own validator
         yield from (p.under(path) for p in err.problems)
     elif isinstance(err, ForbiddenExtraKeysError):  # the first few by name
         listed = heapq.nsmallest(b.MAX_PROBLEMS, err.extra_fields)
@@ -100,31 +91,33 @@ def invalid(errors: list[Exception]) -> InvalidInput:
 def _exact(v: Any, tp: type) -> Any:
     """An int, a bool or a string, exactly; strings within the length limit."""
     if type(v) is not tp:
-        raise Refused(_C.WRONG_TYPE, f"expected {_EXPECTED[tp]}")
+        raise InvalidInput.at("$", _C.WRONG_TYPE, f"expected {_EXPECTED[tp]}")
     if type(v) is str and len(v) > b.MAX_STRING_CHARS:
-        raise Refused(_C.TOO_LARGE, f"at most {b.MAX_STRING_CHARS} characters")
+        raise InvalidInput.at(
+            "$", _C.TOO_LARGE, f"at most {b.MAX_STRING_CHARS} characters"
+        )
     return v
 
 
 def _float(v: Any, _: Any) -> float:
     if type(v) is not float and type(v) is not int:
-        raise Refused(_C.WRONG_TYPE, "expected a number")
+        raise InvalidInput.at("$", _C.WRONG_TYPE, "expected a number")
     number = float(v) if type(v) is float or abs(v) < 2**1023 else math.inf
     if not math.isfinite(number):
-        raise Refused(_C.OUT_OF_RANGE, "must be finite")
+        raise InvalidInput.at("$", _C.OUT_OF_RANGE, "must be finite")
     return number
 
 
 def _date(v: Any, _: Any) -> dt.date:
     detail = "expected a date YYYY-MM-DD"
     if type(v) is not str:
-        raise Refused(_C.WRONG_TYPE, detail)
+        raise InvalidInput.at("$", _C.WRONG_TYPE, detail)
     if b.DATE_RE.fullmatch(v):
         try:
             return dt.date.fromisoformat(v)
         except ValueError:
             pass
-    raise Refused(_C.BAD_DATE, detail)
+    raise InvalidInput.at("$", _C.BAD_DATE, detail)
 
 
 @functools.cache  # one entry per enum class: bounded
@@ -137,23 +130,25 @@ def _enum(v: Any, tp: type[enum.Enum]) -> Any:
     members, detail = _members(tp)
     if type(v) is str and (member := members.get(v)) is not None:
         return member
-    raise Refused(_C.BAD_ENUM if type(v) is str else _C.WRONG_TYPE, detail)
+    raise InvalidInput.at("$", _C.BAD_ENUM if type(v) is str else _C.WRONG_TYPE, detail)
 
 
 def _facts(v: Any, _: Any) -> dict[str, Any]:
     """A ``Mapping[str, FactValue]``: a JSON object of scalars."""
     if not isinstance(v, dict) or len(v) > b.MAX_LIST_LENGTH:
-        raise Refused(_C.WRONG_TYPE, "expected an object of scalars")
+        raise InvalidInput.at("$", _C.WRONG_TYPE, "expected an object of scalars")
     found = []
     for key, x in v.items():
         if type(x) is str and len(x) > b.MAX_STRING_CHARS:
-            found.append(Refused(_C.TOO_LARGE, "a shorter string", _key(key)))
+            found.append((key, _C.TOO_LARGE, "a shorter string"))
         elif not (x is None or type(x) in (bool, int, str, float)):
-            found.append(Refused(_C.WRONG_TYPE, "expected a scalar", _key(key)))
+            found.append((key, _C.WRONG_TYPE, "expected a scalar"))
         elif type(x) is float and not math.isfinite(x):
-            found.append(Refused(_C.OUT_OF_RANGE, "must be finite", _key(key)))
+            found.append((key, _C.OUT_OF_RANGE, "must be finite"))
     if found:
-        raise ClassValidationError("facts", found, dict)
+        raise InvalidInput(
+            Problem(path="$" + _key(k), code=c, detail=d) for k, c, d in found
+        )
     return dict(v)
 
 
@@ -166,9 +161,9 @@ def _sequence(
 
     def structure(v: Any, _: Any) -> Any:
         if type(v) is not list:
-            raise Refused(_C.WRONG_TYPE, "expected an array")
+            raise InvalidInput.at("$", _C.WRONG_TYPE, "expected an array")
         if len(v) > limit:
-            raise Refused(code, f"at most {limit} items")
+            raise InvalidInput.at("$", code, f"at most {limit} items")
         items, found = [], []
         for index, x in enumerate(v):
             try:
@@ -179,7 +174,7 @@ def _sequence(
         if found:
             raise IterableValidationError("items", found, tp)
         if unique and len(set(items)) != len(items):
-            raise Refused(_C.DUPLICATE, "items must differ")
+            raise InvalidInput.at("$", _C.DUPLICATE, "items must differ")
         return frozenset(items) if unique else tuple(items)
 
     return structure
@@ -204,15 +199,15 @@ def _union(tp: Any) -> Hook:
 
     def structure(v: Any, _: Any) -> Any:
         if not isinstance(v, dict):
-            raise Refused(_C.WRONG_TYPE, "expected an object")
+            raise InvalidInput.at("$", _C.WRONG_TYPE, "expected an object")
         if not tag:
             shared = [len(v.keys() & attrs.fields_dict(t).keys()) for t in members]
             if not max(shared):
-                raise Refused(_C.INVALID, detail)
+                raise InvalidInput.at("$", _C.INVALID, detail)
             cls = members[shared.index(max(shared))]
         elif type(v.get(tag)) is not str or v[tag] not in classes:
             code = _C.BAD_ENUM if type(v.get(tag)) is str else _C.WRONG_TYPE
-            raise Refused(code if tag in v else _C.MISSING, detail, f".{tag}")
+            raise InvalidInput.at(f"$.{tag}", code if tag in v else _C.MISSING, detail)
         else:
             cls = classes[v[tag]]
         return hooks[cls](v, cls)
@@ -221,15 +216,15 @@ def _union(tp: Any) -> Hook:
     return structure
 
 
-def version_problems(v: dict[str, Any], at: str = "") -> list[Refused]:
+def version_problems(v: dict[str, Any], at: str = "") -> list[InvalidInput]:
     """What is wrong with ``v["schema_version"]`` (at *at*), if anything."""
-    suffix = f"{at}.{b.VERSION_KEY}"
+    path = f"${at}.{b.VERSION_KEY}"
     if b.VERSION_KEY not in v:
-        return [Refused(_C.MISSING, f"must be {b.SCHEMA_VERSION}", suffix)]
+        return [InvalidInput.at(path, _C.MISSING, f"must be {b.SCHEMA_VERSION}")]
     if type(v[b.VERSION_KEY]) is not int:
-        return [Refused(_C.WRONG_TYPE, "expected an integer", suffix)]
+        return [InvalidInput.at(path, _C.WRONG_TYPE, "expected an integer")]
     if v[b.VERSION_KEY] != b.SCHEMA_VERSION:
-        return [Refused(_C.BAD_VERSION, f"only {b.SCHEMA_VERSION}", suffix)]
+        return [InvalidInput.at(path, _C.BAD_VERSION, f"only {b.SCHEMA_VERSION}")]
     return []
 
 
@@ -271,9 +266,11 @@ def _within(hook: Hook, checks: list[Any], plain: Any, *, nullable: bool) -> Hoo
             if isinstance(check, UniqueBy):
                 index = check.duplicate(value)
                 if index is not None:
-                    raise Refused(_C.DUPLICATE, "once", f"[{index}].{check.key}")
+                    raise InvalidInput.at(
+                        f"$[{index}].{check.key}", _C.DUPLICATE, "once"
+                    )
             elif (refused := check.refusal(value)) is not None:
-                raise Refused(*refused)
+                raise InvalidInput.at("$", *refused)
         return value
 
     bounds = checks[0]
@@ -317,15 +314,19 @@ def _class(cls: type) -> Hook:
         if type(v) is dict and v.keys() <= allowed and v.get(tag_key) == tag_value:
             return quick(v, cls)
         if not isinstance(v, dict):
-            raise Refused(_C.WRONG_TYPE, f"expected a {cls.__name__} object")
+            raise InvalidInput.at(
+                "$", _C.WRONG_TYPE, f"expected a {cls.__name__} object"
+            )
         found: list[Exception] = [
-            Refused(_C.DUPLICATE_KEY, "once", _key(k))
+            InvalidInput.at("$" + _key(k), _C.DUPLICATE_KEY, "once")
             for k in getattr(v, "duplicates", ())
         ]
         if tag is not None and v.get(tag_key) != tag_value:
             code = _C.BAD_ENUM if type(v.get(tag_key)) is str else _C.WRONG_TYPE
             found.append(
-                Refused(code if tag_key in v else _C.MISSING, tag[1], f".{tag_key}")
+                InvalidInput.at(
+                    f"$.{tag_key}", code if tag_key in v else _C.MISSING, tag[1]
+                )
             )
         if b.VERSION_KEY in drop and b.VERSION_KEY in v:
             found += version_problems(v)
