@@ -195,7 +195,8 @@ def _union(tp: Any) -> Hook:
     if not tag and not b.keyed(members):
         msg = f"lowback cannot read the untagged union {tp!r}"
         raise TypeError(msg)
-    detail = f"expected one of: {', '.join(classes or (t.__name__ for t in members))}"
+    names = ", ".join(classes or (t.__name__ for t in members))
+    detail = f"expected {'' if tag else 'the keys of '}one of: {names}"
 
     def structure(v: Any, _: Any) -> Any:
         if not isinstance(v, dict):
@@ -244,17 +245,23 @@ def _field(hint: Any, validator: Any, *, sparse: bool = False) -> Hook:
         limit = min(limits[0], b.MAX_LIST_LENGTH)
         hook = _sequence(plain, limit, code)
     elif sparse:
-        hook = _as(plain)
+        hook = _asked(plain)
     else:
         hook = CONVERTER.get_structure_hook(hint)
     nullable = plain is not hint and not sparse
     return _within(hook, checks, plain, nullable=nullable) if checks else hook
 
 
-def _as(tp: Any) -> Hook:
-    """The hook of *tp*, given *tp* whatever type the caller names."""
+def _asked(tp: Any) -> Hook:
+    """A sparse record's answer: a question not asked is left out, never null."""
     hook = CONVERTER.get_structure_hook(tp)
-    return lambda v, _: hook(v, tp)
+
+    def structure(v: Any, _: Any) -> Any:
+        if v is None:
+            raise InvalidInput.at("$", _C.WRONG_TYPE, "leave out a question not asked")
+        return hook(v, tp)
+
+    return structure
 
 
 def _within(hook: Hook, checks: list[Any], plain: Any, *, nullable: bool) -> Hook:
