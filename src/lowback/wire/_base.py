@@ -1,14 +1,8 @@
-"""The contract's version and limits, the type helpers, and the bounded JSON parse.
-
-The depth is measured before parsing by a linear scan that does not recurse
-(each string is skipped by one possessive match, so an unterminated string of
-escaped quotes costs one pass, not one per quote). The standard library's
-parser then refuses ``NaN`` and ``Infinity``, and its ``object_pairs_hook``
-marks objects that repeat a key.
-"""
+"""The contract's version and limits, the type helpers, and the bounded JSON parse."""
 
 from __future__ import annotations
 
+import collections
 import enum
 import functools
 import itertools
@@ -16,13 +10,14 @@ import json
 import re
 import types
 import typing
+from collections.abc import Iterable
 from typing import Any, Final
 
 import attrs
 
 from lowback.catalog.events import AskedNerveFeatures, AskedRedFlags
 from lowback.catalog.intake import Intake
-from lowback.catalog.validators import AllOf
+from lowback.catalog.validators import AllOf, Optional
 from lowback.errors import InvalidInput, NotAWireValue, Problem, ReasonCode
 
 #: The version of the wire contract; top-level documents carry it.
@@ -43,11 +38,9 @@ SPARSE: Final = frozenset({AskedRedFlags, AskedNerveFeatures})
 MAY_CARRY_VERSION: Final = frozenset({Intake})
 VERSION_KEY: Final = "schema_version"
 DATE_RE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
-#: A JSON string, or the rest of the text after an unterminated quote.
-_STRING_RE: Final = re.compile(r'"(?:[^"\\]++|\\.)*+"?', re.DOTALL)
-_BRACKET_RE: Final = re.compile(r"[\[\]{}]")
-#: Deletes every ASCII character but brackets.
-_KEEP_BRACKETS: Final = {c: None for c in range(128) if chr(c) not in "[]{}"}
+#: Deletes every ASCII character but quotes and brackets.
+_KEEP: Final = {c: None for c in range(128) if chr(c) not in '"[]{}'}
+_NOT_BRACKETS: Final = re.compile(r"[^\[\]{}]+")
 _STEP: Final = {"[": 1, "{": 1, "]": -1, "}": -1}
 _C = ReasonCode
 
@@ -55,8 +48,12 @@ hints = functools.cache(typing.get_type_hints)  # a fixed set of classes: bounde
 
 
 def parts(validator: object) -> tuple[object, ...]:
-    """The validators a field's validator is made of."""
-    return validator.parts if isinstance(validator, AllOf) else (validator,)
+    """The validators a field's validator is made of (inside optional and all_of)."""
+    if isinstance(validator, Optional):
+        return parts(validator.inner)
+    if isinstance(validator, AllOf):
+        return tuple(p for part in validator.parts for p in parts(part))
+    return (validator,)
 
 
 def class_tag(cls: type) -> tuple[str, str] | None:
@@ -79,11 +76,10 @@ def tag_of(members: tuple[Any, ...]) -> tuple[str, dict[str, type]] | None:
     tags = [
         class_tag(t) if isinstance(t, type) and attrs.has(t) else None for t in members
     ]
-    by_value = {t[1]: cls for t, cls in zip(tags, members, strict=True) if t}
-    keys = {t[0] if t else "" for t in tags}
-    if len(keys) != 1 or "" in keys or len(by_value) != len(members):
+    if None in tags or len({t[0] for t in tags if t}) != 1:
         return None
-    return keys.pop(), by_value
+    by_value = {t[1]: cls for t, cls in zip(tags, members, strict=True) if t}
+    return (tags[0][0], by_value) if tags[0] and len(by_value) == len(tags) else None
 
 
 def keyed(members: tuple[Any, ...]) -> bool:
@@ -107,9 +103,17 @@ def non_null(tp: Any) -> Any:
 
 
 class DuplicateKeys(dict[str, Any]):
-    """A JSON object in which some key appeared more than once."""
+    """A JSON object in which some keys appeared more than once."""
 
-    duplicates: tuple[str, ...] = ()
+    def __init__(self, items: dict[str, Any], duplicates: tuple[str, ...]) -> None:
+        super().__init__(items)
+        self.duplicates = duplicates
+
+
+def without(v: dict[str, Any], keys: Iterable[str]) -> dict[str, Any]:
+    """A copy of *v* without *keys*, still marked if a key appeared twice."""
+    rest = {k: x for k, x in v.items() if k not in keys}
+    return DuplicateKeys(rest, v.duplicates) if type(v) is DuplicateKeys else rest
 
 
 class _Constant(Exception):
@@ -120,10 +124,8 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result = dict(pairs)
     if len(result) == len(pairs):
         return result
-    seen: set[str] = set()
-    marked = DuplicateKeys(result)
-    marked.duplicates = tuple({k: 0 for k, _ in pairs if k in seen or seen.add(k)})  # type: ignore[func-returns-value]
-    return marked
+    counts = collections.Counter(k for k, _ in pairs)
+    return DuplicateKeys(result, tuple(k for k, n in counts.items() if n > 1))
 
 
 def _constant(_name: str) -> Any:
@@ -134,17 +136,18 @@ _DECODER: Final = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_con
 
 
 def too_deep(text: str) -> bool:
-    """Whether arrays and objects nest deeper than :data:`MAX_DEPTH` (linear time)."""
+    """Whether arrays and objects nest deeper than :data:`MAX_DEPTH`.
+
+    In linear time and without recursion, before the parser runs: escapes
+    out first, then every other piece between quotes is a string.
+    """
     if text.count("[") + text.count("{") <= MAX_DEPTH:
         return False
-    if "\\" in text:  # escaped quotes possible: skip each string by the regex
-        outside = _STRING_RE.sub("", text)
-    else:  # no escapes: every other piece between quotes is a string
-        outside = "".join(text.split('"')[::2])
-    brackets = outside.translate(_KEEP_BRACKETS)
-    if not brackets.isascii():  # stray characters (invalid JSON): drop them too
-        brackets = "".join(_BRACKET_RE.findall(brackets))
-    depths = itertools.accumulate(map(_STEP.__getitem__, brackets))
+    if "\\" in text:
+        text = text.replace("\\\\", "").replace('\\"', "")
+    plain = text.translate(_KEEP)
+    outside = _NOT_BRACKETS.sub("", "".join(plain.replace('""', "").split('"')[::2]))
+    depths = itertools.accumulate(map(_STEP.__getitem__, outside))
     return max(depths, default=0) > MAX_DEPTH
 
 

@@ -10,28 +10,22 @@ from typing import Any, Final
 
 import attrs
 
-from lowback.catalog.validators import InRange, Optional, Text, TupleOf, UniqueBy
+from lowback.catalog.validators import InRange, Text, TupleOf, UniqueBy
 from lowback.errors import NotAWireValue
 
 from . import _base as m
 
 __all__ = ["json_schema"]
 
-_DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
 _VERSION: Final = {"type": "integer", "const": m.SCHEMA_VERSION}
 _NOT_NULL: Final = {"not": {"type": "null"}}
-_SCALARS: Final = ["null", "boolean", "integer", "number", "string"]
 
 
 def _limits(validator: Any) -> dict[str, Any]:
     """The limits a field's lowback validators set, as JSON Schema keywords."""
     out: dict[str, Any] = {}
-    for part in m.parts(
-        validator.inner if isinstance(validator, Optional) else validator
-    ):
-        if isinstance(part, Optional):
-            out |= _limits(part.inner)
-        elif isinstance(part, InRange):
+    for part in m.parts(validator):
+        if isinstance(part, InRange):
             out |= {"minimum": part.low, "maximum": part.high}
         elif isinstance(part, Text):
             out["maxLength"] = min(part.max_chars, m.MAX_STRING_CHARS)
@@ -48,90 +42,7 @@ def _versioned(schema: dict[str, Any], *, required: bool) -> None:
         schema["required"] = [m.VERSION_KEY, *schema["required"]]
 
 
-class _Builder:
-    def __init__(self) -> None:
-        self.defs: dict[str, Any] = {}
-
-    def of(self, tp: Any, limits: Mapping[str, Any]) -> dict[str, Any]:
-        origin, args = typing.get_origin(tp), typing.get_args(tp)
-        members = [t for t in m.union_members(tp) if t is not type(None)]
-        if len(members) < len(m.union_members(tp)):
-            return {"oneOf": [self.of(m.non_null(tp), limits), {"type": "null"}]}
-        if members:
-            tagged = m.tag_of(tuple(members))
-            if tagged is None and not m.keyed(tuple(members)):
-                raise NotAWireValue(f"lowback has no wire form for {tp!r}")
-            # Tagged, or told apart by their keys (each member a closed object).
-            classes = tagged[1].values() if tagged else members
-            return {"oneOf": [self.ref(cls) for cls in classes]}
-        if isinstance(tp, type) and attrs.has(tp):
-            return self.ref(tp)
-        if origin in (tuple, frozenset):
-            schema: dict[str, Any] = {"type": "array", "items": self.of(args[0], {})}
-            schema["maxItems"] = limits.get("maxItems", m.MAX_LIST_LENGTH)
-            if origin is frozenset:
-                schema["uniqueItems"] = True
-            if "unique_by" in limits:  # each tag value at most once
-                key, tagged = limits["unique_by"], m.tag_of(m.union_members(args[0]))
-                schema["allOf"] = [
-                    {
-                        "contains": {
-                            "properties": {key: {"const": value}},
-                            "required": [key],
-                        }
-                    }
-                    | {"minContains": 0, "maxContains": 1}
-                    for value in (tagged[1] if tagged else ())
-                ]
-            return schema
-        if origin in (dict, Mapping):
-            fact = {"type": _SCALARS, "maxLength": m.MAX_STRING_CHARS}
-            return {
-                "type": "object",
-                "additionalProperties": fact,
-                "maxProperties": m.MAX_LIST_LENGTH,
-            }
-        return _scalar(tp, limits)
-
-    def ref(self, cls: type) -> dict[str, Any]:
-        if cls.__name__ not in self.defs:
-            self.defs[cls.__name__] = {}  # a placeholder breaks cycles
-            self.defs[cls.__name__] = self.object(cls)
-        return {"$ref": f"#/$defs/{cls.__name__}"}
-
-    def object(self, cls: type) -> dict[str, Any]:
-        tag = m.class_tag(cls)
-        properties: dict[str, Any] = {}
-        required: list[str] = []
-        if tag is not None:
-            properties[tag[0]] = {"const": tag[1]}
-            required.append(tag[0])
-        for f in attrs.fields(cls):
-            hint = m.hints(cls)[f.name]
-            properties[f.name] = self.of(
-                m.non_null(hint) if cls in m.SPARSE else hint, _limits(f.validator)
-            )
-            if f.default is attrs.NOTHING:
-                required.append(f.name)
-        schema: dict[str, Any] = {"type": "object", "title": cls.__name__}
-        schema["properties"] = properties
-        schema |= {"required": required, "additionalProperties": False}
-        schema["description"] = (cls.__doc__ or "").strip().split("\n", 1)[0]
-        if cls in m.MAY_CARRY_VERSION:  # inside plan_started, an app may send it
-            _versioned(schema, required=False)
-        observations = getattr(cls, "observations", ())
-        if observations:  # a self-check: stopped, or every observation given
-            schema["anyOf"] = [
-                {"required": ["stopped"], "properties": {"stopped": _NOT_NULL}},
-                {
-                    "required": list(observations),
-                    "properties": dict.fromkeys(observations, _NOT_NULL),
-                },
-            ]
-        return schema
-
-
-def _scalar(tp: Any, limits: Mapping[str, Any]) -> dict[str, Any]:
+def _scalar(tp: Any, limits: dict[str, Any]) -> dict[str, Any]:
     if tp is bool:
         return {"type": "boolean"}
     if tp in (int, float):
@@ -149,15 +60,91 @@ def _scalar(tp: Any, limits: Mapping[str, Any]) -> dict[str, Any]:
     raise NotAWireValue(f"lowback has no wire form for {tp!r}")
 
 
+def _each_once(key: str, item: Any) -> list[dict[str, Any]]:
+    """Each tag value of the items' union at most once (a self-check, for one)."""
+    tagged = m.tag_of(m.union_members(item))
+    once = {"minContains": 0, "maxContains": 1}
+    return [
+        {"contains": {"properties": {key: {"const": value}}, "required": [key]}} | once
+        for value in (tagged[1] if tagged else ())
+    ]
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.defs: dict[str, Any] = {}
+
+    def of(self, tp: Any, limits: dict[str, Any]) -> dict[str, Any]:
+        origin, args = typing.get_origin(tp), typing.get_args(tp)
+        members = tuple(t for t in m.union_members(tp) if t is not type(None))
+        if len(members) < len(m.union_members(tp)):
+            return {"oneOf": [self.of(m.non_null(tp), limits), {"type": "null"}]}
+        if members:  # tagged, or told apart by their keys (each a closed object)
+            tagged = m.tag_of(members)
+            if tagged is None and not m.keyed(members):
+                raise NotAWireValue(f"lowback has no wire form for {tp!r}")
+            return {
+                "oneOf": [
+                    self.ref(c) for c in (tagged[1].values() if tagged else members)
+                ]
+            }
+        if isinstance(tp, type) and attrs.has(tp):
+            return self.ref(tp)
+        if origin in (tuple, frozenset):
+            schema: dict[str, Any] = {"type": "array", "items": self.of(args[0], {})}
+            schema["maxItems"] = limits.get("maxItems", m.MAX_LIST_LENGTH)
+            schema |= {"uniqueItems": True} if origin is frozenset else {}
+            if "unique_by" in limits:
+                schema["allOf"] = _each_once(limits["unique_by"], args[0])
+            return schema
+        if origin in (dict, Mapping):
+            fact: dict[str, Any] = {"maxLength": m.MAX_STRING_CHARS}
+            fact["type"] = ["null", "boolean", "integer", "number", "string"]
+            return {
+                "type": "object",
+                "additionalProperties": fact,
+                "maxProperties": m.MAX_LIST_LENGTH,
+            }
+        return _scalar(tp, limits)
+
+    def ref(self, cls: type) -> dict[str, Any]:
+        if cls.__name__ not in self.defs:
+            self.defs[cls.__name__] = {}  # a placeholder breaks cycles
+            self.defs[cls.__name__] = self.object(cls)
+        return {"$ref": f"#/$defs/{cls.__name__}"}
+
+    def object(self, cls: type) -> dict[str, Any]:
+        tag, fields = m.class_tag(cls), attrs.fields(cls)
+        properties: dict[str, Any] = {tag[0]: {"const": tag[1]}} if tag else {}
+        for f in fields:
+            hint = m.hints(cls)[f.name]
+            hint = m.non_null(hint) if cls in m.SPARSE else hint
+            properties[f.name] = self.of(hint, _limits(f.validator))
+        required = [tag[0]] if tag else []
+        required += [f.name for f in fields if f.default is attrs.NOTHING]
+        schema: dict[str, Any] = {"type": "object", "title": cls.__name__}
+        schema["properties"] = properties
+        schema |= {"required": required, "additionalProperties": False}
+        schema["description"] = (cls.__doc__ or "").strip().split("\n", 1)[0]
+        if cls in m.MAY_CARRY_VERSION:  # inside plan_started, an app may send it
+            _versioned(schema, required=False)
+        if observations := list(getattr(cls, "observations", ())):
+            schema["anyOf"] = [  # a self-check: stopped, or every observation given
+                {"required": ["stopped"], "properties": {"stopped": _NOT_NULL}},
+                {
+                    "required": observations,
+                    "properties": dict.fromkeys(observations, _NOT_NULL),
+                },
+            ]
+        return schema
+
+
 def json_schema(type_: Any) -> dict[str, Any]:
     """Return the JSON Schema (draft 2020-12) of the documents ``loads(text, type_)`` reads.
 
-    Generated from the attrs fields, type hints and validators: required
-    keys, ``additionalProperties: false``, enums, numeric bounds, list limits,
-    ``oneOf`` on the tag for unions, each self-check at most once, and a
-    self-check's observations unless it was stopped. JSON Schema counts
-    ``4.0`` as an integer and :func:`loads` does not: validate with a type
-    checker whose integers exclude floats, as lowback's tests do.
+    Generated from the attrs fields, type hints and validators;
+    :doc:`/howto/schema` says what it holds. It counts ``4.0`` as an integer
+    and :func:`loads` does not: validate with integers that exclude floats.
 
     Raises:
         NotAWireValue: *type_* is not a wire type.
@@ -166,9 +153,7 @@ def json_schema(type_: Any) -> dict[str, Any]:
     >>> json_schema(Dose)["properties"]["sets"]
     {'type': 'integer', 'minimum': 1, 'maximum': 10}
     """
-    if not (
-        isinstance(type_, type) or typing.get_origin(type_) or m.union_members(type_)
-    ):
+    if not (isinstance(type_, type) or typing.get_origin(type_)):
         msg = f"json_schema() takes a wire type, not a {type(type_).__name__}"
         raise NotAWireValue(msg)
     builder = _Builder()
@@ -176,12 +161,10 @@ def json_schema(type_: Any) -> dict[str, Any]:
     item = typing.get_args(type_)[0] if m.is_sequence(type_) else type_
     names = {t.__name__ for t in m.union_members(item) or [item] if isinstance(t, type)}
     top = body["$ref"].rsplit("/", 1)[-1] if "$ref" in body else None
-    for name in names & builder.defs.keys():  # documents and journal items carry it
-        if name != top:
-            _versioned(builder.defs[name], required=not m.is_sequence(type_))
+    for name in names & builder.defs.keys() - {top}:  # documents carry the version
+        _versioned(builder.defs[name], required=not m.is_sequence(type_))
     if top is not None:
         body = builder.defs.pop(top)
         _versioned(body, required=True)
-    return {"$schema": _DIALECT, **body} | (
-        {"$defs": builder.defs} if builder.defs else {}
-    )
+    defs = {"$defs": builder.defs} if builder.defs else {}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **body} | defs
