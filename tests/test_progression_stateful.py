@@ -442,7 +442,9 @@ class PlanMachine(RuleBasedStateMachine):
         self.result, self.entry_pain = result, pain
         self.state, self.decision = start_plan(result, date=DAY0, entry_pain=pain)
         self.initial = self.state
-        m.pain(pain, DAY0)
+        # The intake's pain is pain now for PR-GATE-1; PR-GATE-4's 14 low days
+        # count from the first report after the start (the cautious reading).
+        m.pain_now = pain
         m.action = Action.PAUSE if m.paused else Action.START
         self.model = m
         self.matches_the_model()
