@@ -28,6 +28,7 @@ from lowback import (
     PlanStatus,
     RedFlag,
     RedFlagAnswers,
+    SelfCheckRecorded,
     Stage,
     Thresholds,
     prescription,
@@ -38,6 +39,7 @@ from lowback import (
 from lowback.catalog import rule_ids as ids
 from lowback.catalog.intake import HISTORY_FLAGS
 from lowback.catalog.red_flags import CES_FLAGS
+from lowback.catalog.self_checks import ForwardBendResult, StopReason
 from lowback.engine.plan import PauseKind
 from progression_helpers import DAY0, check_in, day, session, started
 from strategies import clear_intake
@@ -133,6 +135,49 @@ class TestSpecExample:
         assert decision.action is Action.RESET
         assert state.seek_care is Disposition.EMERGENCY
         assert "RF-MSCC" in _ids(decision)
+
+    @pytest.mark.parametrize(
+        ("history", "rule"),
+        [
+            ("cancer_history", "RF-MSCC"),
+            ("infection_or_immunosuppression_history", "RF-INF-NEURO"),
+            ("significant_trauma", "RF-FX-NEURO"),
+            ("minor_trauma_with_bone_fragility", "RF-FX-NEURO"),
+        ],
+    )
+    @pytest.mark.parametrize(
+        "stop", [StopReason.STRONG_LEG_SYMPTOMS, StopReason.SHARP_SHOOTING_PAIN]
+    )
+    def test_a_self_check_stopped_for_leg_symptoms_with_the_history(
+        self, history: str, rule: str, stop: StopReason
+    ) -> None:
+        """A self-check stopped for leg symptoms is a nerve feature (spec 2),
+        graded with the history like a check-in's: an emergency beside a
+        remembered cancer, infection or trauma flag, not a review (found by
+        the stateful test's model; invariant 14)."""
+        state = _with_history(**{history: Answer.YES})
+        stopped = SelfCheckRecorded(
+            date=day(1), results=(ForwardBendResult(stopped=stop),)
+        )
+        state, decision = step(state, stopped)
+        assert decision.action is Action.RESET
+        assert state.pause is PauseKind.SEEK_CARE
+        assert (decision.seek_care, state.seek_care) == (Disposition.EMERGENCY,) * 2
+        assert {ids.PR_REDFLAG, ids.PR_HISTORY, ids.PR_NERVE, rule} <= set(
+            _ids(decision)
+        )
+        assert decision.doses == ()
+
+    def test_a_self_check_stopped_for_leg_symptoms_without_history(self) -> None:
+        """With no history, the same stop resets and pauses for review only."""
+        stopped = SelfCheckRecorded(
+            date=day(1),
+            results=(ForwardBendResult(stopped=StopReason.STRONG_LEG_SYMPTOMS),),
+        )
+        state, decision = step(started(), stopped)
+        assert decision.action is Action.RESET
+        assert (state.pause, state.seek_care) == (PauseKind.REVIEW, None)
+        assert ids.PR_REDFLAG not in _ids(decision)
 
     def test_not_sure_on_a_ces_flag_mid_plan_is_urgent(self) -> None:
         flags = AskedRedFlags(bladder_or_bowel_change=Answer.UNKNOWN)

@@ -247,15 +247,39 @@ def _nerve_reset(
     _pause(state, PauseKind.SEEK_CARE if seek else PauseKind.REVIEW, seek)
 
 
-def _leg_symptoms_reset(state: _Draft, *_: object) -> _Outcome:
-    """PR-NERVE for leg symptoms in a session or a stopped self-check.
+#: A self-check stopped for leg symptoms or sharp shooting pain, as the nerve
+#: feature it is (spec 2, SC-STOP) when PR-REDFLAG grades it.
+_STOP_AS_FEATURE = (NerveFeature.SHARP_SHOOTING_LEG_PAIN,)
 
-    In stage 1 the isometric hold goes first (PR-ISO), then the reset.
+
+def _leg_symptoms_reset(
+    state: _Draft, event: SelfCheckRecorded, t: Thresholds
+) -> _Outcome:
+    """PR-NERVE for a self-check stopped for leg symptoms or sharp shooting pain.
+
+    The stop is a nerve feature (spec 2), so PR-REDFLAG (widened) grades it
+    with the remembered history, as a check-in's: beside a cancer, infection
+    or trauma history it is an emergency (RF-MSCC, RF-INF-NEURO,
+    RF-FX-NEURO; invariant 14). In stage 1 the isometric hold goes first
+    (PR-ISO), then the reset.
     """
+    grade = _grade(
+        state,
+        event.date,
+        t,
+        _NOTHING_ASKED_FLAGS,
+        _NOTHING_ASKED_NERVE,
+        _STOP_AS_FEATURE,
+    )
+    seek = _care(grade)
     rules: list[str] = []
+    if seek is not None:
+        state.checks.extend(grade.checks)
+        rules.append(ids.PR_REDFLAG)
+        rules.extend(_graded_rules(state, grade))
     if state["stage"] is Stage.CALM_AND_UNLOAD:
         _iso_drop(state, rules)
-    _nerve_reset(state, rules)
+    _nerve_reset(state, rules, seek)
     return Action.RESET, rules, ("progression.reset_nerve",)
 
 
