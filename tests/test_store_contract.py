@@ -288,16 +288,16 @@ def durable(request: pytest.FixtureRequest, tmp_path: Path) -> Target:
 def test_a_with_block_closes_the_connection(durable: Target) -> None:
     """A durable store used as a context manager is closed after the block:
     a later call fails with the store's own error, and what was appended stays."""
-    with durable.open() as opened:
-        assert isinstance(opened, ConnectedStore)
+    opened = durable.open()
+    assert isinstance(opened, ConnectedStore)
+    with opened:
         opened.append("p", JOURNAL[:2], expected_version=0)
     with pytest.raises(StoreError):
         opened.read("p")
     again = durable.open()
-    try:
+    assert isinstance(again, ConnectedStore)
+    with again:
         assert again.read("p") == (JOURNAL[:2], 2)
-    finally:
-        again.close()  # type: ignore[attr-defined]
 
 
 def test_data_outlives_the_store(durable: Target) -> None:
