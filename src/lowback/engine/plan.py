@@ -291,55 +291,52 @@ _FIELDS = tuple(a.name for a in attrs.fields(PlanState))
 _ALL_FIELDS = operator.attrgetter(*_FIELDS)
 
 
-class _Draft:
-    """The fields one event changes, over the state it applies to.
+class _Draft(dict[str, Any]):
+    """The fields of the next state, over the state they start from.
 
-    Private to the engine and mutable: while one event is applied the
-    handlers read the next state's fields here (``draft["stage"]``) and
-    write their changes here; :func:`~lowback.engine.progression.step`
-    then makes the next state with one :func:`attrs.evolve`. The state it
-    was made from is never changed.
+    Private to the engine and mutable: a dict of every field of the next
+    state, by name, starting as the base state's. While one event is applied
+    the handlers read the next state's fields here (``draft["stage"]``) and
+    write their changes here; :func:`~lowback.engine.progression.step` then
+    makes the next state from them with one call of ``PlanState(**draft)``,
+    so every field is validated. The state it was made from is never
+    changed.
     """
 
-    __slots__ = ("base", "changes", "checks")
+    __slots__ = ("_planned", "base", "checks")
 
     def __init__(self, base: PlanState) -> None:
+        super().__init__(zip(_FIELDS, _ALL_FIELDS(base), strict=True))
         self.base = base
-        self.changes: dict[str, Any] = {}
         #: The rules and conditions evaluated so far, in order.
         self.checks: list[Check] = []
-
-    def __getitem__(self, name: str) -> Any:
-        changes = self.changes
-        return changes[name] if name in changes else getattr(self.base, name)
-
-    def __setitem__(self, name: str, value: Any) -> None:
-        self.changes[name] = value
+        # The last planned() answer and the four fields it was derived from.
+        self._planned: tuple[tuple[Any, ...], tuple[ExerciseDose, ...]] | None = None
 
     def changed(self, name: str) -> bool:
         """Whether field *name* now holds another object than the base state's."""
-        changes = self.changes
-        return name in changes and changes[name] is not getattr(self.base, name)
+        return self[name] is not getattr(self.base, name)
 
     def planned(self) -> tuple[ExerciseDose, ...]:
-        """:attr:`PlanState.planned` of the next state."""
-        return planned_doses(
-            self["stage"], self["doses"], self["dropped"] | self["excluded"]
-        )
+        """:attr:`PlanState.planned` of the next state.
+
+        Derived again whenever one of the four fields it reads holds
+        another object than at the last call; the objects are values and the
+        draft holds them, so an unchanged object means an unchanged answer.
+        """
+        inputs = (self["stage"], self["doses"], self["dropped"], self["excluded"])
+        memo = self._planned
+        if memo is not None and all(map(operator.is_, memo[0], inputs)):
+            return memo[1]
+        stage, doses, dropped, excluded = inputs
+        planned = planned_doses(stage, doses, dropped | excluded)
+        self._planned = (inputs, planned)
+        return planned
 
     def dose_map(self) -> dict[ExerciseId, Dose]:
         """:attr:`PlanState.dose_map` of the next state."""
         return {d.exercise: d.dose for d in self["doses"]}
 
     def finish(self) -> PlanState:
-        """The next state: the base with every change applied at once.
-
-        What :func:`attrs.evolve` does, through ``PlanState.__init__``, with
-        the field names looked up once.
-        """
-        changes = self.changes
-        if not changes:
-            return self.base
-        fields = dict(zip(_FIELDS, _ALL_FIELDS(self.base), strict=True))
-        fields.update(changes)
-        return PlanState(**fields)
+        """The next state: every field as the draft now holds it, validated."""
+        return PlanState(**self)

@@ -106,6 +106,7 @@ def _fired(ids_: Iterable[str]) -> tuple[FiredRule, ...]:
 def _decide(  # noqa: PLR0913, PLR0917 - a decision has this many parts
     before: PlanState,
     after: PlanState,
+    draft: _Draft,
     date: dt.date,
     action: Action,
     rules: Iterable[str],
@@ -114,10 +115,11 @@ def _decide(  # noqa: PLR0913, PLR0917 - a decision has this many parts
 ) -> Decision:
     """The decision that moved *before* to *after*, after checking its edge.
 
-    The move must be an edge of the transition table whose guards all
-    allow it (:func:`~lowback.engine._guards.allowed`).
+    *after* was made from *draft*, whose planned doses it shares. The move
+    must be an edge of the transition table whose guards all allow it
+    (:func:`~lowback.engine._guards.allowed`).
     """
-    doses, rules, messages = _while_paused(after, action, rules, messages)
+    doses, rules, messages = _while_paused(after, draft, action, rules, messages)
     fired = _fired(rules)
     edge = TRANSITIONS_BY_KEY.get((before.stage, after.stage, action))
     if edge is None or not allowed(edge, before, after, date, fired, checks):
@@ -152,6 +154,7 @@ _KEEP_GOING = frozenset(
 
 def _while_paused(
     after: PlanState,
+    draft: _Draft,
     action: Action,
     rules: Iterable[str],
     messages: tuple[str, ...],
@@ -166,7 +169,8 @@ def _while_paused(
     """
     rules = list(rules)
     if after.status is not PlanStatus.PAUSED:
-        return after.planned, rules, messages
+        # after.planned, derived once per event with the draft's.
+        return draft.planned(), rules, messages
     doses = () if after.pause is PauseKind.SEEK_CARE else (paused_walks(after),)
     rules.append(ids.PR_PAUSE_DOSE)
     words = [m for m in messages if m not in _KEEP_GOING]
@@ -244,7 +248,7 @@ def start_plan(
     _enter(draft, stage)
     draft["reference"] = draft["doses"]
     state = draft.finish()
-    return state, _decide(state, state, date, action, rules, msgs, ())
+    return state, _decide(state, state, draft, date, action, rules, msgs, ())
 
 
 #: Intake pain patterns that mean leg symptoms (LD-CAUTION).
@@ -361,7 +365,7 @@ def step(
     week = (date - state.started).days // 7
     if week > state.week:
         # LD-CAP: on a new week, last week's plan becomes the reference.
-        draft["reference"] = state.planned
+        draft["reference"] = draft.planned()  # state.planned: nothing changed yet
         draft["week"] = week
     action, rules, messages = _apply(table, draft, event, thresholds)
     noted = _noted(draft, state)
@@ -377,7 +381,9 @@ def step(
         _enforce_cap(draft, thresholds)
     draft["last_date"] = date
     new = draft.finish()
-    return new, _decide(state, new, date, action, rules, messages, tuple(draft.checks))
+    return new, _decide(
+        state, new, draft, date, action, rules, messages, tuple(draft.checks)
+    )
 
 
 def replay(
