@@ -313,10 +313,6 @@ class _Draft(dict[str, Any]):
         # The last planned() answer and the four fields it was derived from.
         self._planned: tuple[tuple[Any, ...], tuple[ExerciseDose, ...]] | None = None
 
-    def changed(self, name: str) -> bool:
-        """Whether field *name* now holds another object than the base state's."""
-        return self[name] is not getattr(self.base, name)
-
     def planned(self) -> tuple[ExerciseDose, ...]:
         """:attr:`PlanState.planned` of the next state.
 

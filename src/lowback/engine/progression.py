@@ -90,17 +90,13 @@ _DEFAULT = Thresholds()
 
 
 @functools.lru_cache(maxsize=1024)
-def _fired_once(ids_: tuple[str, ...]) -> tuple[FiredRule, ...]:
-    return tuple(FiredRule.of(i) for i in dict.fromkeys(ids_))
-
-
-def _fired(ids_: Iterable[str]) -> tuple[FiredRule, ...]:
+def _fired(ids_: tuple[str, ...]) -> tuple[FiredRule, ...]:
     """The fired rules, each once, in the order first named.
 
     The engine's rule lists come from a small, fixed set of code paths, so
     each tuple of values is made once and shared (a bounded memo).
     """
-    return _fired_once(tuple(ids_))
+    return tuple(FiredRule.of(i) for i in dict.fromkeys(ids_))
 
 
 def _decide(  # noqa: PLR0913, PLR0917 - a decision has this many parts
@@ -120,7 +116,7 @@ def _decide(  # noqa: PLR0913, PLR0917 - a decision has this many parts
     (:func:`~lowback.engine._guards.allowed`).
     """
     doses, rules, messages = _while_paused(after, draft, action, rules, messages)
-    fired = _fired(rules)
+    fired = _fired(tuple(rules))
     edge = TRANSITIONS_BY_KEY.get((before.stage, after.stage, action))
     if edge is None or not allowed(edge, before, after, date, fired, checks):
         # A bug in the engine's rules, never the input's fault.
@@ -297,7 +293,9 @@ _NO_PLAN = frozenset({Disposition.EMERGENCY, Disposition.URGENT})
 def _noted(draft: _Draft, state: PlanState) -> list[str]:
     """The noted checks that fired, then LD-CAUTION when it removed an exercise."""
     noted = [c.id for c in draft.checks if c.id in _NOTED]
-    if draft["excluded"] - state.excluded:
+    excluded = draft["excluded"]
+    # The same set object (the usual case) removed nothing.
+    if excluded is not state.excluded and excluded - state.excluded:
         noted.append(ids.LD_CAUTION)
     return noted
 
@@ -324,13 +322,11 @@ def _start_from_intake(
 
 
 def _table_for(event: object) -> _Table[Any] | None:
-    """The rule table of *event*'s class (or of the event class it extends)."""
-    table = _TABLES.get(type(event))
-    if table is None:
-        for cls, candidate in _TABLES.items():
-            if isinstance(event, cls):
-                return candidate
-    return table
+    """The rule table of the event class *event* extends (``step`` looks up its own class first)."""
+    for cls, candidate in _TABLES.items():
+        if isinstance(event, cls):
+            return candidate
+    return None
 
 
 def step(
@@ -349,7 +345,7 @@ def step(
     if state is not None and not isinstance(state, PlanState):
         raise InvalidInput.at("state", "wrong_type", "expected a PlanState or None")
     _check_thresholds(thresholds)
-    table = _table_for(event)
+    table = _TABLES.get(type(event)) or _table_for(event)
     if table is None:
         if not isinstance(event, PlanStarted):
             raise InvalidInput.at("$", "wrong_type", "expected an event")
@@ -371,12 +367,13 @@ def step(
     noted = _noted(draft, state)
     if noted:
         rules = [*rules, *noted]
+    # LD-CAP, whenever a field the cap reads holds another object.
     if (
-        draft.changed("doses")
-        or draft.changed("stage")
-        or draft.changed("dropped")
-        or draft.changed("excluded")
-        or draft.changed("reference")
+        draft["doses"] is not state.doses
+        or draft["stage"] is not state.stage
+        or draft["dropped"] is not state.dropped
+        or draft["excluded"] is not state.excluded
+        or draft["reference"] is not state.reference
     ):
         _enforce_cap(draft, thresholds)
     draft["last_date"] = date
