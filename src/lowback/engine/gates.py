@@ -187,10 +187,20 @@ def _check(rule_id: str, verdict: _Verdict) -> Check:
 _MET, _UNMET = CheckOutcome.MET, CheckOutcome.UNMET
 
 
+#: Each distinct condition of ADVANCE_CRITERIA once (LD-MONITOR and LD-SETTLE
+#: share one), and each criterion's rule ID with the index of its condition.
+_CONDITIONS = tuple(dict.fromkeys(cond for _, cond in ADVANCE_CRITERIA))
+_CRITERIA = tuple((rid, _CONDITIONS.index(cond)) for rid, cond in ADVANCE_CRITERIA)
+
+
 def _evaluate(state: _Draft, date: dt.date, t: Thresholds) -> tuple[Check, ...]:
-    """Every condition of :data:`ADVANCE_CRITERIA` and the stage's gate, evaluated in order."""
+    """Every condition of :data:`ADVANCE_CRITERIA` and the stage's gate, evaluated in order.
+
+    A condition that two criteria share is evaluated once (they are pure).
+    """
     w = _window(state["sessions"], t)
-    checks = [_check(rid, cond(state, w, date, t)) for rid, cond in ADVANCE_CRITERIA]
+    verdicts = [cond(state, w, date, t) for cond in _CONDITIONS]
+    checks = [_check(rid, verdicts[i]) for rid, i in _CRITERIA]
     gate = GATES.get(state["stage"])
     if gate is not None:
         checks.append(_check(gate[0], gate[1](state, w, date, t)))

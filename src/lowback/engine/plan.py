@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import operator
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -26,6 +27,9 @@ from lowback.catalog.self_checks import HoldDirection
 from lowback.catalog.stages import PlanStatus, Stage
 from lowback.catalog.symptoms import NerveFeature
 from lowback.catalog.validators import (
+    EnumMember,
+    TypeIs,
+    Validator,
     enum_member,
     in_range,
     optional,
@@ -68,9 +72,43 @@ def _date_only(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         )
 
 
+def _optional_date(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """``None``, or what :func:`_date_only` accepts."""
+    if value is not None:
+        _date_only(inst, attribute, value)
+
+
+#: An attrs field validator as a plain function.
+_FieldCheck = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+
+
+def _plain(validator: EnumMember | TypeIs, *, nullable: bool = False) -> _FieldCheck:
+    """*validator* (or ``None`` when *nullable*) as a plain function.
+
+    A state and a decision are made for every event, and attrs calls a plain
+    function faster than a callable value. The function passes outright
+    only what *validator* surely accepts, ``None`` when *nullable* or a
+    value of exactly an accepted type, and hands anything else to
+    *validator* itself (through :func:`~lowback.catalog.validators.optional`
+    when *nullable*): it refuses exactly what the validator refuses, with
+    the same problem. The wire reads no bounds from these two kinds.
+    """
+    exact = (
+        (validator.enum_type,) if isinstance(validator, EnumMember) else validator.types
+    )
+    full: Validator = optional(validator) if nullable else validator
+
+    def check(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if type(value) in exact or (nullable and value is None):
+            return
+        full(inst, attribute, value)
+
+    return check
+
+
 _PAIN = in_range(0, 10)
-_BOOL = type_is(bool)
-_OPTIONAL_DATE = attrs.validators.optional(_date_only)
+_BOOL = _plain(type_is(bool))
+_OPTIONAL_DATE = _optional_date
 
 
 def _frozenset_of(item: type) -> Any:
@@ -122,15 +160,15 @@ def planned_doses(
 class PlanState:
     """Everything the rules must remember about a plan, and nothing more."""
 
-    stage: Stage = attrs.field(validator=enum_member(Stage))
-    status: PlanStatus = attrs.field(validator=enum_member(PlanStatus))
+    stage: Stage = attrs.field(validator=_plain(enum_member(Stage)))
+    status: PlanStatus = attrs.field(validator=_plain(enum_member(PlanStatus)))
     #: Why the plan is paused; ``None`` while active.
     pause: PauseKind | None = attrs.field(
-        default=None, validator=optional(enum_member(PauseKind))
+        default=None, validator=_plain(enum_member(PauseKind), nullable=True)
     )
     #: The disposition to seek while paused for a red flag.
     seek_care: Disposition | None = attrs.field(
-        default=None, validator=optional(enum_member(Disposition))
+        default=None, validator=_plain(enum_member(Disposition), nullable=True)
     )
     #: The plan's first day; weeks for LD-CAP count from it.
     started: dt.date = attrs.field(validator=_date_only)
@@ -183,7 +221,7 @@ class PlanState:
     )
     #: The easier direction for the isometric hold, from triage.
     hold_direction: HoldDirection | None = attrs.field(
-        default=None, validator=optional(enum_member(HoldDirection))
+        default=None, validator=_plain(enum_member(HoldDirection), nullable=True)
     )
     #: Nerve features the last clearance acknowledged (PR-ACK).
     acknowledged: frozenset[NerveFeature] = attrs.field(
@@ -193,7 +231,7 @@ class PlanState:
     #: (PR-HISTORY; ``significant_trauma`` only counts for
     #: ``Thresholds.trauma_memory_days``). A clearance never changes them.
     history: HistoryFlags = attrs.field(
-        factory=HistoryFlags.none, validator=type_is(HistoryFlags)
+        factory=HistoryFlags.none, validator=_plain(type_is(HistoryFlags))
     )
     #: Each measure's baseline and latest answers, in the order first recorded.
     outcomes: tuple[OutcomeRecord, ...] = attrs.field(
@@ -252,11 +290,11 @@ class Decision:
     """What one event did to the plan, and why."""
 
     date: dt.date = attrs.field(validator=_date_only)
-    action: Action = attrs.field(validator=enum_member(Action))
-    from_stage: Stage = attrs.field(validator=enum_member(Stage))
-    to_stage: Stage = attrs.field(validator=enum_member(Stage))
+    action: Action = attrs.field(validator=_plain(enum_member(Action)))
+    from_stage: Stage = attrs.field(validator=_plain(enum_member(Stage)))
+    to_stage: Stage = attrs.field(validator=_plain(enum_member(Stage)))
     #: The plan's status after the event.
-    status: PlanStatus = attrs.field(validator=enum_member(PlanStatus))
+    status: PlanStatus = attrs.field(validator=_plain(enum_member(PlanStatus)))
     #: The doses planned from now on for the stage's exercises.
     doses: tuple[ExerciseDose, ...] = attrs.field(validator=tuple_of(ExerciseDose))
     #: The rules that decided, with their sources. On a ``hold`` these are
@@ -264,12 +302,14 @@ class Decision:
     #: not met (so a clinician sees why the plan did not move) and any rule
     #: that blocked a dose increase.
     rules: tuple[FiredRule, ...] = attrs.field(validator=tuple_of(FiredRule))
-    ruleset_version: str = attrs.field(default=RULESET_VERSION, validator=type_is(str))
+    ruleset_version: str = attrs.field(
+        default=RULESET_VERSION, validator=_plain(type_is(str))
+    )
     #: Message IDs to show (see :mod:`lowback.catalog.messages`).
     messages: tuple[str, ...] = attrs.field(default=(), validator=tuple_of(str))
     #: Where to seek care when a red flag paused the plan.
     seek_care: Disposition | None = attrs.field(
-        default=None, validator=optional(enum_member(Disposition))
+        default=None, validator=_plain(enum_member(Disposition), nullable=True)
     )
     #: Every rule and advance condition the engine evaluated for this event,
     #: in order: whether it fired (a rule), was met or not (a condition),
@@ -291,55 +331,48 @@ _FIELDS = tuple(a.name for a in attrs.fields(PlanState))
 _ALL_FIELDS = operator.attrgetter(*_FIELDS)
 
 
-class _Draft:
-    """The fields one event changes, over the state it applies to.
+class _Draft(dict[str, Any]):
+    """The fields of the next state, over the state they start from.
 
-    Private to the engine and mutable: while one event is applied the
-    handlers read the next state's fields here (``draft["stage"]``) and
-    write their changes here; :func:`~lowback.engine.progression.step`
-    then makes the next state with one :func:`attrs.evolve`. The state it
-    was made from is never changed.
+    Private to the engine and mutable: a dict of every field of the next
+    state, by name, starting as the base state's. While one event is applied
+    the handlers read the next state's fields here (``draft["stage"]``) and
+    write their changes here; :func:`~lowback.engine.progression.step` then
+    makes the next state from them with one call of ``PlanState(**draft)``,
+    so every field is validated. The state it was made from is never
+    changed.
     """
 
-    __slots__ = ("base", "changes", "checks")
+    __slots__ = ("_planned", "base", "checks")
 
     def __init__(self, base: PlanState) -> None:
+        super().__init__(zip(_FIELDS, _ALL_FIELDS(base), strict=True))
         self.base = base
-        self.changes: dict[str, Any] = {}
         #: The rules and conditions evaluated so far, in order.
         self.checks: list[Check] = []
-
-    def __getitem__(self, name: str) -> Any:
-        changes = self.changes
-        return changes[name] if name in changes else getattr(self.base, name)
-
-    def __setitem__(self, name: str, value: Any) -> None:
-        self.changes[name] = value
-
-    def changed(self, name: str) -> bool:
-        """Whether field *name* now holds another object than the base state's."""
-        changes = self.changes
-        return name in changes and changes[name] is not getattr(self.base, name)
+        # The last planned() answer and the four fields it was derived from.
+        self._planned: tuple[tuple[Any, ...], tuple[ExerciseDose, ...]] | None = None
 
     def planned(self) -> tuple[ExerciseDose, ...]:
-        """:attr:`PlanState.planned` of the next state."""
-        return planned_doses(
-            self["stage"], self["doses"], self["dropped"] | self["excluded"]
-        )
+        """:attr:`PlanState.planned` of the next state.
+
+        Derived again whenever one of the four fields it reads holds
+        another object than at the last call; the objects are values and the
+        draft holds them, so an unchanged object means an unchanged answer.
+        """
+        inputs = (self["stage"], self["doses"], self["dropped"], self["excluded"])
+        memo = self._planned
+        if memo is not None and all(map(operator.is_, memo[0], inputs)):
+            return memo[1]
+        stage, doses, dropped, excluded = inputs
+        planned = planned_doses(stage, doses, dropped | excluded)
+        self._planned = (inputs, planned)
+        return planned
 
     def dose_map(self) -> dict[ExerciseId, Dose]:
         """:attr:`PlanState.dose_map` of the next state."""
         return {d.exercise: d.dose for d in self["doses"]}
 
     def finish(self) -> PlanState:
-        """The next state: the base with every change applied at once.
-
-        What :func:`attrs.evolve` does, through ``PlanState.__init__``, with
-        the field names looked up once.
-        """
-        changes = self.changes
-        if not changes:
-            return self.base
-        fields = dict(zip(_FIELDS, _ALL_FIELDS(self.base), strict=True))
-        fields.update(changes)
-        return PlanState(**fields)
+        """The next state: every field as the draft now holds it, validated."""
+        return PlanState(**self)

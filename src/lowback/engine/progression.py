@@ -90,22 +90,19 @@ _DEFAULT = Thresholds()
 
 
 @functools.lru_cache(maxsize=1024)
-def _fired_once(ids_: tuple[str, ...]) -> tuple[FiredRule, ...]:
-    return tuple(FiredRule.of(i) for i in dict.fromkeys(ids_))
-
-
-def _fired(ids_: Iterable[str]) -> tuple[FiredRule, ...]:
+def _fired(ids_: tuple[str, ...]) -> tuple[FiredRule, ...]:
     """The fired rules, each once, in the order first named.
 
     The engine's rule lists come from a small, fixed set of code paths, so
     each tuple of values is made once and shared (a bounded memo).
     """
-    return _fired_once(tuple(ids_))
+    return tuple(FiredRule.of(i) for i in dict.fromkeys(ids_))
 
 
 def _decide(  # noqa: PLR0913, PLR0917 - a decision has this many parts
     before: PlanState,
     after: PlanState,
+    draft: _Draft,
     date: dt.date,
     action: Action,
     rules: Iterable[str],
@@ -114,11 +111,12 @@ def _decide(  # noqa: PLR0913, PLR0917 - a decision has this many parts
 ) -> Decision:
     """The decision that moved *before* to *after*, after checking its edge.
 
-    The move must be an edge of the transition table whose guards all
-    allow it (:func:`~lowback.engine._guards.allowed`).
+    *after* was made from *draft*, whose planned doses it shares. The move
+    must be an edge of the transition table whose guards all allow it
+    (:func:`~lowback.engine._guards.allowed`).
     """
-    doses, rules, messages = _while_paused(after, action, rules, messages)
-    fired = _fired(rules)
+    doses, rules, messages = _while_paused(after, draft, action, rules, messages)
+    fired = _fired(tuple(rules))
     edge = TRANSITIONS_BY_KEY.get((before.stage, after.stage, action))
     if edge is None or not allowed(edge, before, after, date, fired, checks):
         # A bug in the engine's rules, never the input's fault.
@@ -152,6 +150,7 @@ _KEEP_GOING = frozenset(
 
 def _while_paused(
     after: PlanState,
+    draft: _Draft,
     action: Action,
     rules: Iterable[str],
     messages: tuple[str, ...],
@@ -166,7 +165,8 @@ def _while_paused(
     """
     rules = list(rules)
     if after.status is not PlanStatus.PAUSED:
-        return after.planned, rules, messages
+        # after.planned, derived once per event with the draft's.
+        return draft.planned(), rules, messages
     doses = () if after.pause is PauseKind.SEEK_CARE else (paused_walks(after),)
     rules.append(ids.PR_PAUSE_DOSE)
     words = [m for m in messages if m not in _KEEP_GOING]
@@ -244,7 +244,7 @@ def start_plan(
     _enter(draft, stage)
     draft["reference"] = draft["doses"]
     state = draft.finish()
-    return state, _decide(state, state, date, action, rules, msgs, ())
+    return state, _decide(state, state, draft, date, action, rules, msgs, ())
 
 
 #: Intake pain patterns that mean leg symptoms (LD-CAUTION).
@@ -293,7 +293,9 @@ _NO_PLAN = frozenset({Disposition.EMERGENCY, Disposition.URGENT})
 def _noted(draft: _Draft, state: PlanState) -> list[str]:
     """The noted checks that fired, then LD-CAUTION when it removed an exercise."""
     noted = [c.id for c in draft.checks if c.id in _NOTED]
-    if draft["excluded"] - state.excluded:
+    excluded = draft["excluded"]
+    # The same set object (the usual case) removed nothing.
+    if excluded is not state.excluded and excluded - state.excluded:
         noted.append(ids.LD_CAUTION)
     return noted
 
@@ -320,13 +322,11 @@ def _start_from_intake(
 
 
 def _table_for(event: object) -> _Table[Any] | None:
-    """The rule table of *event*'s class (or of the event class it extends)."""
-    table = _TABLES.get(type(event))
-    if table is None:
-        for cls, candidate in _TABLES.items():
-            if isinstance(event, cls):
-                return candidate
-    return table
+    """The rule table of the event class *event* extends (``step`` looks up its own class first)."""
+    for cls, candidate in _TABLES.items():
+        if isinstance(event, cls):
+            return candidate
+    return None
 
 
 def step(
@@ -345,7 +345,7 @@ def step(
     if state is not None and not isinstance(state, PlanState):
         raise InvalidInput.at("state", "wrong_type", "expected a PlanState or None")
     _check_thresholds(thresholds)
-    table = _table_for(event)
+    table = _TABLES.get(type(event)) or _table_for(event)
     if table is None:
         if not isinstance(event, PlanStarted):
             raise InvalidInput.at("$", "wrong_type", "expected an event")
@@ -361,23 +361,26 @@ def step(
     week = (date - state.started).days // 7
     if week > state.week:
         # LD-CAP: on a new week, last week's plan becomes the reference.
-        draft["reference"] = state.planned
+        draft["reference"] = draft.planned()  # state.planned: nothing changed yet
         draft["week"] = week
     action, rules, messages = _apply(table, draft, event, thresholds)
     noted = _noted(draft, state)
     if noted:
         rules = [*rules, *noted]
+    # LD-CAP, whenever a field the cap reads holds another object.
     if (
-        draft.changed("doses")
-        or draft.changed("stage")
-        or draft.changed("dropped")
-        or draft.changed("excluded")
-        or draft.changed("reference")
+        draft["doses"] is not state.doses
+        or draft["stage"] is not state.stage
+        or draft["dropped"] is not state.dropped
+        or draft["excluded"] is not state.excluded
+        or draft["reference"] is not state.reference
     ):
         _enforce_cap(draft, thresholds)
     draft["last_date"] = date
     new = draft.finish()
-    return new, _decide(state, new, date, action, rules, messages, tuple(draft.checks))
+    return new, _decide(
+        state, new, draft, date, action, rules, messages, tuple(draft.checks)
+    )
 
 
 def replay(
