@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import operator
-from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -27,9 +26,6 @@ from lowback.catalog.self_checks import HoldDirection
 from lowback.catalog.stages import PlanStatus, Stage
 from lowback.catalog.symptoms import NerveFeature
 from lowback.catalog.validators import (
-    EnumMember,
-    TypeIs,
-    Validator,
     enum_member,
     in_range,
     optional,
@@ -72,43 +68,9 @@ def _date_only(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         )
 
 
-def _optional_date(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    """``None``, or what :func:`_date_only` accepts."""
-    if value is not None:
-        _date_only(inst, attribute, value)
-
-
-#: An attrs field validator as a plain function.
-_FieldCheck = Callable[[Any, "attrs.Attribute[Any]", Any], None]
-
-
-def _plain(validator: EnumMember | TypeIs, *, nullable: bool = False) -> _FieldCheck:
-    """*validator* (or ``None`` when *nullable*) as a plain function.
-
-    A state and a decision are made for every event, and attrs calls a plain
-    function faster than a callable value. The function passes outright
-    only what *validator* surely accepts, ``None`` when *nullable* or a
-    value of exactly an accepted type, and hands anything else to
-    *validator* itself (through :func:`~lowback.catalog.validators.optional`
-    when *nullable*): it refuses exactly what the validator refuses, with
-    the same problem. The wire reads no bounds from these two kinds.
-    """
-    exact = (
-        (validator.enum_type,) if isinstance(validator, EnumMember) else validator.types
-    )
-    full: Validator = optional(validator) if nullable else validator
-
-    def check(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if type(value) in exact or (nullable and value is None):
-            return
-        full(inst, attribute, value)
-
-    return check
-
-
 _PAIN = in_range(0, 10)
-_BOOL = _plain(type_is(bool))
-_OPTIONAL_DATE = _optional_date
+_BOOL = type_is(bool)
+_OPTIONAL_DATE = attrs.validators.optional(_date_only)
 
 
 def _frozenset_of(item: type) -> Any:
@@ -160,15 +122,15 @@ def planned_doses(
 class PlanState:
     """Everything the rules must remember about a plan, and nothing more."""
 
-    stage: Stage = attrs.field(validator=_plain(enum_member(Stage)))
-    status: PlanStatus = attrs.field(validator=_plain(enum_member(PlanStatus)))
+    stage: Stage = attrs.field(validator=enum_member(Stage))
+    status: PlanStatus = attrs.field(validator=enum_member(PlanStatus))
     #: Why the plan is paused; ``None`` while active.
     pause: PauseKind | None = attrs.field(
-        default=None, validator=_plain(enum_member(PauseKind), nullable=True)
+        default=None, validator=optional(enum_member(PauseKind))
     )
     #: The disposition to seek while paused for a red flag.
     seek_care: Disposition | None = attrs.field(
-        default=None, validator=_plain(enum_member(Disposition), nullable=True)
+        default=None, validator=optional(enum_member(Disposition))
     )
     #: The plan's first day; weeks for LD-CAP count from it.
     started: dt.date = attrs.field(validator=_date_only)
@@ -221,7 +183,7 @@ class PlanState:
     )
     #: The easier direction for the isometric hold, from triage.
     hold_direction: HoldDirection | None = attrs.field(
-        default=None, validator=_plain(enum_member(HoldDirection), nullable=True)
+        default=None, validator=optional(enum_member(HoldDirection))
     )
     #: Nerve features the last clearance acknowledged (PR-ACK).
     acknowledged: frozenset[NerveFeature] = attrs.field(
@@ -231,7 +193,7 @@ class PlanState:
     #: (PR-HISTORY; ``significant_trauma`` only counts for
     #: ``Thresholds.trauma_memory_days``). A clearance never changes them.
     history: HistoryFlags = attrs.field(
-        factory=HistoryFlags.none, validator=_plain(type_is(HistoryFlags))
+        factory=HistoryFlags.none, validator=type_is(HistoryFlags)
     )
     #: Each measure's baseline and latest answers, in the order first recorded.
     outcomes: tuple[OutcomeRecord, ...] = attrs.field(
@@ -290,11 +252,11 @@ class Decision:
     """What one event did to the plan, and why."""
 
     date: dt.date = attrs.field(validator=_date_only)
-    action: Action = attrs.field(validator=_plain(enum_member(Action)))
-    from_stage: Stage = attrs.field(validator=_plain(enum_member(Stage)))
-    to_stage: Stage = attrs.field(validator=_plain(enum_member(Stage)))
+    action: Action = attrs.field(validator=enum_member(Action))
+    from_stage: Stage = attrs.field(validator=enum_member(Stage))
+    to_stage: Stage = attrs.field(validator=enum_member(Stage))
     #: The plan's status after the event.
-    status: PlanStatus = attrs.field(validator=_plain(enum_member(PlanStatus)))
+    status: PlanStatus = attrs.field(validator=enum_member(PlanStatus))
     #: The doses planned from now on for the stage's exercises.
     doses: tuple[ExerciseDose, ...] = attrs.field(validator=tuple_of(ExerciseDose))
     #: The rules that decided, with their sources. On a ``hold`` these are
@@ -302,14 +264,12 @@ class Decision:
     #: not met (so a clinician sees why the plan did not move) and any rule
     #: that blocked a dose increase.
     rules: tuple[FiredRule, ...] = attrs.field(validator=tuple_of(FiredRule))
-    ruleset_version: str = attrs.field(
-        default=RULESET_VERSION, validator=_plain(type_is(str))
-    )
+    ruleset_version: str = attrs.field(default=RULESET_VERSION, validator=type_is(str))
     #: Message IDs to show (see :mod:`lowback.catalog.messages`).
     messages: tuple[str, ...] = attrs.field(default=(), validator=tuple_of(str))
     #: Where to seek care when a red flag paused the plan.
     seek_care: Disposition | None = attrs.field(
-        default=None, validator=_plain(enum_member(Disposition), nullable=True)
+        default=None, validator=optional(enum_member(Disposition))
     )
     #: Every rule and advance condition the engine evaluated for this event,
     #: in order: whether it fired (a rule), was met or not (a condition),
