@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+import lowback
 from lowback import Dose, ExerciseId
-from lowback.engine.load import deload
+from lowback.engine.load import deload, step_up
 
 
 class TestDeloadCutOrder:
@@ -37,3 +38,21 @@ class TestDeloadCutOrder:
         """LD-DELOAD: a one-second hold of one rep cannot lose 30 %: dropped (None)."""
         dose = Dose(sets=1, reps=1, hold_seconds=1.0)
         assert deload(ExerciseId.KNEE_TO_CHEST_SINGLE, dose, 0.3) is None
+
+
+class TestSetStep:
+    @pytest.mark.parametrize(
+        "exercise", [ExerciseId.PELVIC_TILT, ExerciseId.GLUTE_BRIDGE]
+    )
+    def test_a_new_set_takes_the_fewest_reps_that_still_add_volume(
+        self, exercise: ExerciseId
+    ) -> None:
+        """LD-PROGRESS: at the rep ceiling a set is added with reps cut back so the
+        volume rises gently: one rep fewer would not be more than before."""
+        top = lowback.EXERCISES[exercise].ceiling
+        dose = Dose(sets=1, reps=top.reps)
+        bigger = step_up(exercise, dose)
+        assert bigger.sets == 2
+        assert bigger.reps is not None
+        assert bigger.sets * bigger.reps > dose.sets * (dose.reps or 0)
+        assert bigger.sets * (bigger.reps - 1) <= dose.sets * (dose.reps or 0)
