@@ -23,8 +23,18 @@ settings.register_profile(
 )
 # Fixed seed for mutation testing: the same examples for every mutant, so a
 # surviving mutant is one the tests miss, not an unlucky draw (CONTRIBUTING.md).
+# Fewer examples and stateful steps than `dev`: a surviving mutant runs every
+# test that reaches its function, and the property and stateful tests are most
+# of that time. No health checks: a mutant is killed by a failed assertion,
+# never by a slow or heavily filtered draw on a busy machine.
 settings.register_profile(
-    "mutmut", max_examples=50, deadline=None, derandomize=True, database=None
+    "mutmut",
+    max_examples=20,
+    stateful_step_count=20,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
 )
 settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev")

@@ -60,7 +60,11 @@ EVENTS: list[tuple[st.SearchStrategy[Any], Any]] = [
     (asked_nerve_features, AskedNerveFeatures),
 ]
 #: Journals are slow to draw; the health check for that is not the point here.
-slow = settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
+#: The profile's own suppressions stay (the ``mutmut`` profile suppresses all).
+slow = settings(
+    suppress_health_check=[*settings().suppress_health_check, HealthCheck.too_slow],
+    deadline=None,
+)
 
 
 def _replayed(journal: Journal) -> wire.ReplayOutput | None:
