@@ -171,7 +171,7 @@ class Optional(Validator):
     def __call__(self, _inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         """Raise :class:`InvalidInput` at ``$.<field>`` when *value* is refused."""
         if value is not None:
-            Validator.__call__(self, _inst, attribute, value)
+            self.inner(_inst, attribute, value)
 
 
 @attrs.frozen
