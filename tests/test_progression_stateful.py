@@ -102,6 +102,9 @@ COMBO = frozenset(
         RedFlag.MINOR_TRAUMA_WITH_BONE_FRAGILITY,
     }
 )
+#: RF-UNKNOWN-COMBO's "not sure" flags: these and unexplained weight loss, a
+#: cancer flag (lowback's safer reading, spec 1 lists it under malignancy).
+UNSURE_COMBO = COMBO | {RedFlag.UNEXPLAINED_WEIGHT_LOSS}
 #: PR-HISTORY: the intake's history flags the plan remembers.
 HISTORY = (
     RedFlag.CANCER_HISTORY,
@@ -286,7 +289,7 @@ class Model:
         """
         hist_yes, hist_unsure = self.remembered(date)
         combo_yes = (flags_yes | hist_yes) & COMBO
-        combo_unsure = (flags_unsure | hist_unsure) & COMBO
+        combo_unsure = (flags_unsure | hist_unsure) & UNSURE_COMBO
         neuro = nerve or DEFICIT in flags_yes
         if flags_yes & CES:
             return _E  # RF-CES

@@ -65,6 +65,8 @@ COMBO_FLAGS = (
     RedFlag.FEVER_OR_UNWELL,
     RedFlag.SIGNIFICANT_TRAUMA,
     RedFlag.MINOR_TRAUMA_WITH_BONE_FRAGILITY,
+    # A cancer flag: lowback's safer reading (spec 1 lists it under malignancy).
+    RedFlag.UNEXPLAINED_WEIGHT_LOSS,
 )
 
 
@@ -252,11 +254,19 @@ class TestUnknownCombination:
         )
         assert ids.RF_UNKNOWN_COMBO in fired(result)
 
-    def test_weight_loss_unknown_is_not_a_combination_flag(self) -> None:
-        """Unexplained weight loss is not one of the combination flags."""
+    def test_weight_loss_unknown_with_a_nerve_feature_is_urgent(self) -> None:
+        """RF-UNKNOWN-COMBO, safer reading: unexplained weight loss is a cancer
+        flag, so "not sure" about it beside a nerve feature is urgent, not the
+        medical review an unsure flag alone gets."""
         result = run(
             red_flags=flags(unexplained_weight_loss=UNKNOWN), leg_pain_below_knee=YES
         )
+        assert ids.RF_UNKNOWN_COMBO in fired(result)
+        assert result.disposition is D.URGENT
+
+    def test_weight_loss_unknown_alone_is_a_medical_review(self) -> None:
+        """Without a nerve feature, an unsure weight loss is RF-UNKNOWN's review."""
+        result = run(red_flags=flags(unexplained_weight_loss=UNKNOWN))
         assert ids.RF_UNKNOWN_COMBO not in fired(result)
         assert result.disposition is D.MEDICAL_REVIEW
 

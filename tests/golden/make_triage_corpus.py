@@ -16,7 +16,9 @@ nerve feature or a history flag) and intakes drawn from
 ``tests/strategies.py`` with a fixed seed.
 
 ``python tests/golden/make_triage_corpus.py --write`` regenerates all three
-files from scratch (new generated intakes too); without ``--write`` it
+files from scratch (new generated intakes too); ``--outputs`` re-triages the
+committed intakes and rewrites only the outputs (for a commit that changes a
+rule: the diff then shows exactly the results the rule moved); with neither it
 re-triages the committed intakes and reports whether the outputs still match.
 ``tests/test_triage_golden.py`` runs the same comparison.
 """
@@ -339,7 +341,17 @@ def main(argv: list[str] | None = None) -> int:
     """Write the corpus (``--write``) or check it; return the exit code."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="regenerate the corpus")
+    parser.add_argument(
+        "--outputs",
+        action="store_true",
+        help="rewrite the outputs of the committed intakes",
+    )
     args = parser.parse_args(argv)
+    if args.outputs:
+        for name, content in render(read_intakes()).items():
+            (CORPUS / name).write_text(content, encoding="utf-8")
+        sys.stdout.write(f"rewrote the outputs in {CORPUS}\n")
+        return 0
     if args.write:
         CORPUS.mkdir(parents=True, exist_ok=True)
         made = cases()

@@ -510,9 +510,10 @@ _RULES = (
     _r(
         RF_UNKNOWN_COMBO,
         _K.RED_FLAG,
-        "'Not sure' about a cancer, infection, fever or trauma flag beside a nerve "
-        "feature or worsening deficit (or such a flag with a nerve question answered "
-        "'not sure') needs same-day assessment: it could be an emergency.",
+        "'Not sure' about a cancer (history or unexplained weight loss), infection, "
+        "fever or trauma flag beside a nerve feature or worsening deficit (or such a "
+        "flag with a nerve question answered 'not sure') needs same-day assessment: "
+        "it could be an emergency.",
         _S.IFOMPT_2020,
         _S.NICE_CG75,
         disposition=_D.URGENT,

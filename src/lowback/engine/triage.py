@@ -271,8 +271,14 @@ _INFECTION_FLAGS = frozenset(
 _CANCER_FLAGS = frozenset({_F.CANCER_HISTORY, _F.UNEXPLAINED_WEIGHT_LOSS})
 _AGE_FLAGS = _FRACTURE_FLAGS | {_F.CANCER_HISTORY}
 #: The flags that make a nerve feature or deficit an emergency (RF-MSCC,
-#: RF-INF-NEURO, RF-FX-NEURO), and "not sure" on them urgent (RF-UNKNOWN-COMBO).
+#: RF-INF-NEURO, RF-FX-NEURO).
 _COMBO_FLAGS = _FRACTURE_FLAGS | _INFECTION_FLAGS | {_F.CANCER_HISTORY}
+#: The flags whose "not sure" beside a nerve feature is urgent (RF-UNKNOWN-COMBO:
+#: "a cancer, infection, fever or trauma flag"). Safer reading: unexplained
+#: weight loss is a cancer flag too (spec 1: malignancy), so it counts here,
+#: although alone with a nerve feature it is RF-CANCER's urgent, not RF-MSCC's
+#: emergency (the spec names only cancer history there).
+_UNSURE_COMBO_FLAGS = _COMBO_FLAGS | _CANCER_FLAGS
 
 
 # The predicates, one per rule ID. Each reads only the facts.
@@ -351,8 +357,8 @@ def _unknown_combo(f: _Facts) -> bool:
     # Spec 5.1. Safer reading: a worsening deficit answered "not sure" beside
     # such a flag counts like a nerve question answered "not sure".
     unsure_neuro = f.nerve_unknown or _DEFICIT_FLAG in f.flags_unknown
-    return (bool(f.combo_unknown & _COMBO_FLAGS) and _neuro(f)) or (
-        bool(f.combo_yes & _COMBO_FLAGS) and unsure_neuro
+    return (bool(f.combo_unknown & _UNSURE_COMBO_FLAGS) and _neuro(f)) or (
+        bool(f.combo_yes & _UNSURE_COMBO_FLAGS) and unsure_neuro
     )
 
 
@@ -450,7 +456,7 @@ _NEURO = (*_DEFICIT, "nerve_feature")
 _FRACTURE = tuple(f.value for f in RedFlag if f in _FRACTURE_FLAGS)
 _INFECTION = tuple(f.value for f in RedFlag if f in _INFECTION_FLAGS)
 _CANCER = tuple(f.value for f in RedFlag if f in _CANCER_FLAGS)
-_COMBO = tuple(f.value for f in RedFlag if f in _COMBO_FLAGS)
+_UNSURE_COMBO = tuple(f.value for f in RedFlag if f in _UNSURE_COMBO_FLAGS)
 _SADDLE = ("saddle_region", "nerve_like_quality", "numbness_or_tingling_in_a_line")
 #: The least risk, total and subscore a STarT Back screen's answers prove
 #: (unanswered items count 0); ``None`` when it was not asked.
@@ -518,7 +524,12 @@ _ROWS: tuple[_Row, ...] = (
     _Row(
         ids.RF_UNKNOWN_COMBO,
         _unknown_combo,
-        (*_COMBO, *_remembered(_COMBO_FLAGS), *_NEURO, "nerve_question_unknown"),
+        (
+            *_UNSURE_COMBO,
+            *_remembered(_UNSURE_COMBO_FLAGS),
+            *_NEURO,
+            "nerve_question_unknown",
+        ),
     ),
     _Row(ids.RF_UNKNOWN, _unknown_flag, tuple(f.value for f in RedFlag)),
     _Row(ids.NV_ROOT, _nerve_root, _NERVE_FACTS),
