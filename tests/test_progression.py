@@ -11,6 +11,7 @@ from lowback import (
     Answer,
     AskedNerveFeatures,
     AskedRedFlags,
+    BackwardLeanResult,
     ClinicianCleared,
     ClinicianOverride,
     Disposition,
@@ -416,6 +417,35 @@ class TestGates:
         state, decision = green_run(state, 1, 7)
         assert "PR-GATE-3" in ids(decision)
         assert state.stage is S3
+
+    def test_gate3_does_not_ask_for_an_exercise_ld_caution_took_out(self) -> None:
+        """PR-GATE-3 with LD-CAUTION: after a pinch on the backward lean the
+        back extension is out of the plan, so the other strength exercises at
+        target pass the gate; the same sessions without the pinch do not."""
+        target = tuple(
+            ExerciseDone(exercise=e, sets=3, reps=15)
+            for e in lowback.STAGE_PLANS[S3].exercises
+            if e is not ExerciseId.BACK_EXTENSION
+        )
+        base = attrs.evolve(started(S2, pain=2), stage=S3)
+        pinch = BackwardLeanResult(
+            pinch_in_one_spot=Answer.YES,
+            feels_like_muscle_stretch=Answer.NO,
+            hand_support_eases=Answer.NO,
+        )
+        for pinched, expected in ((True, S4), (False, S3)):
+            state = base
+            if pinched:
+                event = SelfCheckRecorded(date=day(0), results=(pinch,))
+                state, _ = step(state, event)
+                assert ExerciseId.BACK_EXTENSION in state.excluded
+            for n in range(1, 8):
+                state, decision = step(
+                    state, attrs.evolve(session(state, n), exercises=target)
+                )
+            assert state.stage is expected
+            if not pinched:
+                assert "PR-GATE-3" in ids(decision)
 
     def test_gate3_is_met_at_target_unless_the_hold_is_short(self) -> None:
         """PR-GATE-3: target dose passes; a re-checked hold under 10 s blocks."""

@@ -214,6 +214,9 @@ class Model:
     low_since: dt.date | None = None
     last_session: dt.date | None = None
     endurance: float | None = None
+    #: The back extension is out (LD-CAUTION: a pinch on the backward lean,
+    #: until a clearance), so PR-GATE-3 does not ask for it.
+    no_extension: bool = False
     nprs_baseline: int | None = None
     worse_on: dt.date | None = None
     #: The action the model predicts for the event just applied.
@@ -550,6 +553,7 @@ class PlanMachine(RuleBasedStateMachine):
                         and names[e].sets >= goal.sets
                         and names[e].reps >= (goal.reps or 0)
                         for e, goal in TARGETS
+                        if not (m.no_extension and e is ExerciseId.BACK_EXTENSION)
                     ),
                 )
             )
@@ -758,6 +762,11 @@ class PlanMachine(RuleBasedStateMachine):
                 m.endurance = (
                     0.0 if r.stopped is not None else float(r.hold_seconds or 0)
                 )
+            if (
+                r.check is lowback.SelfCheck.BACKWARD_LEAN
+                and r.pinch_in_one_spot is _YES
+            ):
+                m.no_extension = True  # LD-CAUTION
         if leg:
             m.reset(care)
             self.since_gap = []
@@ -803,6 +812,7 @@ class PlanMachine(RuleBasedStateMachine):
                 self.since_gap = []
             m.action = Action.OVERRIDE
         m.acknowledged = frozenset(acknowledged)
+        m.no_extension = False  # a clearance brings the back extension back
         self.matches_the_model()
         assert self.state is not None
         assert self.state.history == history
@@ -910,6 +920,7 @@ class PlanMachine(RuleBasedStateMachine):
         )
         assert actual == predicted, (actual, predicted, self.event, m)
         assert (d.to_stage, d.status, d.seek_care) == (s.stage, s.status, s.seek_care)
+        assert (ExerciseId.BACK_EXTENSION in s.excluded) == m.no_extension
         if m.seek in {_E, _F} and m.action in {Action.PAUSE, Action.RESET}:
             hypothesis.event(f"paused to seek {m.seek.value}")
 

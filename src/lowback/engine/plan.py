@@ -102,7 +102,8 @@ class SessionSummary:
     mobility: bool = attrs.field(validator=_BOOL)
     #: A daily habit of stage 4 was logged (PR-GATE-4).
     habits: bool = attrs.field(validator=_BOOL)
-    #: Every strength exercise was done at its target dose (PR-GATE-3).
+    #: Every strength exercise of the stage was done at its target dose,
+    #: leaving out those LD-CAUTION excluded (PR-GATE-3).
     on_target: bool = attrs.field(validator=_BOOL)
 
 
