@@ -85,12 +85,12 @@ _MESSAGES: dict[str, str] = {
     ),
     # Exercises: how to do each one.
     "exercise.legs_up_rest.how": (
-        "Lie on your back with your lower legs resting on a chair or sofa, hips and "
-        "knees bent to about a right angle, and let your back relax."
+        "Rest on your back and prop your calves up on a seat or couch so that hips "
+        "and knees each bend to roughly 90 degrees; let your back go heavy."
     ),
     "exercise.side_lying_pillow.how": (
-        "Lie on your side with a pillow between your knees and ankles so your "
-        "pelvis stays level."
+        "Rest on one side and keep a pillow between knees and ankles, which holds "
+        "your pelvis level."
     ),
     "exercise.pelvic_tilt.how": (
         "Lying on your back with knees bent, rock your pelvis gently forwards and "
@@ -150,8 +150,8 @@ _MESSAGES: dict[str, str] = {
         "opposite leg back. Hold, return, and swap sides."
     ),
     "exercise.clamshell.how": (
-        "Lie on your side with hips and knees bent and feet together. Keep your "
-        "feet touching and lift the top knee a little."
+        "On one side, bend hips and knees and keep your feet together. With the "
+        "feet still touching, raise the upper knee a little."
     ),
     "exercise.back_extension.how": (
         "Lie face down with a folded towel under your forehead. Squeeze your "
@@ -177,7 +177,7 @@ _MESSAGES: dict[str, str] = {
     "cue.smooth_not_stretch": "Aim for easy, smooth movement, not a big stretch.",
     "cue.within_comfort": "Stay within comfort; stop short of sharp pain.",
     "cue.breathe_slowly": "Breathe slowly and let your back soften as you breathe out.",
-    "cue.stretch_front_of_hip": "Feel the stretch at the front of the hip, not in your low back.",
+    "cue.stretch_front_of_hip": "The stretch belongs in the front of your hip; your low back should feel nothing.",
     "cue.gentle_firmness": "Aim for light tension around your waist; keep breathing and never brace hard.",
     "cue.buttocks_do_the_work": "Let your buttocks do most of the work; your low back should feel supported, not pinched.",
     "cue.hips_level": "Keep your hips level, without twisting or sagging.",
@@ -215,7 +215,7 @@ _MESSAGES: dict[str, str] = {
         "Your back is not fragile: strong, well-coordinated muscles are on your side."
     ),
     "mindset.early_warning": (
-        "Mild tightness or tiredness is a cue to pause and reset, not a reason to panic."
+        "A little tightness or tiredness means ease off and start again, nothing to fear."
     ),
     "prevention.build_gradually": (
         "Build up training and workload gradually, especially after time off."

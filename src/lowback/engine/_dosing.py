@@ -3,9 +3,10 @@
 The engine's load-management steps (spec 3, LD-* and PR-ISO) applied to the
 draft of the next :class:`~lowback.engine.plan.PlanState`; the dose
 arithmetic itself is in :mod:`lowback.engine.load`. Every function here
-reads and writes a :class:`~lowback.engine.plan._Draft` (the changes one
-event makes, applied at once by :func:`~lowback.engine.progression.step`)
-and appends the IDs of the rules it applied to *rules*.
+reads and writes a :class:`~lowback.engine.plan._Draft` (the next state's
+fields, which :func:`~lowback.engine.progression.step` makes into one new,
+validated state at the end) and appends the IDs of the rules it applied to
+*rules*.
 """
 
 from __future__ import annotations
