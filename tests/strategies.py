@@ -443,7 +443,14 @@ def plan_events(
     date: st.SearchStrategy[dt.date] = event_dates,
 ) -> st.SearchStrategy[Any]:
     """Any event but ``PlanStarted``, sessions and check-ins the most common."""
-    return st.sampled_from(_EVENT_MAKERS).flatmap(lambda make: make(date))
+    return st.one_of(*(make(date) for make in _EVENT_MAKERS))
+
+
+#: Any event but ``PlanStarted``, on a day :func:`journals` then replaces. One
+#: strategy, built once: a new one per event (``plan_events(st.just(day))``)
+#: made Hypothesis build and validate it again every time, most of a
+#: journal's drawing time.
+_undated_events = plan_events(st.just(dt.date(2024, 1, 1)))
 
 
 @st.composite
@@ -456,7 +463,7 @@ def journals(draw: st.DrawFn, max_events: int = 30) -> tuple[Any, ...]:
     events: list[Any] = [lowback.PlanStarted(date=day, intake=intake)]
     for _ in range(draw(st.integers(0, max_events))):
         day += dt.timedelta(days=draw(st.sampled_from((0, 1, 1, 1, 2, 3, 8))))
-        events.append(draw(plan_events(st.just(day))))
+        events.append(attrs.evolve(draw(_undated_events), date=day))
     return tuple(events)
 
 
@@ -503,21 +510,15 @@ checks: st.SearchStrategy[Check] = st.builds(
 
 _CALM, _MOBILITY = Stage.CALM_AND_UNLOAD, Stage.RESTORE_MOBILITY
 #: (disposition, entry_stage, plan_status) a result may hold (spec 2, 5.1).
-consistent_plans = st.sampled_from(
-    [
-        (Disposition.EMERGENCY, None, None),
-        (Disposition.URGENT, None, None),
-        (Disposition.MEDICAL_REVIEW, None, None),
-        (Disposition.MEDICAL_REVIEW, _CALM, PlanStatus.PAUSED),
-        (Disposition.PHYSIO_REFERRAL, _CALM, PlanStatus.ACTIVE),
-        (Disposition.PHYSIO_REFERRAL, _MOBILITY, PlanStatus.ACTIVE),
-        (Disposition.SELF_CARE, _CALM, PlanStatus.ACTIVE),
-        (Disposition.SELF_CARE, _MOBILITY, PlanStatus.ACTIVE),
-    ]
-)
-
-triage_results: st.SearchStrategy[TriageResult] = consistent_plans.flatmap(
-    lambda plan: _triage_results(*plan)
+_CONSISTENT_PLANS = (
+    (Disposition.EMERGENCY, None, None),
+    (Disposition.URGENT, None, None),
+    (Disposition.MEDICAL_REVIEW, None, None),
+    (Disposition.MEDICAL_REVIEW, _CALM, PlanStatus.PAUSED),
+    (Disposition.PHYSIO_REFERRAL, _CALM, PlanStatus.ACTIVE),
+    (Disposition.PHYSIO_REFERRAL, _MOBILITY, PlanStatus.ACTIVE),
+    (Disposition.SELF_CARE, _CALM, PlanStatus.ACTIVE),
+    (Disposition.SELF_CARE, _MOBILITY, PlanStatus.ACTIVE),
 )
 
 
@@ -547,6 +548,12 @@ _any_triage_result = functools.partial(
     safety_net_message=wire_text,
     safety_net_messages=st.lists(wire_text, max_size=2).map(tuple),
     checks=st.lists(checks, max_size=3).map(tuple),
+)
+
+#: Any well-typed TriageResult with a consistent plan (one strategy per plan,
+#: built once: a ``flatmap`` would build and validate one per draw).
+triage_results: st.SearchStrategy[TriageResult] = st.one_of(
+    *(_triage_results(*plan) for plan in _CONSISTENT_PLANS)
 )
 
 #: Any JSON value (what ``json.loads`` can return), small and shallow.
