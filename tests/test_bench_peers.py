@@ -60,3 +60,13 @@ def test_pydantic_peer_reads_and_writes_the_same_journal(
         bench_wire.PJournal.validate_json(text), exclude_unset=True
     )
     assert json.loads(again) == json.loads(text)
+
+
+def test_if_chain_peer_triages_the_benchmark_intakes_as_triage_does() -> None:
+    """bench_triage.py's plain if-chain gives triage's exact result (checks
+    and facts included) on every intake it times, so its ratio compares the
+    same work."""
+    bench = _load("bench_triage")
+    rng = bench.random.Random(bench.SEED)
+    for intake in [bench.one_intake(), *(bench.varied_intake(rng) for _ in range(200))]:
+        assert bench.baseline(intake) == lowback.triage(intake)
