@@ -69,6 +69,9 @@ class TestContradictoryResults:
                 good, disposition=disposition, entry_stage=stage, plan_status=status
             )
         assert built.value.paths == (path,)
+        (problem,) = built.value.problems
+        assert problem.code == "inconsistent"
+        assert problem.detail == f"does not fit the disposition {disposition.value}"
         document = json.loads(lowback.dumps(good))
         document.update(
             disposition=disposition.value,
@@ -78,6 +81,7 @@ class TestContradictoryResults:
         with pytest.raises(InvalidInput) as loaded:
             lowback.loads(json.dumps(document), TriageResult)
         assert loaded.value.paths == (path,)
+        assert loaded.value.problems == built.value.problems
         assert disposition.value not in str(loaded.value).split(path)[0]
 
     @given(triage_results)
@@ -101,6 +105,7 @@ class TestWrongArguments:
         with pytest.raises(InvalidInput) as info:
             triage(intake)
         assert info.value.paths == ("$",)
+        assert info.value.problems[0].code == "wrong_type"
         assert "intake" in str(info.value)
 
     @pytest.mark.parametrize("limits", [None, {"persistent_days": 1}, "x"])
@@ -109,6 +114,7 @@ class TestWrongArguments:
         with pytest.raises(InvalidInput) as info:
             triage(clear_intake(), thresholds=limits)
         assert info.value.paths == ("$.thresholds",)
+        assert info.value.problems[0].code == "wrong_type"
         assert "thresholds" in str(info.value)
 
     @pytest.mark.parametrize(

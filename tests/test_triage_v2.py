@@ -572,6 +572,9 @@ class TestGradeRedFlags:
             ((AskedRedFlags(), AskedNerveFeatures(), None, ()), "$.history"),
             ((AskedRedFlags(), AskedNerveFeatures(), HistoryFlags.none(), ["x"]),
              "$.new_symptoms"),
+            # A tuple, but of plain strings rather than NerveFeature members.
+            ((AskedRedFlags(), AskedNerveFeatures(), HistoryFlags.none(),
+              ("leg_or_foot_weakness",)), "$.new_symptoms"),
         ],
     )  # fmt: skip
     def test_wrong_arguments_name_the_parameter(

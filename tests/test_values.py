@@ -51,6 +51,20 @@ class TestErrors:
         with pytest.raises(ValueError, match="at least one"):
             InvalidInput([])
 
+    @pytest.mark.parametrize("code", ["wrong-type", "WRONG_TYPE", "", "intake"])
+    def test_a_problem_code_is_a_reason_code(self, code: str) -> None:
+        """A code outside ReasonCode is lowback's own mistake, refused at once,
+        so apps can rely on the documented codes only."""
+        with pytest.raises(ValueError, match="ReasonCode"):
+            InvalidInput.at("$", code)
+
+    def test_every_reason_code_makes_a_problem(self) -> None:
+        """Each ReasonCode member is accepted and stored as its plain string."""
+        for code in lowback.ReasonCode:
+            problem = InvalidInput.at("$", code).problems[0]
+            assert type(problem.code) is str
+            assert problem.code == code.value
+
     def test_under_reroots_paths(self) -> None:
         """Problems from a nested value move below the parent's path."""
         err = InvalidInput.at("$.pain_now", "out_of_range").under("$.events[3].intake")

@@ -53,6 +53,31 @@ class ReasonCode(enum.StrEnum):
     OUT_OF_ORDER = "out_of_order"
     UNEXPECTED = "unexpected"
     EMPTY = "empty"
+    TOO_SHORT = "too_short"
+    #: Fields of one value that contradict each other.
+    INCONSISTENT = "inconsistent"
+    #: A value that does not match the one it must agree with.
+    MISMATCH = "mismatch"
+    #: Outcome measures: answers that cannot be scored, a measure that does
+    #: not measure change, a PSFS follow-up that re-rates no baseline activity.
+    NOT_SCORED = "not_scored"
+    NOT_A_CHANGE_MEASURE = "not_a_change_measure"
+    NOT_RERATED = "not_rerated"
+    #: The FHIR export: a patient reference that is not ``Patient/<id>``.
+    BAD_REFERENCE = "bad_reference"
+    #: The CLI's store commands: no such stream; a version that moved on.
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"
+
+
+_CODES = frozenset(ReasonCode)
+
+
+def _known_code(_inst: object, _attr: object, code: str) -> None:
+    if code not in _CODES:
+        # lowback's own mistake, never the input's: every code is a ReasonCode.
+        msg = "a Problem's code must be a ReasonCode value"
+        raise ValueError(msg)
 
 
 @attrs.frozen(kw_only=True)
@@ -66,8 +91,9 @@ class Problem:
     #: Where the problem is, as a JSON path rooted at ``$``.
     path: str
     #: A stable, machine-readable reason code such as ``missing`` or
-    #: ``wrong_type`` (a :class:`ReasonCode`, stored as its plain string).
-    code: str = attrs.field(converter=str)
+    #: ``wrong_type`` (a :class:`ReasonCode`, stored as its plain string;
+    #: any other string is refused with :class:`ValueError`).
+    code: str = attrs.field(converter=str, validator=_known_code)
     #: What was expected, in words; never the value that was given.
     detail: str = ""
 
