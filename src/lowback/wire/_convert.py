@@ -22,11 +22,11 @@ from typing import Any, Final
 
 import attrs
 import cattrs
+from cattrs.cols import list_structure_factory
 from cattrs.errors import (
     AttributeValidationNote,
     ClassValidationError,
     ForbiddenExtraKeysError,
-    IterableValidationError,
     IterableValidationNote,
 )
 from cattrs.fns import identity
@@ -155,24 +155,19 @@ def _facts(v: Any, _: Any) -> dict[str, Any]:
 def _sequence(
     tp: Any, limit: int = b.MAX_LIST_LENGTH, code: str = _C.TOO_LARGE
 ) -> Hook:
-    """A JSON array as a tuple or a frozenset of at most *limit* items."""
-    item_type, unique = tp.__args__[0], typing.get_origin(tp) is frozenset
-    item = CONVERTER.get_structure_hook(item_type)
+    """A JSON array as a tuple or a frozenset of at most *limit* items.
+
+    cattrs reads the items, noting the index of each that fails.
+    """
+    read = list_structure_factory(tp, CONVERTER)
+    unique = typing.get_origin(tp) is frozenset
 
     def structure(v: Any, _: Any) -> Any:
         if type(v) is not list:
             raise InvalidInput.at("$", _C.WRONG_TYPE, "expected an array")
         if len(v) > limit:
             raise InvalidInput.at("$", code, f"at most {limit} items")
-        items, found = [], []
-        for index, x in enumerate(v):
-            try:
-                items.append(item(x, item_type))
-            except Exception as err:  # noqa: BLE001 - collected with its index
-                err.add_note(IterableValidationNote("item", index, item_type))
-                found.append(err)
-        if found:
-            raise IterableValidationError("items", found, tp)
+        items = read(v, tp)
         if unique and len(set(items)) != len(items):
             raise InvalidInput.at("$", _C.DUPLICATE, "items must differ")
         return frozenset(items) if unique else tuple(items)
