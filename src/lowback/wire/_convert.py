@@ -202,14 +202,19 @@ def _union(tp: Any) -> Hook:
                 raise InvalidInput.at("$", _C.INVALID, detail)
             cls = members[shared.index(max(shared))]
         elif type(v.get(tag)) is not str or v[tag] not in classes:
-            code = _C.BAD_ENUM if type(v.get(tag)) is str else _C.WRONG_TYPE
-            raise InvalidInput.at(f"$.{tag}", code if tag in v else _C.MISSING, detail)
+            raise _bad_tag(v, tag, detail)
         else:
             cls = classes[v[tag]]
         return hooks[cls](v, cls)
 
     hooks = {t: CONVERTER.get_structure_hook(t) for t in members}
     return structure
+
+
+def _bad_tag(v: dict[str, Any], key: str, detail: str) -> InvalidInput:
+    """The tag at *key* is missing, not a string, or not one of those expected."""
+    code = _C.BAD_ENUM if type(v.get(key)) is str else _C.WRONG_TYPE
+    return InvalidInput.at(f"$.{key}", code if key in v else _C.MISSING, detail)
 
 
 def version_problems(v: dict[str, Any], at: str = "") -> list[InvalidInput]:
@@ -295,25 +300,24 @@ def _class(cls: type) -> Hook:
     cattrs reads the fields. Anything else is read again strictly (cattrs
     refusing unknown keys), so that every problem is listed.
     """
-    tag, hints, fields = b.class_tag(cls), b.hints(cls), attrs.fields(cls)
-    sparse = cls in b.SPARSE
+    tag_key, tag_value = b.class_tag(cls) or ("", "")  # untagged: no key ""
+    hints, fields = b.hints(cls), [f for f in attrs.fields(cls) if f.init]
+    sparse, versioned = cls in b.SPARSE, cls in b.MAY_CARRY_VERSION
     overrides = {
         f.name: override(struct_hook=_field(hints[f.name], f.validator, sparse=sparse))
         for f in fields
-        if f.init
     }
     make: Any = make_dict_structure_fn
     quick, strict = (
         make(cls, CONVERTER, _cattrs_forbid_extra_keys=forbid, **overrides)
         for forbid in (False, True)
     )
-    drop = {tag[0]} if tag else set()
-    drop |= {b.VERSION_KEY} if cls in b.MAY_CARRY_VERSION else set()
-    allowed = {f.name for f in fields if f.init} | (drop - {b.VERSION_KEY})
-    tag_key, tag_value = tag or ("", None)
+    tag = {tag_key} if tag_key else set()
+    allowed = {f.name for f in fields} | tag
+    drop = (tag | {b.VERSION_KEY}) if versioned else tag
 
     def structure(v: Any, _: Any) -> Any:
-        if type(v) is dict and v.keys() <= allowed and v.get(tag_key) == tag_value:
+        if type(v) is dict and v.keys() <= allowed and v.get(tag_key, "") == tag_value:
             return quick(v, cls)
         if not isinstance(v, dict):
             raise InvalidInput.at(
@@ -323,14 +327,9 @@ def _class(cls: type) -> Hook:
             InvalidInput.at("$" + _key(k), _C.DUPLICATE_KEY, "once")
             for k in getattr(v, "duplicates", ())
         ]
-        if tag is not None and v.get(tag_key) != tag_value:
-            code = _C.BAD_ENUM if type(v.get(tag_key)) is str else _C.WRONG_TYPE
-            found.append(
-                InvalidInput.at(
-                    f"$.{tag_key}", code if tag_key in v else _C.MISSING, tag[1]
-                )
-            )
-        if b.VERSION_KEY in drop and b.VERSION_KEY in v:
+        if tag_key and v.get(tag_key) != tag_value:
+            found.append(_bad_tag(v, tag_key, tag_value))
+        if versioned and b.VERSION_KEY in v:
             found += version_problems(v)
         try:
             value = strict(b.without(v, drop), cls)
