@@ -181,11 +181,11 @@ def _union(tp: Any) -> Hook:
     An untagged object is read as the member sharing the most keys with it, so
     that a misspelt or missing key is reported by path against that member.
     """
-    members = tuple(t for t in b.union_members(tp) if t is not type(None))
-    if len(members) < len(b.union_members(tp)):
-        rest = members[0] if len(members) == 1 else typing.Union[members]  # noqa: UP007
-        hook = CONVERTER.get_structure_hook(rest)
-        return lambda v, _: None if v is None else hook(v, rest)
+    plain = b.non_null(tp)
+    if plain is not tp:
+        hook = CONVERTER.get_structure_hook(plain)
+        return lambda v, _: None if v is None else hook(v, plain)
+    members = b.union_members(tp)
     tag, classes = b.tag_of(members) or ("", {})
     if not tag and not b.keyed(members):
         msg = f"lowback cannot read the untagged union {tp!r}"
@@ -348,12 +348,12 @@ def _float_out(value: Any) -> float:
 
 def _writer(hint: Any) -> Callable[[Any], Any]:  # noqa: PLR0911 - one per kind
     """How a value declared as *hint* is written; ``identity`` when JSON takes it."""
-    members = [t for t in b.union_members(hint) if t is not type(None)]
+    plain = b.non_null(hint)
     origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if len(members) == 1:
-        inner = _writer(members[0])
+    if plain is not hint:
+        inner = _writer(plain)
         return identity if inner is identity else lambda v: v if v is None else inner(v)
-    if members:  # a union: by the value's own class
+    if b.union_members(hint):  # a union: by the value's own class
         return CONVERTER.unstructure
     if attrs.has(hint):
         return CONVERTER.get_unstructure_hook(hint)
