@@ -76,18 +76,12 @@ class _Builder:
 
     def of(self, tp: Any, limits: dict[str, Any]) -> dict[str, Any]:
         origin, args = typing.get_origin(tp), typing.get_args(tp)
-        members = tuple(t for t in m.union_members(tp) if t is not type(None))
-        if len(members) < len(m.union_members(tp)):
-            return {"oneOf": [self.of(m.non_null(tp), limits), {"type": "null"}]}
-        if members:  # tagged, or told apart by their keys (each a closed object)
-            tagged = m.tag_of(members)
-            if tagged is None and not m.keyed(members):
+        if (plain := m.non_null(tp)) is not tp:
+            return {"oneOf": [self.of(plain, limits), {"type": "null"}]}
+        if members := m.union_members(tp):  # tagged, or told apart by their keys
+            if m.tag_of(members) is None and not m.keyed(members):
                 raise NotAWireValue(f"lowback has no wire form for {tp!r}")
-            return {
-                "oneOf": [
-                    self.ref(c) for c in (tagged[1].values() if tagged else members)
-                ]
-            }
+            return {"oneOf": [self.ref(c) for c in members]}  # each a closed object
         if isinstance(tp, type) and attrs.has(tp):
             return self.ref(tp)
         if origin in (tuple, frozenset):
