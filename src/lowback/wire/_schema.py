@@ -154,11 +154,9 @@ def json_schema(type_: Any) -> dict[str, Any]:
     body = builder.of(type_, {})
     item = typing.get_args(type_)[0] if m.is_sequence(type_) else type_
     names = {t.__name__ for t in m.union_members(item) or [item] if isinstance(t, type)}
-    top = body["$ref"].rsplit("/", 1)[-1] if "$ref" in body else None
-    for name in names & builder.defs.keys() - {top}:  # documents carry the version
+    for name in names & builder.defs.keys():  # documents carry the version
         _versioned(builder.defs[name], required=not m.is_sequence(type_))
-    if top is not None:
-        body = builder.defs.pop(top)
-        _versioned(body, required=True)
+    if "$ref" in body:  # one class: its object is the whole schema
+        body = builder.defs.pop(body["$ref"].rsplit("/", 1)[-1])
     defs = {"$defs": builder.defs} if builder.defs else {}
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **body} | defs
