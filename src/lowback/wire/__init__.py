@@ -73,15 +73,17 @@ class ReplayOutput:
     decisions: tuple[plan.Decision, ...]
 
 
-_CLASSES: tuple[Any, ...] = (
-    intake.Intake,
-    intake.RedFlagAnswers,
-    triage.TriageResult,
-    rules.FiredRule,
-)
-_CLASSES += (exercises.Dose, thresholds.Thresholds, *typing.get_args(events.Event))
-_CLASSES += (events.ExerciseDone, events.AskedRedFlags, events.AskedNerveFeatures)
+#: Every wire class, each listed by its own name in WIRE_TYPES, in this order.
+_CLASSES: tuple[Any, ...] = (intake.Intake, intake.RedFlagAnswers, triage.TriageResult)
+_CLASSES += (rules.FiredRule, exercises.Dose, thresholds.Thresholds)
+_CLASSES += (*typing.get_args(events.Event), events.ExerciseDone)
+_CLASSES += (events.AskedRedFlags, events.AskedNerveFeatures)
 _CLASSES += (plan.PlanState, plan.Decision, load.ExerciseDose)
+_CLASSES += (prescription.Prescription, ReplayOutput)
+_CLASSES += (measures.NprsAnswers, measures.OdiAnswers, measures.RmdqAnswers)
+_CLASSES += (measures.PsfsAnswers, measures.PsfsActivity, measures.PegAnswers)
+_CLASSES += (measures.StartBackAnswers,)
+_CLASSES += (ScoreReport, OutcomeRecord, progress.MeasureProgress)
 #: The public wire types by name (``lowback schema NAME``).
 WIRE_TYPES: Mapping[str, Any] = types.MappingProxyType(
     {
@@ -89,18 +91,6 @@ WIRE_TYPES: Mapping[str, Any] = types.MappingProxyType(
         "Event": events.Event,
         "SelfCheckResult": self_checks.SelfCheckResult,
         **{t.__name__: t for t in _CLASSES},
-        "Prescription": prescription.Prescription,
-        "ReplayOutput": ReplayOutput,
-        "NprsAnswers": measures.NprsAnswers,
-        "OdiAnswers": measures.OdiAnswers,
-        "RmdqAnswers": measures.RmdqAnswers,
-        "PsfsAnswers": measures.PsfsAnswers,
-        "PsfsActivity": measures.PsfsActivity,
-        "PegAnswers": measures.PegAnswers,
-        "StartBackAnswers": measures.StartBackAnswers,
-        "ScoreReport": ScoreReport,
-        "OutcomeRecord": OutcomeRecord,
-        "MeasureProgress": progress.MeasureProgress,
     }
 )
 _ENCODE: Final = json.JSONEncoder(
