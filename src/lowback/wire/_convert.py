@@ -152,13 +152,14 @@ def _facts(v: Any, _: Any) -> dict[str, Any]:
     return dict(v)
 
 
-def _sequence(
-    tp: Any, limit: int = b.MAX_LIST_LENGTH, code: str = _C.TOO_LARGE
-) -> Hook:
-    """A JSON array as a tuple or a frozenset of at most *limit* items.
+def _sequence(tp: Any, most: int = b.MAX_LIST_LENGTH) -> Hook:
+    """A JSON array as a tuple or a frozenset of at most *most* items.
 
-    cattrs reads the items, noting the index of each that fails.
+    Past a field's own lower limit it is ``too_long``; past the contract's,
+    ``too_large``. cattrs reads the items, noting the index of each that fails.
     """
+    limit = min(most, b.MAX_LIST_LENGTH)
+    code = _C.TOO_LONG if most < b.MAX_LIST_LENGTH else _C.TOO_LARGE
     read = list_structure_factory(tp, CONVERTER)
     unique = typing.get_origin(tp) is frozenset
 
@@ -241,9 +242,7 @@ def _field(hint: Any, validator: Any, *, sparse: bool = False) -> Hook:
     limits = [p.max_length for p in parts if isinstance(p, TupleOf)]
     plain = b.non_null(hint)
     if limits and b.is_sequence(plain):
-        code = _C.TOO_LONG if limits[0] < b.MAX_LIST_LENGTH else _C.TOO_LARGE
-        limit = min(limits[0], b.MAX_LIST_LENGTH)
-        hook = _sequence(plain, limit, code)
+        hook = _sequence(plain, limits[0])
     elif sparse:
         hook = _asked(plain)
     else:
