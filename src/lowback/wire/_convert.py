@@ -370,17 +370,10 @@ def _writer(hint: Any) -> Callable[[Any], Any]:  # noqa: PLR0911 - one per kind
 
 
 def _class_writer(cls: type) -> Callable[[Any], Any]:
-    make: Any = make_dict_unstructure_fn
-    inner: Callable[[Any], dict[str, Any]] = make(
-        cls,
-        CONVERTER,
-        _cattrs_omit_if_default=cls in b.SPARSE,
-        **{
-            f.name: override(unstruct_hook=_writer(b.hints(cls)[f.name]))
-            for f in attrs.fields(cls)
-        },
-    )
-    tag = b.class_tag(cls)
+    make: Callable[..., Callable[[Any], dict[str, Any]]] = make_dict_unstructure_fn
+    hints, fields, tag = b.hints(cls), attrs.fields(cls), b.class_tag(cls)
+    overrides = {f.name: override(unstruct_hook=_writer(hints[f.name])) for f in fields}
+    inner = make(cls, CONVERTER, _cattrs_omit_if_default=cls in b.SPARSE, **overrides)
     return inner if tag is None else lambda v: {tag[0]: tag[1], **inner(v)}
 
 
