@@ -60,6 +60,11 @@ def _scalar(tp: Any, limits: dict[str, Any]) -> dict[str, Any]:
     raise NotAWireValue(f"lowback has no wire form for {tp!r}")
 
 
+def _given(names: list[str]) -> dict[str, Any]:
+    """Each of *names* present and not null."""
+    return {"required": names, "properties": dict.fromkeys(names, _NOT_NULL)}
+
+
 def _each_once(key: str, item: Any) -> list[dict[str, Any]]:
     """Each tag value of the items' union at most once (a self-check, for one)."""
     tagged = m.tag_of(m.union_members(item))
@@ -123,13 +128,8 @@ class _Builder:
         if cls in m.MAY_CARRY_VERSION:  # inside plan_started, an app may send it
             _versioned(schema, required=False)
         if observations := list(getattr(cls, "observations", ())):
-            schema["anyOf"] = [  # a self-check: stopped, or every observation given
-                {"required": ["stopped"], "properties": {"stopped": _NOT_NULL}},
-                {
-                    "required": observations,
-                    "properties": dict.fromkeys(observations, _NOT_NULL),
-                },
-            ]
+            # a self-check: stopped, or every observation given
+            schema["anyOf"] = [_given(["stopped"]), _given(observations)]
         return schema
 
 
