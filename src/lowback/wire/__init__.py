@@ -74,8 +74,8 @@ _CLASSES += (events.AskedRedFlags, events.AskedNerveFeatures)
 _CLASSES += (plan.PlanState, plan.Decision, load.ExerciseDose)
 _CLASSES += (prescription.Prescription, ReplayOutput)
 _CLASSES += (measures.NprsAnswers, measures.OdiAnswers, measures.RmdqAnswers)
-_CLASSES += (measures.PsfsAnswers, measures.PsfsActivity, measures.PegAnswers)
-_CLASSES += (measures.StartBackAnswers,)
+_CLASSES += (measures.PsfsAnswers, measures.PsfsActivity)
+_CLASSES += (measures.PegAnswers, measures.StartBackAnswers)
 _CLASSES += (ScoreReport, OutcomeRecord, progress.MeasureProgress)
 #: The public wire types by name (``lowback schema NAME``).
 WIRE_TYPES: Mapping[str, Any] = types.MappingProxyType(
