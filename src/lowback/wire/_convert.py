@@ -67,12 +67,10 @@ def problems(err: BaseException, path: str) -> Iterator[Problem]:
         yield from (p.under(path) for p in err.problems)
     elif isinstance(err, ForbiddenExtraKeysError):  # the first few by name
         listed = heapq.nsmallest(b.MAX_PROBLEMS, err.extra_fields)
-        for key in listed:
-            yield Problem(
-                path=path + _key(key), code=_C.UNKNOWN_KEY, detail="not a field"
-            )
-        rest = Problem(path=path + ".*", code=_C.UNKNOWN_KEY, detail="not a field")
-        yield from itertools.repeat(rest, len(err.extra_fields) - len(listed))
+        unknown = functools.partial(Problem, code=_C.UNKNOWN_KEY, detail="not a field")
+        yield from (unknown(path=path + _key(key)) for key in listed)
+        rest = len(err.extra_fields) - len(listed)
+        yield from itertools.repeat(unknown(path=path + ".*"), rest)
     elif isinstance(err, KeyError):  # cattrs reading a required key
         yield Problem(path=path, code=_C.MISSING, detail="a required key")
     else:
