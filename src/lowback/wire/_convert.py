@@ -312,14 +312,13 @@ def _class(cls: type) -> Hook:
     tag = {tag_key} if tag_key else set()
     allowed = {f.name for f in fields} | tag
     drop = (tag | {b.VERSION_KEY}) if versioned else tag
+    expected = f"expected a {cls.__name__} object"
 
     def structure(v: Any, _: Any) -> Any:
         if type(v) is dict and v.keys() <= allowed and v.get(tag_key, "") == tag_value:
             return quick(v, cls)
         if not isinstance(v, dict):
-            raise InvalidInput.at(
-                "$", _C.WRONG_TYPE, f"expected a {cls.__name__} object"
-            )
+            raise InvalidInput.at("$", _C.WRONG_TYPE, expected)
         found: list[Exception] = [
             InvalidInput.at("$" + _key(k), _C.DUPLICATE_KEY, "once")
             for k in getattr(v, "duplicates", ())
