@@ -304,7 +304,7 @@ def _class(cls: type) -> Hook:
         f.name: override(struct_hook=_field(hints[f.name], f.validator, sparse=sparse))
         for f in fields
     }
-    make: Any = make_dict_structure_fn
+    make: Callable[..., Hook] = make_dict_structure_fn
     quick, strict = (
         make(cls, CONVERTER, _cattrs_forbid_extra_keys=forbid, **overrides)
         for forbid in (False, True)
