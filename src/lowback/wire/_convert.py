@@ -377,10 +377,10 @@ def _class_writer(cls: type) -> Callable[[Any], Any]:
 def _build() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     # By class: StrEnum comes before str in a StrEnum's MRO, so takes the enum hook.
-    for tp, hook in [(float, _float), (dt.date, _date), (enum.StrEnum, _enum)]:
+    scalars: dict[Any, Hook] = dict.fromkeys((int, bool, str), _exact)
+    scalars |= {float: _float, dt.date: _date, enum.Enum: _enum, enum.StrEnum: _enum}
+    for tp, hook in scalars.items():
         conv.register_structure_hook(tp, hook)
-    for tp in (int, bool, str, enum.Enum):
-        conv.register_structure_hook(tp, _enum if tp is enum.Enum else _exact)
     origin: Callable[[Any], Any] = typing.get_origin
     conv.register_structure_hook_func(lambda t: origin(t) in (Mapping, dict), _facts)
     conv.register_structure_hook_factory(
