@@ -187,6 +187,7 @@ class TestCallerMistakes:
             (lambda: wire.loads_jsonl(INTAKE_TEXT, Intake), "tuple type"),
             (lambda: wire.json_schema(INTAKE_TEXT), "not a str"),
             (lambda: wire.json_schema(dict), "no wire form"),
+            (lambda: wire.json_schema(Dose | Intake | None), "no wire form"),
             (lambda: wire.dumps(json.loads(INTAKE_TEXT)), "not a dict"),
             (lambda: wire.dumps(object()), "not a object"),
             (lambda: wire.dumps((Dose(), {"pain_now": 7})), "not a dict"),

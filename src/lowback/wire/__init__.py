@@ -22,6 +22,7 @@ from lowback.engine import load, plan, prescription, progress, triage
 from lowback.engine.outcomes import OutcomeRecord, ScoreReport
 from lowback.errors import InvalidInput, NotAWireValue
 
+from . import _base as b
 from ._base import (
     MAX_DEPTH,
     MAX_DOCUMENT_CHARS,
@@ -29,14 +30,6 @@ from ._base import (
     MAX_PROBLEMS,
     MAX_STRING_CHARS,
     SCHEMA_VERSION,
-    VERSION_KEY,
-    is_sequence,
-    keyed,
-    parse,
-    tag_of,
-    text_of,
-    union_members,
-    without,
 )
 from ._schema import json_schema
 
@@ -73,15 +66,17 @@ class ReplayOutput:
     decisions: tuple[plan.Decision, ...]
 
 
-_CLASSES: tuple[Any, ...] = (
-    intake.Intake,
-    intake.RedFlagAnswers,
-    triage.TriageResult,
-    rules.FiredRule,
-)
-_CLASSES += (exercises.Dose, thresholds.Thresholds, *typing.get_args(events.Event))
-_CLASSES += (events.ExerciseDone, events.AskedRedFlags, events.AskedNerveFeatures)
+#: Every wire class, each listed by its own name in WIRE_TYPES, in this order.
+_CLASSES: tuple[Any, ...] = (intake.Intake, intake.RedFlagAnswers, triage.TriageResult)
+_CLASSES += (rules.FiredRule, exercises.Dose, thresholds.Thresholds)
+_CLASSES += (*typing.get_args(events.Event), events.ExerciseDone)
+_CLASSES += (events.AskedRedFlags, events.AskedNerveFeatures)
 _CLASSES += (plan.PlanState, plan.Decision, load.ExerciseDose)
+_CLASSES += (prescription.Prescription, ReplayOutput)
+_CLASSES += (measures.NprsAnswers, measures.OdiAnswers, measures.RmdqAnswers)
+_CLASSES += (measures.PsfsAnswers, measures.PsfsActivity)
+_CLASSES += (measures.PegAnswers, measures.StartBackAnswers)
+_CLASSES += (ScoreReport, OutcomeRecord, progress.MeasureProgress)
 #: The public wire types by name (``lowback schema NAME``).
 WIRE_TYPES: Mapping[str, Any] = types.MappingProxyType(
     {
@@ -89,18 +84,6 @@ WIRE_TYPES: Mapping[str, Any] = types.MappingProxyType(
         "Event": events.Event,
         "SelfCheckResult": self_checks.SelfCheckResult,
         **{t.__name__: t for t in _CLASSES},
-        "Prescription": prescription.Prescription,
-        "ReplayOutput": ReplayOutput,
-        "NprsAnswers": measures.NprsAnswers,
-        "OdiAnswers": measures.OdiAnswers,
-        "RmdqAnswers": measures.RmdqAnswers,
-        "PsfsAnswers": measures.PsfsAnswers,
-        "PsfsActivity": measures.PsfsActivity,
-        "PegAnswers": measures.PegAnswers,
-        "StartBackAnswers": measures.StartBackAnswers,
-        "ScoreReport": ScoreReport,
-        "OutcomeRecord": OutcomeRecord,
-        "MeasureProgress": progress.MeasureProgress,
     }
 )
 _ENCODE: Final = json.JSONEncoder(
@@ -110,14 +93,14 @@ _ENCODE: Final = json.JSONEncoder(
 
 def _is_wire_type(tp: Any, *, ours: bool = False) -> bool:
     """An attrs class (*ours*: lowback's), a tagged or keyed union, a tuple of them."""
-    if is_sequence(tp) and not ours:
+    if b.is_sequence(tp) and not ours:
         return _is_wire_type(tp.__args__[0])
     if isinstance(tp, type):
         return attrs.has(tp) and (not ours or tp.__module__.startswith("lowback."))
-    members = union_members(tp)
+    members = b.union_members(tp)
     if ours:
         return bool(members) and all(_is_wire_type(t, ours=True) for t in members)
-    return tag_of(members) is not None or (bool(members) and keyed(members))
+    return b.tag_of(members) is not None or (bool(members) and b.keyed(members))
 
 
 def _require_type(type_: Any, call: str) -> None:
@@ -139,12 +122,12 @@ def _wire() -> types.ModuleType:
 
 def _read(data: Any, tp: Any, *, required: bool = True) -> Any:
     """Structure parsed JSON as *tp*, or raise every problem as one InvalidInput."""
-    c, many = _wire(), is_sequence(tp) and type(data) is list
+    c, many = _wire(), b.is_sequence(tp) and type(data) is list
     items, errors = list(data) if many else [data], []
-    for index, item in enumerate(items):
-        if isinstance(item, dict) and (VERSION_KEY in item or (required and not many)):
-            errors += c.version_problems(item, f"[{index}]" if many else "")
-            items[index] = without(item, {VERSION_KEY})
+    for index, doc in enumerate(items):
+        if isinstance(doc, dict) and (b.VERSION_KEY in doc or (required and not many)):
+            errors += c.version_problems(doc, f"[{index}]" if many else "")
+            items[index] = b.without(doc, {b.VERSION_KEY})
     try:
         value = c.CONVERTER.get_structure_hook(tp)(items if many else items[0], tp)
     except Exception as err:  # noqa: BLE001 - each becomes a Problem with its path
@@ -173,7 +156,7 @@ def loads(text: str | bytes, type_: Any) -> Any:
     """
     _require_type(type_, "loads")
     try:
-        return _read(parse(text_of(text)), type_)
+        return _read(b.parse(b.text_of(text)), type_)
     except InvalidInput as err:
         error = err
     del text  # the error keeps no reference to the input, not even in a frame
@@ -187,17 +170,17 @@ def loads_jsonl(text: str | bytes, type_: Any) -> Any:
     line may carry ``"schema_version": 1``.
     """
     _require_type(type_, "loads_jsonl")
-    if not is_sequence(type_):
+    if not b.is_sequence(type_):
         msg = "loads_jsonl() reads a tuple type such as Journal"
         raise NotAWireValue(msg)
-    lines = [line for line in text_of(text).split("\n") if line.strip()]
+    lines = [line for line in b.text_of(text).split("\n") if line.strip()]
     del text
     if len(lines) > MAX_LIST_LENGTH:
         raise InvalidInput.at("$", "too_large", f"at most {MAX_LIST_LENGTH} lines")
     values, errors = [], []
     for index, line in enumerate(lines):
         try:
-            values.append(parse(line, f"$[{index}]"))
+            values.append(b.parse(line, f"$[{index}]"))
         except InvalidInput as err:
             errors.append(err)
     try:
@@ -238,7 +221,7 @@ def dumps(value: Any) -> str:
     '{"schema_version":1,"sets":2,"reps":null,...}'
     """
     out = _unstructure(value)
-    return _encode({VERSION_KEY: SCHEMA_VERSION, **out} if type(out) is dict else out)
+    return _encode({b.VERSION_KEY: SCHEMA_VERSION, **out} if type(out) is dict else out)
 
 
 def dumps_jsonl(values: Iterable[Any]) -> str:

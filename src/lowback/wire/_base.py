@@ -18,7 +18,7 @@ import attrs
 from lowback.catalog.events import AskedNerveFeatures, AskedRedFlags
 from lowback.catalog.intake import Intake
 from lowback.catalog.validators import AllOf, Optional
-from lowback.errors import InvalidInput, NotAWireValue, Problem, ReasonCode
+from lowback.errors import InvalidInput, NotAWireValue, ReasonCode
 
 #: The version of the wire contract; top-level documents carry it.
 SCHEMA_VERSION: Final = 1
@@ -171,15 +171,14 @@ def text_of(text: object) -> str:
 
 def parse(text: str, root: str = "$") -> Any:
     """Parse one JSON document within the limits; raise InvalidInput otherwise."""
-    problem = Problem(path=root, code=_C.TOO_DEEP, detail=f"at most {MAX_DEPTH}")
+    code, detail = _C.TOO_DEEP, f"at most {MAX_DEPTH}"
     if not too_deep(text):
         try:
             return _DECODER.decode(text)
         except _Constant:
-            problem = Problem(path=root, code=_C.BAD_NUMBER, detail="no NaN")
+            code, detail = _C.BAD_NUMBER, "no NaN"
         except json.JSONDecodeError as err:  # it holds the whole text: not kept
-            where = f"line {err.lineno} column {err.colno}"
-            problem = Problem(path=root, code=_C.BAD_JSON, detail=where)
+            code, detail = _C.BAD_JSON, f"line {err.lineno} column {err.colno}"
         except ValueError:  # an integer literal longer than Python converts
-            problem = Problem(path=root, code=_C.BAD_NUMBER, detail="too long")
-    raise InvalidInput([problem])  # outside the handlers: no __context__
+            code, detail = _C.BAD_NUMBER, "too long"
+    raise InvalidInput.at(root, code, detail)  # outside the handlers: no __context__

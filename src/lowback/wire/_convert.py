@@ -22,11 +22,11 @@ from typing import Any, Final
 
 import attrs
 import cattrs
+from cattrs.cols import list_structure_factory
 from cattrs.errors import (
     AttributeValidationNote,
     ClassValidationError,
     ForbiddenExtraKeysError,
-    IterableValidationError,
     IterableValidationNote,
 )
 from cattrs.fns import identity
@@ -67,12 +67,10 @@ def problems(err: BaseException, path: str) -> Iterator[Problem]:
         yield from (p.under(path) for p in err.problems)
     elif isinstance(err, ForbiddenExtraKeysError):  # the first few by name
         listed = heapq.nsmallest(b.MAX_PROBLEMS, err.extra_fields)
-        for key in listed:
-            yield Problem(
-                path=path + _key(key), code=_C.UNKNOWN_KEY, detail="not a field"
-            )
-        rest = Problem(path=path + ".*", code=_C.UNKNOWN_KEY, detail="not a field")
-        yield from itertools.repeat(rest, len(err.extra_fields) - len(listed))
+        unknown = functools.partial(Problem, code=_C.UNKNOWN_KEY, detail="not a field")
+        yield from (unknown(path=path + _key(key)) for key in listed)
+        rest = len(err.extra_fields) - len(listed)
+        yield from itertools.repeat(unknown(path=path + ".*"), rest)
     elif isinstance(err, KeyError):  # cattrs reading a required key
         yield Problem(path=path, code=_C.MISSING, detail="a required key")
     else:
@@ -152,27 +150,23 @@ def _facts(v: Any, _: Any) -> dict[str, Any]:
     return dict(v)
 
 
-def _sequence(
-    tp: Any, limit: int = b.MAX_LIST_LENGTH, code: str = _C.TOO_LARGE
-) -> Hook:
-    """A JSON array as a tuple or a frozenset of at most *limit* items."""
-    item_type, unique = tp.__args__[0], typing.get_origin(tp) is frozenset
-    item = CONVERTER.get_structure_hook(item_type)
+def _sequence(tp: Any, most: int = b.MAX_LIST_LENGTH) -> Hook:
+    """A JSON array as a tuple or a frozenset of at most *most* items.
+
+    Past a field's own lower limit it is ``too_long``; past the contract's,
+    ``too_large``. cattrs reads the items, noting the index of each that fails.
+    """
+    limit = min(most, b.MAX_LIST_LENGTH)
+    code = _C.TOO_LONG if most < b.MAX_LIST_LENGTH else _C.TOO_LARGE
+    read = list_structure_factory(tp, CONVERTER)
+    unique = typing.get_origin(tp) is frozenset
 
     def structure(v: Any, _: Any) -> Any:
         if type(v) is not list:
             raise InvalidInput.at("$", _C.WRONG_TYPE, "expected an array")
         if len(v) > limit:
             raise InvalidInput.at("$", code, f"at most {limit} items")
-        items, found = [], []
-        for index, x in enumerate(v):
-            try:
-                items.append(item(x, item_type))
-            except Exception as err:  # noqa: BLE001 - collected with its index
-                err.add_note(IterableValidationNote("item", index, item_type))
-                found.append(err)
-        if found:
-            raise IterableValidationError("items", found, tp)
+        items = read(v, tp)
         if unique and len(set(items)) != len(items):
             raise InvalidInput.at("$", _C.DUPLICATE, "items must differ")
         return frozenset(items) if unique else tuple(items)
@@ -186,11 +180,11 @@ def _union(tp: Any) -> Hook:
     An untagged object is read as the member sharing the most keys with it, so
     that a misspelt or missing key is reported by path against that member.
     """
-    members = tuple(t for t in b.union_members(tp) if t is not type(None))
-    if len(members) < len(b.union_members(tp)):
-        rest = members[0] if len(members) == 1 else typing.Union[members]  # noqa: UP007
-        hook = CONVERTER.get_structure_hook(rest)
-        return lambda v, _: None if v is None else hook(v, rest)
+    plain = b.non_null(tp)
+    if plain is not tp:
+        hook = CONVERTER.get_structure_hook(plain)
+        return lambda v, _: None if v is None else hook(v, plain)
+    members = b.union_members(tp)
     tag, classes = b.tag_of(members) or ("", {})
     if not tag and not b.keyed(members):
         msg = f"lowback cannot read the untagged union {tp!r}"
@@ -207,14 +201,19 @@ def _union(tp: Any) -> Hook:
                 raise InvalidInput.at("$", _C.INVALID, detail)
             cls = members[shared.index(max(shared))]
         elif type(v.get(tag)) is not str or v[tag] not in classes:
-            code = _C.BAD_ENUM if type(v.get(tag)) is str else _C.WRONG_TYPE
-            raise InvalidInput.at(f"$.{tag}", code if tag in v else _C.MISSING, detail)
+            raise _bad_tag(v, tag, detail)
         else:
             cls = classes[v[tag]]
         return hooks[cls](v, cls)
 
     hooks = {t: CONVERTER.get_structure_hook(t) for t in members}
     return structure
+
+
+def _bad_tag(v: dict[str, Any], key: str, detail: str) -> InvalidInput:
+    """The tag at *key* is missing, not a string, or not one of those expected."""
+    code = _C.BAD_ENUM if type(v.get(key)) is str else _C.WRONG_TYPE
+    return InvalidInput.at(f"$.{key}", code if key in v else _C.MISSING, detail)
 
 
 def version_problems(v: dict[str, Any], at: str = "") -> list[InvalidInput]:
@@ -241,9 +240,7 @@ def _field(hint: Any, validator: Any, *, sparse: bool = False) -> Hook:
     limits = [p.max_length for p in parts if isinstance(p, TupleOf)]
     plain = b.non_null(hint)
     if limits and b.is_sequence(plain):
-        code = _C.TOO_LONG if limits[0] < b.MAX_LIST_LENGTH else _C.TOO_LARGE
-        limit = min(limits[0], b.MAX_LIST_LENGTH)
-        hook = _sequence(plain, limit, code)
+        hook = _sequence(plain, limits[0])
     elif sparse:
         hook = _asked(plain)
     else:
@@ -300,42 +297,35 @@ def _class(cls: type) -> Hook:
     cattrs reads the fields. Anything else is read again strictly (cattrs
     refusing unknown keys), so that every problem is listed.
     """
-    tag, hints, fields = b.class_tag(cls), b.hints(cls), attrs.fields(cls)
-    sparse = cls in b.SPARSE
+    tag_key, tag_value = b.class_tag(cls) or ("", "")  # untagged: no key ""
+    hints, fields = b.hints(cls), [f for f in attrs.fields(cls) if f.init]
+    sparse, versioned = cls in b.SPARSE, cls in b.MAY_CARRY_VERSION
     overrides = {
         f.name: override(struct_hook=_field(hints[f.name], f.validator, sparse=sparse))
         for f in fields
-        if f.init
     }
-    make: Any = make_dict_structure_fn
+    make: Callable[..., Hook] = make_dict_structure_fn
     quick, strict = (
         make(cls, CONVERTER, _cattrs_forbid_extra_keys=forbid, **overrides)
         for forbid in (False, True)
     )
-    drop = {tag[0]} if tag else set()
-    drop |= {b.VERSION_KEY} if cls in b.MAY_CARRY_VERSION else set()
-    allowed = {f.name for f in fields if f.init} | (drop - {b.VERSION_KEY})
-    tag_key, tag_value = tag or ("", None)
+    tag = {tag_key} if tag_key else set()
+    allowed = {f.name for f in fields} | tag
+    drop = (tag | {b.VERSION_KEY}) if versioned else tag
+    expected = f"expected a {cls.__name__} object"
 
     def structure(v: Any, _: Any) -> Any:
-        if type(v) is dict and v.keys() <= allowed and v.get(tag_key) == tag_value:
+        if type(v) is dict and v.keys() <= allowed and v.get(tag_key, "") == tag_value:
             return quick(v, cls)
         if not isinstance(v, dict):
-            raise InvalidInput.at(
-                "$", _C.WRONG_TYPE, f"expected a {cls.__name__} object"
-            )
+            raise InvalidInput.at("$", _C.WRONG_TYPE, expected)
         found: list[Exception] = [
             InvalidInput.at("$" + _key(k), _C.DUPLICATE_KEY, "once")
             for k in getattr(v, "duplicates", ())
         ]
-        if tag is not None and v.get(tag_key) != tag_value:
-            code = _C.BAD_ENUM if type(v.get(tag_key)) is str else _C.WRONG_TYPE
-            found.append(
-                InvalidInput.at(
-                    f"$.{tag_key}", code if tag_key in v else _C.MISSING, tag[1]
-                )
-            )
-        if b.VERSION_KEY in drop and b.VERSION_KEY in v:
+        if tag_key and v.get(tag_key) != tag_value:
+            found.append(_bad_tag(v, tag_key, tag_value))
+        if versioned and b.VERSION_KEY in v:
             found += version_problems(v)
         try:
             value = strict(b.without(v, drop), cls)
@@ -354,12 +344,12 @@ def _float_out(value: Any) -> float:
 
 def _writer(hint: Any) -> Callable[[Any], Any]:  # noqa: PLR0911 - one per kind
     """How a value declared as *hint* is written; ``identity`` when JSON takes it."""
-    members = [t for t in b.union_members(hint) if t is not type(None)]
+    plain = b.non_null(hint)
     origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if len(members) == 1:
-        inner = _writer(members[0])
+    if plain is not hint:
+        inner = _writer(plain)
         return identity if inner is identity else lambda v: v if v is None else inner(v)
-    if members:  # a union: by the value's own class
+    if b.union_members(hint):  # a union: by the value's own class
         return CONVERTER.unstructure
     if attrs.has(hint):
         return CONVERTER.get_unstructure_hook(hint)
@@ -377,27 +367,20 @@ def _writer(hint: Any) -> Callable[[Any], Any]:  # noqa: PLR0911 - one per kind
 
 
 def _class_writer(cls: type) -> Callable[[Any], Any]:
-    make: Any = make_dict_unstructure_fn
-    inner: Callable[[Any], dict[str, Any]] = make(
-        cls,
-        CONVERTER,
-        _cattrs_omit_if_default=cls in b.SPARSE,
-        **{
-            f.name: override(unstruct_hook=_writer(b.hints(cls)[f.name]))
-            for f in attrs.fields(cls)
-        },
-    )
-    tag = b.class_tag(cls)
+    make: Callable[..., Callable[[Any], dict[str, Any]]] = make_dict_unstructure_fn
+    hints, fields, tag = b.hints(cls), attrs.fields(cls), b.class_tag(cls)
+    overrides = {f.name: override(unstruct_hook=_writer(hints[f.name])) for f in fields}
+    inner = make(cls, CONVERTER, _cattrs_omit_if_default=cls in b.SPARSE, **overrides)
     return inner if tag is None else lambda v: {tag[0]: tag[1], **inner(v)}
 
 
 def _build() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     # By class: StrEnum comes before str in a StrEnum's MRO, so takes the enum hook.
-    for tp, hook in [(float, _float), (dt.date, _date), (enum.StrEnum, _enum)]:
+    scalars: dict[Any, Hook] = dict.fromkeys((int, bool, str), _exact)
+    scalars |= {float: _float, dt.date: _date, enum.Enum: _enum, enum.StrEnum: _enum}
+    for tp, hook in scalars.items():
         conv.register_structure_hook(tp, hook)
-    for tp in (int, bool, str, enum.Enum):
-        conv.register_structure_hook(tp, _enum if tp is enum.Enum else _exact)
     origin: Callable[[Any], Any] = typing.get_origin
     conv.register_structure_hook_func(lambda t: origin(t) in (Mapping, dict), _facts)
     conv.register_structure_hook_factory(
