@@ -106,7 +106,7 @@ class TestWrongArguments:
             triage(intake)
         assert info.value.paths == ("$",)
         assert info.value.problems[0].code == "wrong_type"
-        assert "intake" in str(info.value)
+        assert info.value.problems[0].detail == "intake: expected an Intake"
 
     @pytest.mark.parametrize("limits", [None, {"persistent_days": 1}, "x"])
     def test_triage_needs_thresholds(self, limits: Any) -> None:
@@ -115,7 +115,7 @@ class TestWrongArguments:
             triage(clear_intake(), thresholds=limits)
         assert info.value.paths == ("$.thresholds",)
         assert info.value.problems[0].code == "wrong_type"
-        assert "thresholds" in str(info.value)
+        assert info.value.problems[0].detail == "thresholds: expected Thresholds"
 
     @pytest.mark.parametrize(
         "results", ["abc", None, [], [ForwardBendResult(stopped=StopReason.DIZZINESS)],
