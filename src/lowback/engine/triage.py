@@ -447,7 +447,6 @@ _NERVE_FACTS = (
     "leg_or_foot_weakness",
     "nerve_like_leg_pain",
     "self_check_nerve_stop",
-    "session_nerve_symptom",
     "nerve_feature",
 )
 _NERVE_QUESTIONS = _NERVE_FACTS[:3]
@@ -1007,7 +1006,6 @@ def _day_facts(
     )
     nerve = _YES in answers or bool(new_symptoms)
     nerve_unknown = _UNKNOWN in answers
-    named["session_nerve_symptom"] = bool(new_symptoms)
     named["nerve_feature"] = nerve
     named["nerve_question_unknown"] = nerve_unknown
     return _Facts(
