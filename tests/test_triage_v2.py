@@ -481,6 +481,15 @@ class TestChecks:
         assert "compared: onset after_trauma, age 60, risk modifier age 50" in text
 
 
+#: What each grade_red_flags parameter's error says it expected.
+EXPECTED_ARGUMENT = {
+    "$.red_flags": "red_flags: expected AskedRedFlags",
+    "$.nerve_features": "nerve_features: expected AskedNerveFeatures",
+    "$.history": "history: expected HistoryFlags",
+    "$.new_symptoms": "new_symptoms: expected a tuple of NerveFeature",
+}
+
+
 class TestGradeRedFlags:
     def test_spec_example_cancer_history_then_weakness_is_emergency(self) -> None:
         """Spec 5.2: cancer history at intake + new leg weakness at a check-in -> RF-MSCC."""
@@ -585,7 +594,9 @@ class TestGradeRedFlags:
         with pytest.raises(InvalidInput) as info:
             grade_red_flags(red, nerve, history=remembered, new_symptoms=symptoms)
         assert info.value.paths == (path,)
-        assert path.removeprefix("$.") in str(info.value)
+        (problem,) = info.value.problems
+        assert problem.code == "wrong_type"
+        assert problem.detail == EXPECTED_ARGUMENT[path]
 
     @given(asked_red_flags, asked_nerve_features, history_flags, new_symptoms)
     def test_invariant_14_midplan_history_with_new_neuro_never_below_urgent(
