@@ -266,6 +266,27 @@ class TestRedFlagCatalog:
                 for s in sources
             )
 
+    @pytest.mark.parametrize("flag", list(RedFlag))
+    def test_each_flag_cites_the_evidence_for_its_suspicion(
+        self, flag: RedFlag
+    ) -> None:
+        """Each flag cites the evidence clinical-facts.md gives for what it
+        suggests (1.2: Downie 2013 for fracture and malignancy, Yusuf 2019
+        for infection; 1.1: NICE CKS for the urgency of a worsening deficit,
+        IFOMPT 2020 for cauda equina), and every flag spec 1.4 marks [G]
+        cites the IFOMPT framework it comes from."""
+        evidence = {
+            Suspicion.CAUDA_EQUINA: SourceId.IFOMPT_2020,
+            Suspicion.PROGRESSIVE_DEFICIT: SourceId.NICE_CKS_SCIATICA,
+            Suspicion.FRACTURE: SourceId.DOWNIE_2013,
+            Suspicion.MALIGNANCY: SourceId.DOWNIE_2013,
+            Suspicion.INFECTION: SourceId.YUSUF_2019,
+        }
+        suggests, marks = SPEC_RED_FLAGS[flag]
+        assert evidence[suggests] in RED_FLAGS[flag].sources
+        if "G" in marks:
+            assert SourceId.IFOMPT_2020 in RED_FLAGS[flag].sources
+
     def test_ces_flags_cite_ifompt(self) -> None:
         """The cauda equina flags cite the IFOMPT framework (clinical-facts 1.1)."""
         for flag, (suggests, _) in SPEC_RED_FLAGS.items():

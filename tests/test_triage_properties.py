@@ -15,6 +15,7 @@ from lowback import (
     CES_FLAGS,
     RULES,
     Answer,
+    BodyRegion,
     Disposition,
     Intake,
     PlanStatus,
@@ -34,7 +35,9 @@ from strategies import (
     intakes,
     intakes_with,
     results_of_check,
+    self_check_lists,
     thresholds,
+    unique_tuples,
     with_answer,
 )
 
@@ -172,8 +175,25 @@ class TestMonotoneUrgency:
         assert_not_less_cautious(before, triage(longer, thresholds=limits))
 
 
-#: Intakes with every red flag answered no (drawn without red-flag answers).
-_LOW_RISK = intakes_with(red_flags=st.just(RedFlagAnswers.all_no()))
+#: Intakes with every red flag answered no (drawn without red-flag answers),
+#: and without the answers that alone always rule out self-care and a
+#: physio referral, so fewer draws are discarded by the invariant's
+#: ``assume``: pain in the saddle region (RF-SADDLE or RF-CES, urgent at
+#: least), an age under 16 (SCOPE-AGE), a nerve question answered yes or
+#: "not sure" (NV-ROOT, NV-UNKNOWN) and a stopped self-check (SC-STOP), each
+#: a medical review at least.
+_LOW_RISK = intakes_with(
+    red_flags=st.just(RedFlagAnswers.all_no()),
+    leg_pain_below_knee=st.just(NO),
+    numbness_or_tingling_in_a_line=st.just(NO),
+    leg_or_foot_weakness=st.just(NO),
+    self_checks=self_check_lists.filter(lambda rs: all(r.stopped is None for r in rs)),
+    pain_regions=unique_tuples(
+        st.sampled_from([r for r in BodyRegion if r is not BodyRegion.SADDLE]),
+        len(BodyRegion) - 1,
+    ),
+    age=st.none() | st.integers(16, 130),
+)
 
 
 class TestUnknownIsNotNo:
