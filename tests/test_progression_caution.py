@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import attrs
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import strategies as sts
@@ -167,6 +167,10 @@ class TestNeverPlanned:
 class TestPrescriptionCarriesCautions:
     """LD-CAUTION (spec 5.2): the prescription carries each exercise's cautions."""
 
+    # A property of the prescription's bookkeeping, no safety invariant of
+    # clinical-spec.md, and each example costs a generated journal and its
+    # replay: at most 200 examples even in the ci profile.
+    @settings(max_examples=min(200, settings().max_examples))
     @given(sts.journals())
     def test_every_exercise_carries_its_catalog_cautions(
         self, journal: Journal

@@ -61,9 +61,13 @@ EVENTS: list[tuple[st.SearchStrategy[Any], Any]] = [
 ]
 #: Journals are slow to draw; the health check for that is not the point here.
 #: The profile's own suppressions stay (the ``mutmut`` profile suppresses all).
+#: These are properties of the wire format, no safety invariant of
+#: clinical-spec.md, and each example costs a generated journal and its
+#: replay: at most 200 examples even in the ci profile.
 slow = settings(
     suppress_health_check=[*settings().suppress_health_check, HealthCheck.too_slow],
     deadline=None,
+    max_examples=min(200, settings().max_examples),
 )
 
 
