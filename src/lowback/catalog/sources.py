@@ -276,7 +276,7 @@ SOURCES: Mapping[SourceId, Source] = MappingProxyType(
             _source(
                 SourceId.APTA_CPG_2021,
                 _G,
-                "Interventions for the Management of Acute and Chronic Low Back Pain: Revision 2021 (George et al., JOSPT)",
+                "APTA low back pain clinical practice guideline, 2021 revision (George et al., JOSPT)",
                 2021,
                 "doi:10.2519/jospt.2021.0304",
             ),
