@@ -475,6 +475,18 @@ class PlanMachine(RuleBasedStateMachine):
     def wait(self, gap: int) -> None:
         self.today += dt.timedelta(days=gap)
 
+    def log_green_session(self, before: int, extras: str) -> None:
+        """A completed session with pain 1 during and after, settled, no new symptom."""
+        self.log_session(
+            before=before,
+            during=1,
+            after=1,
+            completed=True,
+            calm=True,
+            new=(),
+            extras=extras,
+        )
+
     @rule(
         before=st.integers(0, 10),
         during=st.integers(0, 10),
@@ -596,15 +608,7 @@ class PlanMachine(RuleBasedStateMachine):
     def green_session_with_extras(self, extras: str, days: int) -> None:
         """A green session a few days on with the stage-3 target or the habits."""
         self.today += dt.timedelta(days=days)
-        self.log_session(
-            before=1,
-            during=1,
-            after=1,
-            completed=True,
-            calm=True,
-            new=(),
-            extras=extras,
-        )
+        self.log_green_session(before=1, extras=extras)
 
     @rule(
         pain=st.integers(0, 10),
@@ -698,15 +702,7 @@ class PlanMachine(RuleBasedStateMachine):
         after each session."""
         for _ in range(sessions):
             self.today += dt.timedelta(days=days)
-            self.log_session(
-                before=before,
-                during=1,
-                after=1,
-                completed=True,
-                calm=True,
-                new=(),
-                extras=extras,
-            )
+            self.log_green_session(before=before, extras=extras)
             self.every_invariant()
 
     def every_invariant(self) -> None:
