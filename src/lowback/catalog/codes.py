@@ -178,9 +178,11 @@ _CODES = (
         kind=_L,
         system=LOINC,
         code="91147-9",
-        display="PEG 3-item pain scale mean score",
-        source="LOINC 91147-9 in secondary sources (outcomes-fhir-store.md 1.1 [PEG-LOINC], [S]); "
-        "searched again 2026-11-30: no loinc.org page found, only a third-party code site",
+        display="Mean score [PEG]",
+        source="LOINC 91147-9 in secondary sources (outcomes-fhir-store.md 1.1 [PEG-LOINC], [S]): "
+        "the CDS for Chronic Pain Management IG's terminology (cqframework/cds4cpm, a continuous "
+        "build) and a third-party LOINC mirror agree on code and display, read 2026-12-01; "
+        "no loinc.org page was reachable",
         verified=False,
         used_for="Observation.code of a PEG-3 mean score in an outcome_recorded event",
     ),
