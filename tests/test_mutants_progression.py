@@ -28,6 +28,7 @@ from lowback import (
     Stage,
     step,
 )
+from lowback.engine import gates
 from progression_helpers import check_in, day, session, started
 
 S1, S2, S3, S4, S5 = tuple(Stage)
@@ -97,6 +98,45 @@ class TestAdvanceWindow:
         """Pain during the same at the window's start and end is not a rising trend."""
         _, decision = run_sessions(started(S1, pain=4), (1, 3, 6), during=3)
         assert decision.action is Action.ADVANCE
+
+
+class TestSessionMemory:
+    """What the state keeps of a stage's sessions, however long the plan holds."""
+
+    @staticmethod
+    def holding(sessions_per_day: int, days: int) -> PlanState:
+        """Stage 1, logging sessions outside the green zone (the plan holds)."""
+        state = started(S1, pain=6)
+        for n in range(1, days + 1):
+            for _ in range(sessions_per_day):
+                state, decision = step(state, session(state, n, during=4))
+                assert decision.action is Action.HOLD
+        return state
+
+    def test_a_long_hold_keeps_the_last_56_days(self) -> None:
+        """79 daily sessions: the state keeps days 23 to 79, the last 56 days."""
+        state = self.holding(1, 79)
+        assert state.stage is S1
+        assert [s.date for s in state.sessions] == [day(n) for n in range(23, 80)]
+
+    def test_two_sessions_a_day_keep_the_newest_64(self) -> None:
+        """Two sessions a day for 40 days: 80 are within 56 days, 64 are kept."""
+        state = self.holding(2, 40)
+        kept = [s.date for s in state.sessions]
+        assert len(kept) == 64
+        assert kept == sorted([day(n) for n in range(9, 41)] * 2)
+
+    def test_the_kept_days_cover_every_window_the_thresholds_allow(self) -> None:
+        """No PR-ADVANCE window reaches past the kept days, at any allowed thresholds.
+
+        The window reaches back to the first session at least
+        ``advance_span_days`` before the last, and a stage's sessions are
+        less than ``gap_days`` apart (PR-GAP starts them afresh), so it never
+        reaches ``span + gap`` days back.
+        """
+        high = {i.name: i.high for i in lowback.Thresholds.describe()}
+        reach = high["advance_span_days"] + high["gap_days"]
+        assert reach <= gates._KEEP_DAYS
 
 
 class TestGateBoundaries:

@@ -4,9 +4,11 @@ Each session in the current stage is remembered as a :class:`SessionSummary`;
 the advance rules read a window of them (:data:`ADVANCE_CRITERIA`) and the
 gate of the stage being left (:data:`GATES`). Each condition is a pure
 function of the next state, that window of sessions, the event's date and
-the thresholds, paired with the rule ID that states it. It answers whether
-it holds and the facts it compared, by name (clinical spec 5.3), which the
-decision carries as :class:`~lowback.catalog.rules.Check` values.
+the thresholds, paired with the rule ID that states it. The window is never
+empty: the conditions are evaluated after a session, which it includes.
+Each condition answers whether it holds and the facts it compared, by name
+(clinical spec 5.3), which the decision carries as
+:class:`~lowback.catalog.rules.Check` values.
 
 >>> from lowback.catalog.stages import Stage
 >>> GATES[Stage.CALM_AND_UNLOAD][0]
@@ -58,7 +60,7 @@ def _window(sessions: _Window, t: Thresholds) -> _Window:
 
 
 def _span(w: _Window) -> int:
-    return (w[-1].date - w[0].date).days if w else 0
+    return (w[-1].date - w[0].date).days
 
 
 def _enough_sessions(_s: _Draft, w: _Window, _d: dt.date, t: Thresholds) -> _Verdict:
@@ -82,8 +84,6 @@ def _all_green(state: _Draft, w: _Window, _d: dt.date, _t: Thresholds) -> _Verdi
 
 
 def _not_rising(_s: _Draft, w: _Window, _d: dt.date, _t: Thresholds) -> _Verdict:
-    if not w:
-        return False, (("sessions", 0),)
     first, last = w[0].pain_during_max, w[-1].pain_during_max
     return last <= first, (
         ("first_pain_during_max", first),
@@ -207,6 +207,12 @@ def _evaluate(state: _Draft, date: dt.date, t: Thresholds) -> tuple[Check, ...]:
     return tuple(checks)
 
 
+# How much of a stage's sessions the state keeps, so that it stays small
+# however long a plan holds. The window reaches back to the first session at
+# least ``advance_span_days`` (at most 28) before the last; sessions of one
+# stage are less than ``gap_days`` (at most 7) apart, or PR-GAP starts them
+# afresh. So no window reaches a session 35 days old, and keeping 56 days
+# loses nothing a rule reads; 64 sessions is two a day for a month.
 _KEEP_DAYS = 2 * 28
 _KEEP_SESSIONS = 64
 _MOBILITY_KINDS = frozenset({ExerciseKind.MOBILITY, ExerciseKind.STRETCH})
