@@ -128,7 +128,8 @@ def _spike(
             dropped.add(e)
         else:
             cut[e] = smaller
-    if ExerciseId.ISOMETRIC_HOLD in dropped and target is Stage.CALM_AND_UNLOAD:
+    if target is Stage.CALM_AND_UNLOAD:
+        # Its fixed dose cannot be cut, so the hold is always dropped here.
         rules.append(ids.PR_ISO)
     _set_doses(state, cut)
     state["stage"] = target
@@ -156,16 +157,19 @@ def _over_cap(
     }
 
 
-def _enforce_cap(state: _Draft, t: Thresholds) -> None:
+def _enforce_cap(state: _Draft, t: Thresholds) -> bool:
     """LD-CAP over whatever the plan now holds, one exercise at a time.
 
-    A safety net: the engine only grows a dose within the cap, but should a
-    plan's doses change in any other way, an exercise over its own limit
-    goes back to last week's dose.
+    A safety net: the engine only grows a dose within the cap it is given,
+    but an app may lower ``weekly_volume_cap`` mid-week, after doses grew
+    under a larger one. An exercise over its own limit then goes back to
+    last week's dose. Whether it did is returned, so the decision names
+    LD-CAP.
     """
     over = _over_cap(state.planned(), state["reference"], t.weekly_volume_cap)
     if over:
         _set_doses(state, over)
+    return bool(over)
 
 
 def _progress_doses(

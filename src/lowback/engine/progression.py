@@ -370,8 +370,8 @@ def step(
         or draft["dropped"] is not state.dropped
         or draft["excluded"] is not state.excluded
         or draft["reference"] is not state.reference
-    ):
-        _enforce_cap(draft, thresholds)
+    ) and _enforce_cap(draft, thresholds):
+        rules = [*rules, ids.LD_CAP]
     draft["last_date"] = date
     new = draft.finish()
     return new, _decide(
