@@ -21,6 +21,7 @@ from lowback import (
     PlanStarted,
     PsfsActivity,
     PsfsAnswers,
+    SessionLogged,
     StartBackAnswers,
     replay,
     step,
@@ -29,10 +30,10 @@ from lowback import (
 from lowback.catalog.events import OutcomeRecorded
 from lowback.catalog.outcomes import INSTRUMENTS, ChangeClass, Measure
 from lowback.catalog.rules import CheckOutcome
-from lowback.engine.gates import _evaluate
-from lowback.engine.plan import PlanState, _Draft
+from lowback.engine.plan import PlanState
 from lowback.engine.progress import progress
 from lowback.errors import InvalidInput
+from progression_helpers import done
 from strategies import (
     clear_intake,
     journals,
@@ -48,9 +49,18 @@ ODI_ITEMS = INSTRUMENTS[Measure.ODI].items
 
 
 def _failed(state: PlanState, date: dt.date, t: lowback.Thresholds) -> list[str]:
-    """The advance conditions and gate not met on *date*, by rule ID."""
-    checks = _evaluate(_Draft(state), date, t)
-    return [c.id for c in checks if c.outcome is not CheckOutcome.MET]
+    """What a green session on *date* finds unmet, by rule ID (the advance
+    conditions and gate among them)."""
+    event = SessionLogged(
+        date=date,
+        exercises=done(state),
+        pain_before=2,
+        pain_during_max=1,
+        pain_after=1,
+        completed=True,
+    )
+    _, decision = step(state, event, thresholds=t)
+    return [c.id for c in decision.checks if c.outcome is CheckOutcome.UNMET]
 
 
 def day(n: int) -> dt.date:
