@@ -14,6 +14,7 @@ from lowback import (
     Disposition,
     InvalidInput,
     PlanStatus,
+    Problem,
     Stage,
     prescription,
     replay,
@@ -133,13 +134,38 @@ class TestEntryPoints:
     def test_replay_of_a_non_journal(self, events: Any) -> None:
         with pytest.raises(InvalidInput) as err:
             replay(events)
-        assert _paths(err) == ("events",)
+        assert err.value.problems == (
+            Problem(
+                path="events",
+                code="wrong_type",
+                detail="expected an iterable of events",
+            ),
+        )
 
-    @pytest.mark.parametrize("events", [(), iter(())])
-    def test_replay_of_an_empty_journal(self, events: Any) -> None:
+    @pytest.mark.parametrize("events", [(), iter(()), (check_in(1),)])
+    def test_replay_of_a_journal_without_its_start(self, events: Any) -> None:
+        """An empty journal, or one whose first event is not plan_started."""
         with pytest.raises(InvalidInput) as err:
             replay(events)
-        assert _paths(err) == ("$[0]",)
+        assert err.value.problems == (
+            Problem(
+                path="$[0]",
+                code="wrong_type",
+                detail="a journal starts with plan_started",
+            ),
+        )
+
+    def test_the_intake_is_triaged_with_the_thresholds_given(self) -> None:
+        """Pain now and at worst 4 starts at stage 2 by default (stage 1 from
+        5), at stage 1 when the app lowers ``calm_entry_pain`` to 4 (EN-CALM)."""
+        intake = clear_intake(pain_now=4, pain_worst_24h=4)
+        start = lowback.PlanStarted(date=DAY0, intake=intake)
+        default, _ = step(None, start)
+        assert default.stage is Stage.RESTORE_MOBILITY
+        lower = lowback.Thresholds(calm_entry_pain=4)
+        calm, _ = step(None, start, thresholds=lower)
+        assert calm.stage is Stage.CALM_AND_UNLOAD
+        assert replay([start], thresholds=lower)[0].stage is Stage.CALM_AND_UNLOAD
 
 
 class TestStartFollowsTheDisposition:
