@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import given, settings
 
 import lowback
@@ -168,6 +169,24 @@ class TestAcknowledged:
         state, decision = step(state, check_in(3, nerve=nerve, red_flags=flags))
         assert state.status is PlanStatus.PAUSED
         assert decision.seek_care is not None
+
+    @pytest.mark.parametrize(
+        "reported",
+        [
+            (NerveFeature.LEG_OR_FOOT_WEAKNESS,),
+            (NerveFeature.LEG_OR_FOOT_WEAKNESS, NerveFeature.LEG_PAIN_BELOW_KNEE),
+        ],
+    )
+    def test_new_weakness_beside_an_acknowledged_feature_is_urgent(
+        self, reported: tuple[NerveFeature, ...]
+    ) -> None:
+        """NV-WEAKNESS: new leg weakness at a session needs urgent care, whatever
+        feature the clinician acknowledged before (PR-ACK masks only that one)."""
+        state = self._reset_and_cleared(NerveFeature.LEG_PAIN_BELOW_KNEE)
+        _, decision = step(state, session(state, 3, new=reported))
+        assert decision.action is Action.RESET
+        assert decision.seek_care is Disposition.URGENT
+        assert "NV-WEAKNESS" in _ids(decision)
 
     def test_without_acknowledgement_the_same_feature_resets(self) -> None:
         state = self._reset_and_cleared()
