@@ -114,10 +114,23 @@ class TestSessionMemory:
         return state
 
     def test_a_long_hold_keeps_the_last_56_days(self) -> None:
-        """79 daily sessions: the state keeps days 23 to 79, the last 56 days."""
-        state = self.holding(1, 79)
+        """Daily sessions: from day 57 on, the state keeps the last 56 days."""
+        state = self.holding(1, 56)
+        assert [s.date for s in state.sessions] == [day(n) for n in range(1, 57)]
+        for n in range(57, 80):
+            state, _ = step(state, session(state, n, during=4))
+            kept = [s.date for s in state.sessions]
+            assert kept == [day(k) for k in range(n - 56, n + 1)], n
         assert state.stage is S1
-        assert [s.date for s in state.sessions] == [day(n) for n in range(23, 80)]
+
+    def test_sessions_out_of_reach_together_all_leave(self) -> None:
+        """A session that puts two old ones past 56 days drops both at once."""
+        days = (1, 2, *range(7, 58, 5), 59)
+        state = started(S1, pain=6)
+        for n in days:
+            state, decision = step(state, session(state, n, during=4))
+            assert decision.action is Action.HOLD
+        assert [s.date for s in state.sessions] == [day(n) for n in days[2:]]
 
     def test_two_sessions_a_day_keep_the_newest_64(self) -> None:
         """Two sessions a day for 40 days: 80 are within 56 days, 64 are kept."""

@@ -188,6 +188,33 @@ class TestAcknowledged:
         assert decision.seek_care is Disposition.URGENT
         assert "NV-WEAKNESS" in _ids(decision)
 
+    @pytest.mark.parametrize(
+        ("flags", "nerve"),
+        [
+            (
+                AskedRedFlags(progressive_neurological_deficit=Answer.UNKNOWN),
+                AskedNerveFeatures(leg_pain_below_knee=Answer.YES),
+            ),
+            (
+                AskedRedFlags(),
+                AskedNerveFeatures(
+                    leg_pain_below_knee=Answer.YES,
+                    numbness_or_tingling_in_a_line=Answer.UNKNOWN,
+                ),
+            ),
+        ],
+    )
+    def test_not_sure_beside_an_acknowledged_feature_pauses_for_review(
+        self, flags: AskedRedFlags, nerve: AskedNerveFeatures
+    ) -> None:
+        """PR-REDFLAG: an answer of not sure pauses for a review, even beside a
+        feature the clinician acknowledged, whose grade alone needs no care."""
+        state = self._reset_and_cleared(NerveFeature.LEG_PAIN_BELOW_KNEE)
+        state, decision = step(state, check_in(3, nerve=nerve, red_flags=flags))
+        assert decision.action is Action.PAUSE
+        assert state.pause is PauseKind.REVIEW
+        assert decision.seek_care is None
+
     def test_without_acknowledgement_the_same_feature_resets(self) -> None:
         state = self._reset_and_cleared()
         nerve = AskedNerveFeatures(leg_pain_below_knee=Answer.YES)
