@@ -90,7 +90,44 @@ class TestEntryPoints:
     def test_step_with_a_string_state(self) -> None:
         with pytest.raises(InvalidInput) as err:
             step("x", check_in(1))  # type: ignore[arg-type]
-        assert _paths(err) == ("state",)
+        assert err.value.problems == (
+            Problem(
+                path="state", code="wrong_type", detail="expected a PlanState or None"
+            ),
+        )
+
+    @pytest.mark.parametrize(
+        ("state", "event", "problem"),
+        [
+            (None, "x", ("$", "wrong_type", "expected an event")),
+            (None, check_in(1), ("$.type", "unexpected", "the plan has not started")),
+            (
+                "started",
+                lowback.PlanStarted(date=DAY0, intake=clear_intake()),
+                ("$.type", "unexpected", "a journal holds one plan"),
+            ),
+        ],
+    )
+    def test_step_refuses_an_event_out_of_place(
+        self, state: Any, event: Any, problem: tuple[str, str, str]
+    ) -> None:
+        """Not an event, an event before the plan starts, a second start."""
+        with pytest.raises(InvalidInput) as err:
+            step(started() if state == "started" else state, event)
+        path, code, detail = problem
+        assert err.value.problems == (Problem(path=path, code=code, detail=detail),)
+
+    def test_step_refuses_an_event_dated_before_the_last(self) -> None:
+        state, _ = step(started(), check_in(5))
+        with pytest.raises(InvalidInput) as err:
+            step(state, check_in(4))
+        assert err.value.problems == (
+            Problem(
+                path="$.date",
+                code="out_of_order",
+                detail="events must be in date order",
+            ),
+        )
 
     def test_step_with_no_thresholds(self) -> None:
         with pytest.raises(InvalidInput) as err:

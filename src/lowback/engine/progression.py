@@ -363,14 +363,8 @@ def step(
     noted = _noted(draft, state)
     if noted:
         rules = [*rules, *noted]
-    # LD-CAP, whenever a field the cap reads holds another object.
-    if (
-        draft["doses"] is not state.doses
-        or draft["stage"] is not state.stage
-        or draft["dropped"] is not state.dropped
-        or draft["excluded"] is not state.excluded
-        or draft["reference"] is not state.reference
-    ) and _enforce_cap(draft, thresholds):
+    # LD-CAP after every event, against the thresholds this step is given.
+    if _enforce_cap(draft, thresholds):
         rules = [*rules, ids.LD_CAP]
     draft["last_date"] = date
     new = draft.finish()
