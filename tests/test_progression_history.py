@@ -200,6 +200,38 @@ class TestSpecExample:
         )
         assert decisions[-1].seek_care is Disposition.EMERGENCY
 
+    def test_an_acknowledged_weakness_at_a_session_beside_cancer_history(
+        self,
+    ) -> None:
+        """PR-ACK, safer reading, at a session: the acknowledged weakness
+        reported again beside the remembered cancer history is RF-MSCC."""
+        state, _ = replay(
+            [_cancer_start(), _cleared(1, NerveFeature.LEG_OR_FOOT_WEAKNESS)]
+        )
+        weak = (NerveFeature.LEG_OR_FOOT_WEAKNESS,)
+        state, decision = step(state, session(state, 2, new=weak))
+        assert decision.seek_care is Disposition.EMERGENCY
+        assert "RF-MSCC" in _ids(decision)
+
+    def test_an_acknowledged_weakness_beside_remembered_trauma(self) -> None:
+        """PR-ACK, safer reading, with PR-HISTORY's days: within
+        ``trauma_memory_days`` the acknowledged weakness with the remembered
+        trauma is RF-FX-NEURO; after them it is only recorded."""
+        state = attrs.evolve(
+            _with_history(significant_trauma=Answer.YES),
+            acknowledged=frozenset({NerveFeature.LEG_OR_FOOT_WEAKNESS}),
+        )
+        days = T.trauma_memory_days
+        _, within = step(state, check_in(days - 1, nerve=_WEAK))
+        assert within.seek_care is not None
+        assert "RF-FX-NEURO" in _ids(within)
+        after_state, after = step(state, check_in(days, nerve=_WEAK))
+        assert after_state.status is PlanStatus.ACTIVE
+        assert ids.PR_ACK in _ids(after)
+        weak = (NerveFeature.LEG_OR_FOOT_WEAKNESS,)
+        _, at_session = step(state, session(state, days - 1, new=weak))
+        assert "RF-FX-NEURO" in _ids(at_session)
+
     def test_an_acknowledged_weakness_alone_does_not_pause_again(self) -> None:
         """PR-ACK: with no history, an acknowledged weakness is only recorded."""
         state = attrs.evolve(

@@ -215,6 +215,20 @@ class TestAcknowledged:
         assert state.pause is PauseKind.REVIEW
         assert decision.seek_care is None
 
+    def test_a_new_feature_at_a_session_beside_an_acknowledged_one_resets(
+        self,
+    ) -> None:
+        """PR-NERVE: numbness new at a session resets the plan for review, even
+        reported beside the leg pain the clinician acknowledged."""
+        state = self._reset_and_cleared(NerveFeature.LEG_PAIN_BELOW_KNEE)
+        new = (
+            NerveFeature.NUMBNESS_OR_TINGLING_IN_A_LINE,
+            NerveFeature.LEG_PAIN_BELOW_KNEE,
+        )
+        state, decision = step(state, session(state, 3, new=new))
+        assert decision.action is Action.RESET
+        assert state.pause is PauseKind.REVIEW
+
     def test_without_acknowledgement_the_same_feature_resets(self) -> None:
         state = self._reset_and_cleared()
         nerve = AskedNerveFeatures(leg_pain_below_knee=Answer.YES)
