@@ -132,7 +132,9 @@ class TestEntryPoints:
     def test_step_with_no_thresholds(self) -> None:
         with pytest.raises(InvalidInput) as err:
             step(started(), check_in(1), thresholds=None)  # type: ignore[arg-type]
-        assert _paths(err) == ("thresholds",)
+        assert err.value.problems == (
+            Problem(path="thresholds", code="wrong_type", detail="expected Thresholds"),
+        )
 
     def test_prescription_of_nothing(self) -> None:
         with pytest.raises(InvalidInput) as err:
