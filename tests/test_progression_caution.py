@@ -100,6 +100,17 @@ class TestLegSymptoms:
         assert not KNEES & planned(state)
         assert "LD-CAUTION" in rule_ids(decision)
 
+    def test_leg_symptoms_and_the_extension_finding_remove_all_three(self) -> None:
+        """Both reasons at intake: the knee-to-chest stretches and the back
+        extension are all left out."""
+        result = attrs.evolve(
+            triage_result(entry_stage=KNEE_STAGE),
+            pain_pattern=PainPattern.NERVE_INVOLVED,
+            findings=(SelfCheckFinding.EXTENSION_SENSITIVE,),
+        )
+        state, _ = start_plan(result, date=DAY0, entry_pain=2)
+        assert state.excluded == KNEES | {BACK_EXT}
+
     def test_muscle_pain_keeps_them(self) -> None:
         state = started(KNEE_STAGE, pain=2)
         assert KNEES & planned(state)
