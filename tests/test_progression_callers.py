@@ -160,6 +160,17 @@ class TestEntryPoints:
             start_plan(triage_result(), date=date, entry_pain=3)
         assert _paths(err) == ("date",)
 
+    def test_start_plan_takes_a_subclass_of_date(self) -> None:
+        """A date subclass (as some date libraries make) is a date, not a datetime."""
+
+        class LibraryDate(dt.date):
+            pass
+
+        state, _ = start_plan(
+            triage_result(), date=LibraryDate(2026, 11, 1), entry_pain=3
+        )
+        assert state.started == DAY0
+
     def test_replay_takes_a_generator(self) -> None:
         events = (
             lowback.PlanStarted(date=DAY0, intake=clear_intake()),
