@@ -91,7 +91,11 @@ _DEFAULT = Thresholds()
 
 @functools.lru_cache(maxsize=1024)
 def _fired(ids_: tuple[str, ...]) -> tuple[FiredRule, ...]:
-    """The fired rules, each once, in the order first named."""
+    """The fired rules, each once, in the order first named.
+
+    The engine's rule lists come from a small, fixed set of code paths, so
+    each tuple of values is made once and shared (a bounded memo).
+    """
     return tuple(FiredRule.of(i) for i in dict.fromkeys(ids_))
 
 
