@@ -97,23 +97,23 @@ class TestEntryPoints:
         )
 
     @pytest.mark.parametrize(
-        ("state", "event", "problem"),
+        ("after_start", "event", "problem"),
         [
-            (None, "x", ("$", "wrong_type", "expected an event")),
-            (None, check_in(1), ("$.type", "unexpected", "the plan has not started")),
+            (False, "x", ("$", "wrong_type", "expected an event")),
+            (False, check_in(1), ("$.type", "unexpected", "the plan has not started")),
             (
-                "started",
+                True,
                 lowback.PlanStarted(date=DAY0, intake=clear_intake()),
                 ("$.type", "unexpected", "a journal holds one plan"),
             ),
         ],
     )
     def test_step_refuses_an_event_out_of_place(
-        self, state: Any, event: Any, problem: tuple[str, str, str]
+        self, after_start: bool, event: Any, problem: tuple[str, str, str]
     ) -> None:
         """Not an event, an event before the plan starts, a second start."""
         with pytest.raises(InvalidInput) as err:
-            step(started() if state == "started" else state, event)
+            step(started() if after_start else None, event)
         path, code, detail = problem
         assert err.value.problems == (Problem(path=path, code=code, detail=detail),)
 
