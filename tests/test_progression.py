@@ -81,9 +81,13 @@ class TestStartPlan:
             ExerciseId.SHORT_WALKS
         ]
 
-    @pytest.mark.parametrize("disposition", [Disposition.EMERGENCY, Disposition.URGENT])
-    def test_emergency_and_urgent_start_no_plan(self, disposition: Disposition) -> None:
-        """Emergency/urgent: no exercise at all, only the safety net."""
+    @pytest.mark.parametrize(
+        "disposition",
+        [Disposition.EMERGENCY, Disposition.URGENT, Disposition.MEDICAL_REVIEW],
+    )
+    def test_no_entry_stage_starts_no_plan(self, disposition: Disposition) -> None:
+        """Emergency, urgent, and a medical review with no plan (SCOPE-AGE):
+        no exercise at all, only the safety net."""
         state, _ = start_plan(
             triage_result(disposition, None, None), date=DAY0, entry_pain=8
         )

@@ -149,7 +149,9 @@ class TestEntryPoints:
     def test_start_plan_of_nothing(self) -> None:
         with pytest.raises(InvalidInput) as err:
             start_plan(None, date=DAY0, entry_pain=3)  # type: ignore[arg-type]
-        assert _paths(err) == ("result",)
+        assert err.value.problems == (
+            Problem(path="result", code="wrong_type", detail="expected a TriageResult"),
+        )
 
     @pytest.mark.parametrize(
         "date",
@@ -158,7 +160,38 @@ class TestEntryPoints:
     def test_start_plan_takes_a_date_only(self, date: Any) -> None:
         with pytest.raises(InvalidInput) as err:
             start_plan(triage_result(), date=date, entry_pain=3)
-        assert _paths(err) == ("date",)
+        assert err.value.problems == (
+            Problem(
+                path="date",
+                code="wrong_type",
+                detail="expected a date (not a datetime)",
+            ),
+        )
+
+    @pytest.mark.parametrize(
+        ("pain", "code", "detail"),
+        [
+            (True, "wrong_type", "expected int"),
+            ("3", "wrong_type", "expected int"),
+            (3.0, "wrong_type", "expected int"),
+            (None, "wrong_type", "expected int"),
+            (-1, "out_of_range", "must be 0..10"),
+            (11, "out_of_range", "must be 0..10"),
+        ],
+    )
+    def test_start_plan_takes_an_entry_pain_of_0_to_10(
+        self, pain: Any, code: str, detail: str
+    ) -> None:
+        with pytest.raises(InvalidInput) as err:
+            start_plan(triage_result(), date=DAY0, entry_pain=pain)
+        assert err.value.problems == (
+            Problem(path="$.entry_pain", code=code, detail=detail),
+        )
+
+    @pytest.mark.parametrize("pain", [0, 10])
+    def test_start_plan_takes_the_ends_of_the_pain_scale(self, pain: int) -> None:
+        state, _ = start_plan(triage_result(), date=DAY0, entry_pain=pain)
+        assert (state.entry_pain, state.pain_now) == (pain, pain)
 
     def test_start_plan_takes_a_subclass_of_date(self) -> None:
         """A date subclass (as some date libraries make) is a date, not a datetime."""

@@ -197,14 +197,17 @@ def start_plan(
         result: The triage of the person's intake.
         date: The plan's first day.
         entry_pain: Pain now at intake, 0-10 (PR-GATE-1 compares with it).
+
+    Raises:
+        InvalidInput: *result* is not a :class:`TriageResult` (path
+            ``result``), *date* is not a plain date (``date``), or
+            *entry_pain* is not an int from 0 to 10 (``$.entry_pain``).
     """
     if not isinstance(result, TriageResult):
         raise InvalidInput.at("result", "wrong_type", "expected a TriageResult")
     _check_date(date)
-    if isinstance(entry_pain, bool) or not isinstance(entry_pain, int):
-        raise InvalidInput.at("$.entry_pain", "wrong_type", "expected int")
-    if not 0 <= entry_pain <= 10:
-        raise InvalidInput.at("$.entry_pain", "out_of_range", "must be 0..10")
+    # PlanState's own validator refuses an entry pain that is not an int
+    # 0..10, at $.entry_pain, before anything is built from it.
     stage = result.entry_stage or Stage.CALM_AND_UNLOAD
     base = PlanState(
         stage=stage,
@@ -223,12 +226,11 @@ def start_plan(
     if base.excluded:
         rules.append(ids.LD_CAUTION)
     # The plan follows the disposition: an emergency or urgent result starts
-    # no plan, whatever its entry stage and plan status say.
-    if (
-        result.entry_stage is None
-        or result.plan_status is None
-        or result.disposition in _NO_PLAN
-    ):
+    # no plan, and neither does a medical review without one (SCOPE-AGE).
+    # TriageResult refuses an entry stage without a plan status and a plan
+    # that contradicts the disposition, so the disposition clause is a
+    # second line: it cannot change a decision while that validator stands.
+    if result.disposition in _NO_PLAN or result.entry_stage is None:
         draft["status"] = PlanStatus.PAUSED
         draft["pause"] = PauseKind.SEEK_CARE
         draft["seek_care"] = result.disposition
@@ -302,9 +304,7 @@ def _noted(draft: _Draft, state: PlanState) -> list[str]:
 
 def _check_date(date: object) -> None:
     """A plan's dates are :class:`datetime.date` values, never datetimes or text."""
-    if type(date) is not dt.date and (
-        not isinstance(date, dt.date) or isinstance(date, dt.datetime)
-    ):
+    if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
         raise InvalidInput.at("date", "wrong_type", "expected a date (not a datetime)")
 
 
