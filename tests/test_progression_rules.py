@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -13,7 +14,7 @@ import pytest
 import lowback
 from lowback import RULES, Action, PlanStatus, Stage, prescription, wire
 from lowback.catalog import rule_ids as ids
-from lowback.catalog.rules import Check, CheckOutcome
+from lowback.catalog.rules import Check, CheckOutcome, FiredRule
 from lowback.engine import _guards
 from lowback.engine.plan import PauseKind
 from lowback.engine.transitions import TRANSITIONS, TRANSITIONS_BY_KEY
@@ -75,6 +76,15 @@ def test_every_progression_rule_fires_on_some_journal() -> None:
     assert set(ids.PROGRESSION_RULE_IDS) <= seen
 
 
+_DAY = dt.date(2026, 11, 9)
+#: Changes to an active stage-2 plan (TestGuards.test_each_guard_alone).
+_ACTIVE: dict[str, Any] = {}
+_ACTIVE_AT_1 = {"stage": Stage.CALM_AND_UNLOAD}
+_PAUSED = {"status": PlanStatus.PAUSED, "pause": PauseKind.REVIEW}
+_PAUSED_AT_1 = {**_PAUSED, **_ACTIVE_AT_1}
+_REGRESSED = {"last_regression": _DAY}
+
+
 class TestGuards:
     """The transition table's guards are evaluated for every move."""
 
@@ -121,6 +131,53 @@ class TestGuards:
         assert _guards.allowed(edge, before, active, day, (), met)
         assert not _guards.allowed(edge, before, after, day, (), met)
         assert not _guards.allowed(edge, before, active, day, (), met[:-1])
+
+    @pytest.mark.parametrize(
+        ("guard", "action", "after", "fired", "expected"),
+        [
+            # PR-REDFLAG: no advance into a paused plan; a pause stays paused.
+            (ids.PR_REDFLAG, Action.ADVANCE, _ACTIVE, (), True),
+            (ids.PR_REDFLAG, Action.ADVANCE, _PAUSED, (), False),
+            (ids.PR_REDFLAG, Action.PAUSE, _PAUSED, (), True),
+            (ids.PR_REDFLAG, Action.PAUSE, _ACTIVE, (), False),
+            # PR-NERVE: the same, and a reset pauses at stage 1.
+            (ids.PR_NERVE, Action.ADVANCE, _PAUSED, (), False),
+            (ids.PR_NERVE, Action.PAUSE, _ACTIVE, (), False),
+            (ids.PR_NERVE, Action.PAUSE, _PAUSED, (), True),
+            (ids.PR_NERVE, Action.RESET, _PAUSED_AT_1, (), True),
+            (ids.PR_NERVE, Action.RESET, _ACTIVE_AT_1, (), False),
+            (ids.PR_NERVE, Action.RESET, _PAUSED, (), False),
+            # PR-SPIKE: the rule fired and the regression is dated today.
+            (ids.PR_SPIKE, Action.REGRESS, _REGRESSED, (ids.PR_SPIKE,), True),
+            (ids.PR_SPIKE, Action.REGRESS, _ACTIVE, (ids.PR_SPIKE,), False),
+            (ids.PR_SPIKE, Action.REGRESS, _REGRESSED, (ids.LD_DELOAD,), False),
+        ],
+    )
+    def test_each_guard_alone(
+        self,
+        guard: str,
+        action: Action,
+        after: dict[str, Any],
+        fired: tuple[str, ...],
+        expected: bool,
+    ) -> None:
+        """Each predicate refuses the moves its rule forbids, on its own.
+
+        The other guards of an edge repeat some of these checks, so only a
+        direct call shows that each one holds. The plan moves from an active
+        stage 2 to the state *after* describes.
+        """
+        before = started(Stage.RESTORE_MOBILITY)
+        edge = next(e for e in TRANSITIONS if e.action is action and guard in e.guards)
+        move = _guards._Move(
+            edge,
+            before,
+            attrs.evolve(before, **after),
+            _DAY,
+            tuple(FiredRule.of(r) for r in fired),
+            (),
+        )
+        assert _guards.GUARDS[guard](move) is expected
 
     def test_a_resume_needs_a_paused_plan(self) -> None:
         before = started()
