@@ -199,7 +199,8 @@ def start_plan(
         entry_pain: Pain now at intake, 0-10 (PR-GATE-1 compares with it).
 
     Raises:
-        InvalidInput: *result* is not a :class:`TriageResult` (path
+        InvalidInput: *result* is not a
+            :class:`~lowback.engine.triage.TriageResult` (path
             ``result``), *date* is not a plain date (``date``), or
             *entry_pain* is not an int from 0 to 10 (``$.entry_pain``).
     """
