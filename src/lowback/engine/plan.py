@@ -54,15 +54,21 @@ class PauseKind(enum.StrEnum):
     REVIEW = "review"
 
 
-def _date_only(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    """Require a ``datetime.date`` that is not a ``datetime.datetime``.
+def _is_plain_date(value: object) -> bool:
+    """Whether *value* is a ``datetime.date`` (or subclass) but not a datetime.
 
     A datetime compares unequal to every date and breaks date arithmetic
     with dates, so a plan's dates are plain dates only.
     """
-    if type(value) is not dt.date and (
-        not isinstance(value, dt.date) or isinstance(value, dt.datetime)
-    ):
+    # The common case first: exactly a date.
+    return type(value) is dt.date or (
+        isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+    )
+
+
+def _date_only(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """Require a plain date (``_is_plain_date``)."""
+    if not _is_plain_date(value):
         raise InvalidInput.at(
             f"$.{attribute.name}", "wrong_type", "expected a date (not a datetime)"
         )

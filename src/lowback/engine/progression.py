@@ -78,6 +78,7 @@ from .plan import (
     PauseKind,
     PlanState,
     _Draft,
+    _is_plain_date,
     paused_walks,
 )
 from .transitions import TRANSITIONS_BY_KEY, Action
@@ -305,7 +306,7 @@ def _noted(draft: _Draft, state: PlanState) -> list[str]:
 
 def _check_date(date: object) -> None:
     """A plan's dates are :class:`datetime.date` values, never datetimes or text."""
-    if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
+    if not _is_plain_date(date):
         raise InvalidInput.at("date", "wrong_type", "expected a date (not a datetime)")
 
 
